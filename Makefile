@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: MIT
+# socksify: plain GNU make, no configure. Everything is built into $(B)/.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+B       ?= build
+VERSION := 0.1.0
+
+OPT     ?= -O2 -g
+WARN    := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2
+SAN     ?=
+ifeq ($(SAN),1)
+  OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+CFLAGS_ALL := $(WARN) $(OPT) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(CFLAGS)
+LIB_DEFS   := -DNDEBUG -DSX_VERSION='"$(VERSION)"'
+CARES_A    := $(firstword $(wildcard /usr/lib/*/libcares.a /usr/lib/libcares.a /usr/local/lib/libcares.a))
+
+CORE_SRC    := $(sort $(wildcard core/*.c))
+CONFIG_SRC  := $(sort $(wildcard config/*.c))
+PRELOAD_SRC := $(sort $(wildcard preload/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC    := $(sort $(wildcard tests/proxy/*.c))
+TOOL_COMMON := $(sort $(wildcard tests/proxy/common/*.c))
+
+CORE_OBJ    := $(CORE_SRC:%.c=$(B)/%.o)
+CONFIG_OBJ  := $(CONFIG_SRC:%.c=$(B)/%.o)
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+TOOL_BIN    := $(TOOL_SRC:tests/proxy/%.c=$(B)/%)
+TOOL_COMMON_OBJ := $(TOOL_COMMON:%.c=$(B)/%.o)
+
+LIB     := $(B)/libsocksify.so
+WRAPPER := $(B)/socksify
+CHECKER := $(B)/socksify-check
+
+.PHONY: all lib tools unit check asan demo bench install uninstall clean deps format-check
+all: $(LIB) $(WRAPPER) $(CHECKER) $(TOOL_BIN) $(UNIT_BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LIB_DEFS) -MMD -MP -c $< -o $@
+
+$(B)/libsxcore.a: $(CORE_OBJ) $(CONFIG_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB): $(PRELOAD_OBJ) $(B)/libsxcore.a preload/exports.map
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $(PRELOAD_OBJ) $(B)/libsxcore.a \
+	  -Wl,--version-script=preload/exports.map -Wl,--exclude-libs,ALL \
+	  -Wl,-z,defs -Wl,-z,now $(CARES_A) -ldl -lpthread
+
+$(WRAPPER): scripts/socksify.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@LIBDIR@|$(abspath $(B))|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+	chmod +x $@
+
+$(CHECKER): config/check/socksify-check.c $(B)/libsxcore.a
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
+
+$(B)/%: tests/proxy/%.c $(TOOL_COMMON_OBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(TOOL_COMMON_OBJ) -lpthread
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/deps.sh
+	$(MAKE) all
+	B=$(B) scripts/check.sh
+
+asan:
+	scripts/deps.sh
+	$(MAKE) B=build-asan SAN=1 CC=$(CC) all
+	B=build-asan SAN=1 scripts/check.sh
+
+demo:
+	scripts/deps.sh
+	$(MAKE) all
+	B=$(B) scripts/demo.sh
+
+bench:
+	scripts/deps.sh
+	$(MAKE) all
+	B=$(B) scripts/bench.sh
+
+install: $(LIB) $(CHECKER) socksify.1
+	install -d $(DESTDIR)$(PREFIX)/lib/socksify $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/socksify/libsocksify.so
+	install -m 0755 $(CHECKER) $(DESTDIR)$(PREFIX)/lib/socksify/socksify-check
+	sed -e 's|@LIBDIR@|$(PREFIX)/lib/socksify|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  scripts/socksify.in > $(DESTDIR)$(PREFIX)/bin/socksify
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/socksify
+	install -m 0644 socksify.1 $(DESTDIR)$(PREFIX)/share/man/man1/socksify.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/socksify/libsocksify.so \
+	  $(DESTDIR)$(PREFIX)/lib/socksify/socksify-check $(DESTDIR)$(PREFIX)/bin/socksify \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/socksify.1
+	-rmdir $(DESTDIR)$(PREFIX)/lib/socksify
+
+format-check:
+	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] preload/*.[ch]
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: MIT */
+/* Builds struct sx_config: defaults, then the config file, then the environment.
+ * Each setting has one setter shared by its file key and its environment variable. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proxy_url.h"
+
+/* What the file or environment set explicitly, so later layers and derived defaults
+ * know what to leave alone. */
+struct load_state {
+	bool dns_set;
+	bool file_user_set, file_pass_set;
+	char file_user[SX_NAME_MAX + 1];
+	char file_pass[SX_NAME_MAX + 1];
+};
+
+typedef int (*setter_fn)(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n);
+
+__attribute__((format(printf, 3, 4))) static int fail(char *msg, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg && n) {
+		va_start(ap, fmt);
+		vsnprintf(msg, n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
+}
+
+static char lower(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+static bool eq_nocase(const char *a, size_t alen, const char *b)
+{
+	if (alen != strlen(b))
+		return false;
+	for (size_t i = 0; i < alen; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+/* Environment values are not trimmed by anyone else; keywords tolerate stray blanks. */
+static void trim(const char *val, const char **s, size_t *len)
+{
+	const char *e = val + strlen(val);
+
+	while (is_space(*val))
+		val++;
+	while (e > val && is_space(e[-1]))
+		e--;
+	*s = val;
+	*len = (size_t)(e - val);
+}
+
+/* Index of val in words (case-insensitive, trimmed), or -1. */
+static int keyword(const char *val, const char *const *words, size_t nwords)
+{
+	const char *s;
+	size_t len;
+
+	trim(val, &s, &len);
+	for (size_t i = 0; i < nwords; i++)
+		if (eq_nocase(s, len, words[i]))
+			return (int)i;
+	return -1;
+}
+
+#define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
+
+static int set_server(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		      size_t n)
+{
+	struct sx_proxy p;
+	int r;
+
+	(void)st;
+	r = sx_proxy_url_parse(&p, val, msg, n); /* file values arrive trimmed */
+	if (r < 0)
+		return r;
+	p.pipeline = c->proxy.pipeline;
+	c->proxy = p;
+	c->has_proxy = true;
+	return 0;
+}
+
+static int copy_cred(char *dst, const char *val, char *msg, size_t n)
+{
+	size_t len = strlen(val);
+
+	if (len > SX_NAME_MAX)
+		return fail(msg, n, "longer than %d bytes", SX_NAME_MAX);
+	memcpy(dst, val, len + 1);
+	return 0;
+}
+
+static int set_file_user(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n)
+{
+	(void)c;
+	st->file_user_set = true;
+	return copy_cred(st->file_user, val, msg, n);
+}
+
+static int set_file_pass(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n)
+{
+	(void)c;
+	st->file_pass_set = true;
+	return copy_cred(st->file_pass, val, msg, n);
+}
+
+static int set_bypass(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		      size_t n)
+{
+	(void)st;
+	return sx_bypass_add_list(&c->bypass, val, msg, n) < 0 ? -EINVAL : 0;
+}
+
+static int set_dns(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		   size_t n)
+{
+	static const char *const words[] = {"local", "remote", "proxy"};
+	static const enum sx_dns_mode modes[] = {SX_DNS_LOCAL, SX_DNS_REMOTE, SX_DNS_PROXY};
+	int i = keyword(val, words, NWORDS(words));
+
+	if (i < 0)
+		return fail(msg, n, "expected local, remote or proxy, got '%.64s'", val);
+	c->dns = modes[i];
+	st->dns_set = true;
+	return 0;
+}
+
+static int set_log(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		   size_t n)
+{
+	static const char *const words[] = {"none",  "error", "warn", "info", "debug",
+					    "0",     "1",     "2",    "3",    "4",
+					    "warning", "off"};
+	static const enum sx_log_level levels[] = {
+		SX_LOG_NONE, SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_LOG_DEBUG, SX_LOG_NONE,
+		SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_LOG_DEBUG, SX_LOG_WARN, SX_LOG_NONE};
+	int i = keyword(val, words, NWORDS(words));
+
+	(void)st;
+	if (i < 0)
+		return fail(msg, n, "expected none, error, warn, info, debug or 0-4, got '%.64s'",
+			    val);
+	c->log_level = levels[i];
+	return 0;
+}
+
+static int set_log_file(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			size_t n)
+{
+	size_t len = strlen(val);
+
+	(void)st;
+	if (len >= sizeof(c->log_file))
+		return fail(msg, n, "path longer than %zu bytes", sizeof(c->log_file) - 1);
+	memcpy(c->log_file, val, len + 1);
+	return 0;
+}
+
+/* "500", "500ms" and "10s"; plain numbers are milliseconds. */
+static int duration(unsigned *out, const char *val, char *msg, size_t n)
+{
+	const char *s, *e;
+	size_t len, i = 0;
+	unsigned long long v = 0;
+
+	trim(val, &s, &len);
+	e = s + len;
+	while (s + i < e && s[i] >= '0' && s[i] <= '9') {
+		if (v <= 3600000ULL * 1000)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		i++;
+	}
+	if (i == 0)
+		return fail(msg, n, "bad duration '%.64s' (use e.g. 500ms or 10s)", val);
+	const char *unit = s + i;
+	while (unit < e && is_space(*unit))
+		unit++;
+	if (eq_nocase(unit, (size_t)(e - unit), "s"))
+		v *= 1000;
+	else if (unit != e && !eq_nocase(unit, (size_t)(e - unit), "ms"))
+		return fail(msg, n, "bad duration '%.64s' (use e.g. 500ms or 10s)", val);
+	if (v < 1 || v > 3600000)
+		return fail(msg, n, "duration '%.64s' out of range (1ms to 3600s)", val);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int set_connect_timeout(struct sx_config *c, struct load_state *st, const char *val,
+			       char *msg, size_t n)
+{
+	(void)st;
+	return duration(&c->connect_timeout_ms, val, msg, n);
+}
+
+static int set_handshake_timeout(struct sx_config *c, struct load_state *st, const char *val,
+				 char *msg, size_t n)
+{
+	(void)st;
+	return duration(&c->handshake_timeout_ms, val, msg, n);
+}
+
+static int set_udp(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		   size_t n)
+{
+	static const char *const words[] = {"block", "direct"};
+	int i = keyword(val, words, NWORDS(words));
+
+	(void)st;
+	if (i < 0)
+		return fail(msg, n, "expected block or direct, got '%.64s'", val);
+	c->udp = i == 0 ? SX_UDP_BLOCK : SX_UDP_DIRECT;
+	return 0;
+}
+
+static int onoff(bool *out, const char *val, char *msg, size_t n)
+{
+	static const char *const words[] = {"on", "yes", "true", "1", "off", "no", "false", "0"};
+	int i = keyword(val, words, NWORDS(words));
+
+	if (i < 0)
+		return fail(msg, n, "expected on or off, got '%.64s'", val);
+	*out = i < 4;
+	return 0;
+}
+
+static int set_pipeline(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			size_t n)
+{
+	(void)st;
+	return onoff(&c->proxy.pipeline, val, msg, n);
+}
+
+static int set_bypass_loopback(struct sx_config *c, struct load_state *st, const char *val,
+			       char *msg, size_t n)
+{
+	(void)st;
+	return onoff(&c->bypass_loopback, val, msg, n);
+}
+
+static const struct setting {
+	const char *key; /* config file */
+	const char *env; /* NULL: not a plain environment variable */
+	setter_fn set;
+} settings[] = {
+	{"server", NULL, set_server},
+	{"user", NULL, set_file_user},
+	{"password", NULL, set_file_pass},
+	{"bypass", "SOCKSIFY_BYPASS", set_bypass},
+	{"dns", "SOCKSIFY_DNS", set_dns},
+	{"log", "SOCKSIFY_LOG", set_log},
+	{"log_file", "SOCKSIFY_LOG_FILE", set_log_file},
+	{"connect_timeout", "SOCKSIFY_CONNECT_TIMEOUT", set_connect_timeout},
+	{"handshake_timeout", "SOCKSIFY_HANDSHAKE_TIMEOUT", set_handshake_timeout},
+	{"udp", "SOCKSIFY_UDP", set_udp},
+	{"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
+	{"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
+};
+
+void sx_config_defaults(struct sx_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->has_proxy = false;
+	c->proxy.proto = SX_PROTO_SOCKS5H;
+	c->proxy.port = 1080;
+	c->proxy.pipeline = false;
+	c->dns = SX_DNS_LOCAL;
+	c->bypass_loopback = true;
+	c->connect_timeout_ms = 10000;
+	c->handshake_timeout_ms = 10000;
+	c->log_level = SX_LOG_ERROR;
+	c->log_file[0] = '\0';
+	c->udp = SX_UDP_BLOCK;
+}
+
+static int load_file(struct sx_config *c, struct load_state *st, const char *name,
+		     const char *text, size_t len, char *err, size_t errlen)
+{
+	struct sx_conf_reader rd;
+	struct sx_conf_line l;
+	char msg[512];
+	char val[SX_PATH_MAX * 2];
+
+	sx_conf_file_init(&rd, text, len);
+	while (sx_conf_file_next(&rd, &l)) {
+		const struct setting *s = NULL;
+
+		for (size_t i = 0; i < NWORDS(settings); i++)
+			if (eq_nocase(l.key, l.key_len, settings[i].key))
+				s = &settings[i];
+		if (!s)
+			return fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l.lineno,
+				    (int)(l.key_len > 64 ? 64 : l.key_len), l.key);
+		if (memchr(l.val, '\0', l.val_len))
+			return fail(err, errlen, "%s:%u: %s: NUL byte in value", name, l.lineno,
+				    s->key);
+		if (l.val_len == 0)
+			return fail(err, errlen, "%s:%u: %s: missing value", name, l.lineno,
+				    s->key);
+		if (l.val_len >= sizeof(val))
+			return fail(err, errlen, "%s:%u: %s: value longer than %zu bytes", name,
+				    l.lineno, s->key, sizeof(val) - 1);
+		memcpy(val, l.val, l.val_len);
+		val[l.val_len] = '\0';
+		if (s->set(c, st, val, msg, sizeof(msg)) < 0)
+			return fail(err, errlen, "%s:%u: %s: %s", name, l.lineno, s->key, msg);
+	}
+	/* the file's user/password belong to the file's server, whatever the line order */
+	if (st->file_user_set) {
+		memcpy(c->proxy.user, st->file_user, sizeof(st->file_user));
+		c->proxy.has_user = true;
+	}
+	if (st->file_pass_set) {
+		memcpy(c->proxy.pass, st->file_pass, sizeof(st->file_pass));
+		c->proxy.has_user = true;
+	}
+	return 0;
+}
+
+static const char *env(sx_getenv_fn getenv_fn, const char *name)
+{
+	const char *v = getenv_fn(name);
+
+	return v && *v ? v : NULL; /* set-but-empty means unset, as in most shells' habits */
+}
+
+/* curl reads ALL_PROXY for every protocol, so it may hold an http:// proxy meant for
+ * others; only a socks* scheme is ours. */
+static bool is_socks_url(const char *v)
+{
+	size_t i = 0;
+
+	while ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+	       (v[i] >= '0' && v[i] <= '9'))
+		i++;
+	return i >= 5 && strncmp(v + i, "://", 3) == 0 && eq_nocase(v, 5, "socks");
+}
+
+static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum sx_proto bare;
+	} vars[] = {
+		{"SOCKS_SERVER", SX_PROTO_SOCKS5H},
+		{"SOCKS5_SERVER", SX_PROTO_SOCKS5},
+		{"SOCKS4_SERVER", SX_PROTO_SOCKS4},
+		{"all_proxy", SX_PROTO_SOCKS5H},
+		{"ALL_PROXY", SX_PROTO_SOCKS5H},
+	};
+	char msg[512];
+
+	for (size_t i = 0; i < NWORDS(vars); i++) {
+		const char *v = env(getenv_fn, vars[i].name);
+		struct sx_proxy p;
+
+		if (!v || (i >= 3 && !is_socks_url(v)))
+			continue;
+		if (sx_proxy_url_parse_as(&p, v, vars[i].bare, msg, sizeof(msg)) < 0)
+			return fail(err, errlen, "%s: %s", vars[i].name, msg);
+		p.pipeline = c->proxy.pipeline;
+		c->proxy = p;
+		c->has_proxy = true;
+		return 0;
+	}
+	return 0;
+}
+
+static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn getenv_fn,
+		    char *err, size_t errlen)
+{
+	static const char *const creds[] = {"SOCKS_USERNAME", "SOCKS_PASSWORD"};
+	char msg[512];
+	const char *v;
+	int r = env_server(c, getenv_fn, err, errlen);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < NWORDS(creds); i++) {
+		v = env(getenv_fn, creds[i]);
+		if (!v)
+			continue;
+		if (copy_cred(i == 0 ? c->proxy.user : c->proxy.pass, v, msg, sizeof(msg)) < 0)
+			return fail(err, errlen, "%s: %s", creds[i], msg);
+		c->proxy.has_user = true;
+	}
+	for (size_t i = 0; i < NWORDS(settings); i++) {
+		if (!settings[i].env || !(v = env(getenv_fn, settings[i].env)))
+			continue;
+		if (settings[i].set(c, st, v, msg, sizeof(msg)) < 0)
+			return fail(err, errlen, "%s: %s", settings[i].env, msg);
+	}
+	/* curl's order: the lower-case name wins when both are set */
+	const char *np = "no_proxy";
+	v = env(getenv_fn, np);
+	if (!v)
+		v = env(getenv_fn, np = "NO_PROXY");
+	if (v && set_bypass(c, st, v, msg, sizeof(msg)) < 0)
+		return fail(err, errlen, "%s: %s", np, msg);
+	return 0;
+}
+
+int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file_name,
+		   const char *file_text, size_t len, char *err, size_t errlen)
+{
+	struct load_state st;
+	int r;
+
+	memset(&st, 0, sizeof(st));
+	if (err && errlen)
+		err[0] = '\0';
+	if (file_text) {
+		r = load_file(c, &st, file_name ? file_name : "config file", file_text, len, err,
+			      errlen);
+		if (r < 0)
+			return r;
+	}
+	if (getenv_fn) {
+		r = load_env(c, &st, getenv_fn, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	if (!st.dns_set)
+		c->dns = c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
+					  c->proxy.proto == SX_PROTO_SOCKS5H)
+				 ? SX_DNS_REMOTE
+				 : SX_DNS_LOCAL;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* The shim's whole configuration, built from defaults < config file < environment.
+ * Pure: the environment comes through a getter, the file as text. */
+#ifndef SX_CONFIG_CONFIG_H
+#define SX_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/proxy.h"
+#include "bypass.h"
+
+enum sx_log_level { SX_LOG_NONE = 0, SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_LOG_DEBUG };
+enum sx_dns_mode { SX_DNS_LOCAL = 0, SX_DNS_REMOTE, SX_DNS_PROXY };
+enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
+
+#define SX_PATH_MAX 4096
+
+struct sx_config {
+	bool has_proxy; /* false: no proxy configured anywhere */
+	struct sx_proxy proxy;
+	enum sx_dns_mode dns;         /* remote for socks4a/socks5h, local otherwise, unless set */
+	struct sx_bypass bypass;      /* SOCKSIFY_BYPASS / bypass, plus NO_PROXY */
+	bool bypass_loopback;         /* default true */
+	unsigned connect_timeout_ms;  /* to the proxy; default 10000 */
+	unsigned handshake_timeout_ms;/* SOCKS exchange; default 10000 */
+	enum sx_log_level log_level;  /* default SX_LOG_ERROR */
+	char log_file[SX_PATH_MAX];   /* empty: stderr */
+	enum sx_udp_policy udp;
+};
+
+typedef const char *(*sx_getenv_fn)(const char *name);
+
+void sx_config_defaults(struct sx_config *c);
+/* Applies file_text (may be NULL) then the environment over c (call sx_config_defaults
+ * first). file_name is used in messages only. Returns 0 or -EINVAL with err holding one
+ * line such as "SOCKS_SERVER: port 99999 out of range" or
+ * "/etc/socksify.conf:3: unknown key 'foo'". */
+int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file_name,
+		   const char *file_text, size_t len, char *err, size_t errlen);
+
+/* conf_file.c, used by sx_config_load: splits file text into `key value` lines, skipping
+ * blank lines and comments (a line starting with '#', or '#' after whitespace). */
+struct sx_conf_line {
+	unsigned lineno;
+	const char *key;
+	size_t key_len;
+	const char *val; /* trimmed, comment removed; val_len may be 0 */
+	size_t val_len;
+};
+
+struct sx_conf_reader {
+	const char *p, *end;
+	unsigned lineno;
+};
+
+void sx_conf_file_init(struct sx_conf_reader *r, const char *text, size_t len);
+/* true with *l filled, false at the end of the text */
+bool sx_conf_file_next(struct sx_conf_reader *r, struct sx_conf_line *l);
+
+#endif

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* Parses proxy URLs in cURL's forms (socks5h://user:pass@[::1]:1080/) into a struct sx_proxy.
+ * Error texts never contain the password, since they end up in logs. */
+#include "proxy_url.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bypass.h"
+
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
+						      ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static bool is_alpha(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static int hex_val(char ch)
+{
+	if (is_digit(ch))
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static bool scheme_is(const char *s, size_t len, const char *want)
+{
+	if (strlen(want) != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if (ch != want[i])
+			return false;
+	}
+	return true;
+}
+
+/* RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) followed by "://".
+ * Returns the scheme length, or 0 when the text has no scheme. */
+static size_t scheme_len(const char *url)
+{
+	size_t i = 0;
+
+	if (!is_alpha(url[0]))
+		return 0;
+	while (is_alpha(url[i]) || is_digit(url[i]) || url[i] == '+' || url[i] == '-' ||
+	       url[i] == '.')
+		i++;
+	return strncmp(url + i, "://", 3) == 0 ? i : 0;
+}
+
+/* Decodes s[0..len) into out (SX_NAME_MAX + 1 bytes). A decoded NUL is refused: the
+ * credential is used as a C string later and would be cut short silently. */
+static int decode(char *out, const char *s, size_t len, const char *what, char *err,
+		  size_t errlen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (ch == '%') {
+			int hi = i + 2 < len ? hex_val(s[i + 1]) : -1;
+			int lo = hi >= 0 ? hex_val(s[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return fail(err, errlen, "bad percent-encoding in %s", what);
+			ch = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (n == SX_NAME_MAX)
+			return fail(err, errlen, "%s longer than %d bytes", what, SX_NAME_MAX);
+		out[n++] = ch;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static bool host_char_ok(char ch)
+{
+	return is_alpha(ch) || is_digit(ch) || ch == '-' || ch == '.' || ch == '_';
+}
+
+static int parse_port(const char *s, size_t len, uint16_t *port, char *err, size_t errlen)
+{
+	unsigned long v = 0;
+
+	if (len == 0)
+		return 0; /* "host:" keeps the default port, as RFC 3986 §3.2.3 allows */
+	for (size_t i = 0; i < len; i++) {
+		if (!is_digit(s[i]))
+			return fail(err, errlen, "bad port '%.*s'", (int)len, s);
+		if (v <= 65535)
+			v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v == 0 || v > 65535)
+		return fail(err, errlen, "port %.*s out of range", (int)len, s);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* host[:port] or [v6][:port], then an optional "/" and nothing else. */
+static int parse_hostport(struct sx_proxy *p, const char *s, char *err, size_t errlen)
+{
+	const char *host = s, *rest;
+	size_t hlen;
+	uint8_t addr[16];
+
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close)
+			return fail(err, errlen, "unterminated [ in IPv6 address");
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		if (hlen == 0)
+			return fail(err, errlen, "empty host");
+		if (sx_bypass_parse_addr(host, hlen, addr) != 6)
+			return fail(err, errlen, "bad IPv6 address '%.*s'", (int)hlen, host);
+		rest = close + 1;
+	} else {
+		hlen = strcspn(s, ":/");
+		rest = s + hlen;
+		if (*rest == ':' && strchr(rest + 1, ':'))
+			return fail(err, errlen, "IPv6 address must be written in [brackets]");
+		if (hlen == 0)
+			return fail(err, errlen, "empty host");
+		for (size_t i = 0; i < hlen; i++)
+			if (!host_char_ok(s[i]))
+				return fail(err, errlen, "bad character '%c' in host", s[i]);
+		if (hlen > SX_NAME_MAX)
+			return fail(err, errlen, "host longer than %d bytes", SX_NAME_MAX);
+	}
+	memcpy(p->host, host, hlen);
+	p->host[hlen] = '\0';
+	if (*rest == ':') {
+		size_t plen = strcspn(rest + 1, "/");
+		int r = parse_port(rest + 1, plen, &p->port, err, errlen);
+
+		if (r < 0)
+			return r;
+		rest += 1 + plen;
+	}
+	if (*rest == '/')
+		rest++;
+	if (*rest)
+		return fail(err, errlen, "unexpected '%s' after the port", rest);
+	return 0;
+}
+
+int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bare_proto, char *err,
+			  size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum sx_proto proto;
+	} schemes[] = {
+		{"socks4", SX_PROTO_SOCKS4},
+		{"socks4a", SX_PROTO_SOCKS4A},
+		{"socks5", SX_PROTO_SOCKS5},
+		{"socks5h", SX_PROTO_SOCKS5H},
+	};
+	struct sx_proxy tmp;
+	size_t slen = scheme_len(url);
+	const char *s = url, *at;
+	int r;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.proto = bare_proto;
+	tmp.port = 1080;
+	if (slen) {
+		size_t i;
+
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+			if (scheme_is(url, slen, schemes[i].name))
+				break;
+		if (i == sizeof(schemes) / sizeof(schemes[0]))
+			return fail(err, errlen,
+				    "unsupported scheme '%.*s' (use socks4, socks4a, socks5 or "
+				    "socks5h)",
+				    (int)slen, url);
+		tmp.proto = schemes[i].proto;
+		s = url + slen + 3;
+	}
+	/* the last '@' ends the user info, so an unencoded '@' in a password still works */
+	at = strrchr(s, '@');
+	if (at) {
+		const char *colon = memchr(s, ':', (size_t)(at - s));
+		size_t ulen = colon ? (size_t)(colon - s) : (size_t)(at - s);
+
+		r = decode(tmp.user, s, ulen, "user", err, errlen);
+		if (r < 0)
+			return r;
+		if (colon) {
+			r = decode(tmp.pass, colon + 1, (size_t)(at - colon - 1), "password", err,
+				   errlen);
+			if (r < 0)
+				return r;
+		}
+		tmp.has_user = tmp.user[0] || tmp.pass[0];
+		s = at + 1;
+	}
+	r = parse_hostport(&tmp, s, err, errlen);
+	if (r < 0)
+		return r;
+	*p = tmp;
+	return 0;
+}
+
+int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t errlen)
+{
+	return sx_proxy_url_parse_as(p, url, SX_PROTO_SOCKS5H, err, errlen);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* SOCKS_SERVER and friends in the cURL URL forms. */
+#ifndef SX_CONFIG_PROXY_URL_H
+#define SX_CONFIG_PROXY_URL_H
+
+#include <stddef.h>
+
+#include "../core/proxy.h"
+
+/* socks4:// socks4a:// socks5:// socks5h://, optional user:password@ (percent-decoded),
+ * [v6] literals, default port 1080; bare host[:port] means socks5h.
+ * Returns 0 or -EINVAL with err describing the problem (without naming the variable;
+ * the caller prefixes it). Never copies the password into err. */
+int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t errlen);
+/* The same, but a URL without a scheme means bare_proto (dante's SOCKS4_SERVER and
+ * SOCKS5_SERVER take plain host:port). */
+int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bare_proto, char *err,
+			  size_t errlen);
+
+#endif

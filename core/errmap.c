@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* SOCKS reply codes to negative errno values: the one table (design.md §4),
+ * mirrored in socksify.1 DIAGNOSTICS. */
+#include <errno.h>
+
+#include "errmap.h"
+
+int sx_errmap_socks5(uint8_t rep)
+{
+	switch (rep) {
+	case 0:
+		return 0;
+	case 1: /* general failure */
+		return -ECONNREFUSED;
+	case 2: /* not allowed by ruleset */
+		return -EACCES;
+	case 3:
+		return -ENETUNREACH;
+	case 4:
+		return -EHOSTUNREACH;
+	case 5:
+		return -ECONNREFUSED;
+	case 6: /* TTL expired */
+		return -ETIMEDOUT;
+	case 7: /* command not supported: lets the UDP policy tell "no UDP" apart */
+		return -EOPNOTSUPP;
+	case 8:
+		return -EAFNOSUPPORT;
+	default: /* 09-FF unassigned: the server refused, whatever it meant */
+		return -ECONNREFUSED;
+	}
+}
+
+int sx_errmap_socks4(uint8_t cd)
+{
+	switch (cd) {
+	case 90:
+		return 0;
+	case 91: /* rejected or failed */
+		return -ECONNREFUSED;
+	case 92: /* identd unreachable */
+	case 93: /* identd user id mismatch */
+		return -EACCES;
+	default: /* not a SOCKS4 reply at all */
+		return -EPROTO;
+	}
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The one table from SOCKS answers to errno values (design.md §4). */
+#ifndef SX_CORE_ERRMAP_H
+#define SX_CORE_ERRMAP_H
+
+#include <errno.h>
+#include <stdint.h>
+
+/* Negative errno for a SOCKS5 REP byte (REP 0 gives 0). Unassigned codes give -ECONNREFUSED. */
+int sx_errmap_socks5(uint8_t rep);
+/* Negative errno for a SOCKS4 CD byte (90 gives 0). */
+int sx_errmap_socks4(uint8_t cd);
+
+/* Failures that are not a reply code. */
+#define SX_ERR_AUTH_REJECTED (-EACCES)
+#define SX_ERR_NO_METHOD (-EACCES)
+#define SX_ERR_MALFORMED (-EPROTO)
+#define SX_ERR_CLOSED (-ECONNRESET)
+#define SX_ERR_TIMEOUT (-ETIMEDOUT)
+
+#endif

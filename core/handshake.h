@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* The client handshake as a resumable state machine: no I/O, no clock, no malloc.
+ * The driver loops on sx_hs_next(): WRITE n bytes from sx_hs_out(), report them with
+ * sx_hs_wrote(); READ exactly n bytes (never more: bytes after the SOCKS reply
+ * belong to the program), pass them with sx_hs_read(); until DONE or FAILED. */
+#ifndef SX_CORE_HANDSHAKE_H
+#define SX_CORE_HANDSHAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proxy.h"
+#include "target.h"
+
+enum sx_cmd { SX_CMD_CONNECT = 1, SX_CMD_UDP_ASSOCIATE = 3 };
+enum sx_next { SX_NEXT_WRITE, SX_NEXT_READ, SX_NEXT_DONE, SX_NEXT_FAILED };
+
+#define SX_HS_BUF 1024
+
+struct sx_hs {
+	/* private to core/handshake.c */
+	int state;
+	int err;
+	enum sx_cmd cmd;
+	const struct sx_proxy *proxy;
+	struct sx_target dst;
+	struct sx_target bound;
+	uint8_t out[SX_HS_BUF];
+	size_t out_len, out_off;
+	uint8_t in[SX_HS_BUF];
+	size_t in_len, in_need;
+};
+
+/* 0 or -errno (-EAFNOSUPPORT: SOCKS4 cannot carry the target; -ENAMETOOLONG ...).
+ * p must outlive hs. */
+int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
+	       const struct sx_target *dst);
+enum sx_next sx_hs_next(const struct sx_hs *hs, size_t *n);
+const uint8_t *sx_hs_out(const struct sx_hs *hs);
+void sx_hs_wrote(struct sx_hs *hs, size_t n);
+/* n must not exceed what sx_hs_next() asked for. Returns 0 or -errno (also latched). */
+int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n);
+/* Marks the handshake failed with err (e.g. -ECONNRESET on EOF, -ETIMEDOUT). */
+void sx_hs_fail(struct sx_hs *hs, int err);
+/* 0 when DONE (bound receives BND.ADDR/PORT, may be NULL), else the -errno. */
+int sx_hs_result(const struct sx_hs *hs, struct sx_target *bound);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* What a proxy is: protocol, where it listens, and its credentials.
+ * Filled in by config/, consumed by core's handshake and by preload. */
+#ifndef SX_CORE_PROXY_H
+#define SX_CORE_PROXY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target.h"
+
+enum sx_proto {
+	SX_PROTO_SOCKS4 = 1, /* local DNS, IPv4 only */
+	SX_PROTO_SOCKS4A,    /* names sent to the proxy */
+	SX_PROTO_SOCKS5,     /* local DNS */
+	SX_PROTO_SOCKS5H,    /* names sent to the proxy */
+};
+
+struct sx_proxy {
+	enum sx_proto proto;
+	char host[SX_NAME_MAX + 1]; /* as written: name or numeric, no brackets */
+	uint16_t port;              /* host byte order */
+	bool has_user;              /* SOCKS5: offer RFC 1929; SOCKS4: user id */
+	char user[SX_NAME_MAX + 1];
+	char pass[SX_NAME_MAX + 1];
+	bool pipeline; /* SOCKS5: send greeting, auth and request in one write */
+};
+
+#endif

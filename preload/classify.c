@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Direct: the proxy itself, loopback (by default), the bypass list. Everything else is
+ * proxied or refused; there is no silent fallback to a direct connection. */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "classify.h"
+
+static bool is_proxy_addr(const struct sx_state *st, const struct sx_target *dst)
+{
+	for (size_t i = 0; i < st->n_proxy_addrs; i++) {
+		const struct sockaddr_storage *ss = &st->proxy_addrs[i];
+		if (ss->ss_family == AF_INET && dst->kind == SX_TARGET_IPV4) {
+			const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+			if (!memcmp(&in->sin_addr, dst->addr.v4, 4) && ntohs(in->sin_port) == dst->port)
+				return true;
+		} else if (ss->ss_family == AF_INET6 && dst->kind == SX_TARGET_IPV6) {
+			const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+			if (!memcmp(&in6->sin6_addr, dst->addr.v6, 16) &&
+			    ntohs(in6->sin6_port) == dst->port)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool is_local(const struct sx_target *dst)
+{
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+	static const uint8_t v6_any[16];
+	if (dst->kind == SX_TARGET_IPV4)
+		return dst->addr.v4[0] == 127 || !memcmp(dst->addr.v4, "\0\0\0\0", 4);
+	if (dst->kind == SX_TARGET_IPV6)
+		return !memcmp(dst->addr.v6, v6_loopback, 16) || !memcmp(dst->addr.v6, v6_any, 16);
+	return false;
+}
+
+enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst, const char **why)
+{
+	const struct sx_config *c = &st->config;
+	if (is_proxy_addr(st, dst)) {
+		*why = "the proxy itself";
+		return SX_ROUTE_DIRECT;
+	}
+	if (c->bypass_loopback && is_local(dst)) {
+		*why = "loopback";
+		return SX_ROUTE_DIRECT;
+	}
+	if (dst->kind != SX_TARGET_NAME &&
+	    sx_bypass_match_addr(&c->bypass, dst->kind == SX_TARGET_IPV4 ? 4 : 6,
+				 dst->kind == SX_TARGET_IPV4 ? dst->addr.v4 : dst->addr.v6,
+				 dst->port)) {
+		*why = "bypass list";
+		return SX_ROUTE_DIRECT;
+	}
+	if (st->config_error) {
+		*why = "configuration error";
+		return SX_ROUTE_REFUSE;
+	}
+	*why = "proxy";
+	return SX_ROUTE_PROXY;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* The connect() hook. */
+#include <errno.h>
+
+#include "guard.h"
+#include "real.h"
+#include "tcp_connect.h"
+
+__attribute__((visibility("default"))) int connect(int fd, const struct sockaddr *sa,
+						   socklen_t len)
+{
+	sx_real_init();
+	if (!sx_real.connect) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!sx_guard_enter()) {
+		sx_guard_leave();
+		return sx_real.connect(fd, sa, len);
+	}
+	int ret;
+	int saved = errno;
+	if (sx_tcp_connect(fd, sa, len, &ret)) {
+		sx_guard_leave();
+		return ret;
+	}
+	errno = saved;
+	ret = sx_real.connect(fd, sa, len);
+	sx_guard_leave();
+	return ret;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-fd state: an atomic kind byte per fd (read without locks), details in chunks
+ * mapped on first use and guarded by a small lock (only proxied fds ever take it). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fdtab.h"
+
+#define FD_MAX 65536
+#define CHUNK 1024
+
+static _Atomic unsigned char kinds[FD_MAX];
+static struct sx_fdinfo *_Atomic chunks[FD_MAX / CHUNK];
+static pthread_mutex_t fdtab_lock = PTHREAD_MUTEX_INITIALIZER;
+
+enum sx_fd_kind sx_fdtab_kind(int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return SX_FD_NONE;
+	return (enum sx_fd_kind)atomic_load_explicit(&kinds[fd], memory_order_acquire);
+}
+
+static struct sx_fdinfo *slot(int fd, bool create)
+{
+	struct sx_fdinfo *c = atomic_load(&chunks[fd / CHUNK]);
+	if (!c && create) {
+		/* mmap rather than malloc: connect() may be called from a signal handler. */
+		void *m = mmap(NULL, CHUNK * sizeof *c, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		c = m;
+		atomic_store(&chunks[fd / CHUNK], c);
+	}
+	return c ? &c[fd % CHUNK] : NULL;
+}
+
+bool sx_fdtab_set(int fd, enum sx_fd_kind kind, const struct sx_fdinfo *info)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return false;
+	pthread_mutex_lock(&fdtab_lock);
+	struct sx_fdinfo *s = slot(fd, true);
+	if (s)
+		*s = *info;
+	pthread_mutex_unlock(&fdtab_lock);
+	if (!s)
+		return false;
+	atomic_store_explicit(&kinds[fd], (unsigned char)kind, memory_order_release);
+	return true;
+}
+
+bool sx_fdtab_get(int fd, struct sx_fdinfo *info)
+{
+	if (sx_fdtab_kind(fd) == SX_FD_NONE)
+		return false;
+	pthread_mutex_lock(&fdtab_lock);
+	struct sx_fdinfo *s = slot(fd, false);
+	if (s)
+		*info = *s;
+	pthread_mutex_unlock(&fdtab_lock);
+	return s != NULL;
+}
+
+int sx_fdtab_take_error(int fd)
+{
+	if (sx_fdtab_kind(fd) == SX_FD_NONE)
+		return 0;
+	pthread_mutex_lock(&fdtab_lock);
+	struct sx_fdinfo *s = slot(fd, false);
+	int e = 0;
+	if (s) {
+		e = s->so_error;
+		s->so_error = 0;
+	}
+	pthread_mutex_unlock(&fdtab_lock);
+	return e;
+}
+
+void sx_fdtab_clear(int fd)
+{
+	if (sx_fdtab_kind(fd) != SX_FD_NONE)
+		atomic_store_explicit(&kinds[fd], SX_FD_NONE, memory_order_release);
+}
+
+void sx_fdtab_copy(int from, int to)
+{
+	struct sx_fdinfo info;
+	enum sx_fd_kind k = sx_fdtab_kind(from);
+	if (k != SX_FD_NONE && sx_fdtab_get(from, &info))
+		sx_fdtab_set(to, k, &info);
+	else
+		sx_fdtab_clear(to);
+}

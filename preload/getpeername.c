@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* getpeername() on a proxied socket names the destination the program asked for. */
+#include <errno.h>
+#include <string.h>
+
+#include "fdtab.h"
+#include "real.h"
+
+__attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *sa,
+						       socklen_t *len)
+{
+	sx_real_init();
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_PROXIED && sa && len) {
+		struct sx_fdinfo info;
+		if (sx_fdtab_get(fd, &info)) {
+			size_t n = *len < info.peer_len ? *len : info.peer_len;
+			memcpy(sa, &info.peer, n);
+			*len = info.peer_len;
+			return 0;
+		}
+	}
+	if (!sx_real.getpeername) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return sx_real.getpeername(fd, sa, len);
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* The blocking driver for core's handshake: connect to the proxy, then write and read
+ * exactly what the state machine asks for, each wait bounded by a deadline. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "log.h"
+#include "real.h"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for events on fd until deadline. A signal does not abort the wait: the
+ * handshake stays bounded by the deadline instead (documented in socksify.1). */
+static int wait_fd(int fd, short events, long long deadline)
+{
+	for (;;) {
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		struct pollfd p = {.fd = fd, .events = events};
+		int r = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+static int sock_domain(int fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof domain;
+	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return -errno;
+	return domain;
+}
+
+/* An AF_INET socket cannot reach an IPv6-only proxy: swap in an AF_INET6 socket under
+ * the same fd number, carrying over the options programs commonly set. */
+static int swap_family(int fd, int family)
+{
+	static const struct {
+		int level, name;
+	} opts[] = {
+	    {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF},  {SOL_SOCKET, SO_SNDBUF},
+	    {SOL_SOCKET, SO_LINGER},    {SOL_SOCKET, SO_MARK},    {IPPROTO_TCP, TCP_NODELAY},
+	};
+	int nfd = sx_real.socket(family, SOCK_STREAM, 0);
+	if (nfd < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		char v[64];
+		socklen_t l = sizeof v;
+		if (sx_real.getsockopt(fd, opts[i].level, opts[i].name, v, &l) == 0)
+			setsockopt(nfd, opts[i].level, opts[i].name, v, l);
+	}
+	int fdflags = fcntl(fd, F_GETFD);
+	int r = sx_real.dup3(nfd, fd, fdflags & FD_CLOEXEC ? O_CLOEXEC : 0);
+	int e = errno;
+	sx_real.close(nfd);
+	return r < 0 ? -e : 0;
+}
+
+static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockaddr_storage *ss,
+			   socklen_t *len)
+{
+	/* First an address of the socket's own family, then one it can reach. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < st->n_proxy_addrs; i++) {
+			int fam = st->proxy_addrs[i].ss_family;
+			if ((pass == 0 && fam != domain) || (pass == 1 && fam == domain))
+				continue;
+			*ss = st->proxy_addrs[i];
+			*len = st->proxy_addr_lens[i];
+			if (fam == AF_INET && domain == AF_INET6) {
+				/* Reach an IPv4 proxy from an IPv6 socket through a mapped address. */
+				struct sockaddr_in in = *(struct sockaddr_in *)ss;
+				struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+				memset(ss, 0, sizeof *ss);
+				in6->sin6_family = AF_INET6;
+				in6->sin6_port = in.sin_port;
+				in6->sin6_addr.s6_addr[10] = 0xff;
+				in6->sin6_addr.s6_addr[11] = 0xff;
+				memcpy(&in6->sin6_addr.s6_addr[12], &in.sin_addr, 4);
+				*len = sizeof *in6;
+				return AF_INET6;
+			}
+			return fam;
+		}
+	}
+	return -EHOSTUNREACH;
+}
+
+static int connect_to_proxy(const struct sx_state *st, int fd, long long deadline)
+{
+	int domain = sock_domain(fd);
+	if (domain < 0)
+		return domain;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fam = pick_proxy_addr(st, domain, &ss, &len);
+	if (fam < 0)
+		return fam;
+	if (fam != domain) {
+		int r = swap_family(fd, fam);
+		if (r < 0)
+			return r;
+	}
+	if (sx_real.connect(fd, (struct sockaddr *)&ss, len) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EINTR)
+		return -errno;
+	int r = wait_fd(fd, POLLOUT, deadline);
+	if (r < 0)
+		return r;
+	int soerr = 0;
+	socklen_t sl = sizeof soerr;
+	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+		return -errno;
+	return -soerr;
+}
+
+static int drive(struct sx_hs *hs, int fd, long long deadline)
+{
+	for (;;) {
+		size_t n;
+		switch (sx_hs_next(hs, &n)) {
+		case SX_NEXT_DONE:
+		case SX_NEXT_FAILED:
+			return sx_hs_result(hs, NULL);
+		case SX_NEXT_WRITE: {
+			ssize_t w = sx_real.sendto(fd, sx_hs_out(hs), n, MSG_NOSIGNAL, NULL, 0);
+			if (w > 0) {
+				sx_hs_wrote(hs, (size_t)w);
+			} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+				int r = wait_fd(fd, POLLOUT, deadline);
+				if (r < 0)
+					sx_hs_fail(hs, r);
+			} else {
+				sx_hs_fail(hs, errno == EPIPE ? -ECONNRESET : -errno);
+			}
+			break;
+		}
+		case SX_NEXT_READ: {
+			uint8_t buf[SX_HS_BUF];
+			if (n > sizeof buf)
+				n = sizeof buf;
+			ssize_t rd = recv(fd, buf, n, 0);
+			if (rd > 0) {
+				sx_hs_read(hs, buf, (size_t)rd);
+			} else if (rd == 0) {
+				sx_hs_fail(hs, -ECONNRESET);
+			} else if (errno == EAGAIN || errno == EINTR) {
+				int r = wait_fd(fd, POLLIN, deadline);
+				if (r < 0)
+					sx_hs_fail(hs, r);
+			} else {
+				sx_hs_fail(hs, -errno);
+			}
+			break;
+		}
+		}
+	}
+}
+
+int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
+			const struct sx_target *dst, struct sx_target *bound)
+{
+	const struct sx_config *c = &st->config;
+	struct sx_hs hs;
+	int r = sx_hs_init(&hs, &c->proxy, cmd, dst);
+	if (r < 0)
+		return r;
+
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return -errno;
+	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+
+	long long start = now_ms();
+	r = connect_to_proxy(st, fd, start + c->connect_timeout_ms);
+	if (r == 0) {
+		r = drive(&hs, fd, now_ms() + c->handshake_timeout_ms);
+		if (r == 0 && bound)
+			sx_hs_result(&hs, bound);
+	} else if (r == -ETIMEDOUT) {
+		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms", c->connect_timeout_ms);
+	}
+
+	/* After the swap_family() dup3 the flags belong to a new file: set them anyway. */
+	if (fcntl(fd, F_GETFL) != flags)
+		fcntl(fd, F_SETFL, flags);
+	return r;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The only dlsym(RTLD_NEXT) caller: resolves every interposed libc function once. */
+#include <dlfcn.h>
+#include <pthread.h>
+
+#include "real.h"
+
+struct sx_real sx_real;
+static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+
+#define RESOLVE(name) (*(void **)&sx_real.name = dlsym(RTLD_NEXT, #name))
+
+static void real_resolve(void)
+{
+	RESOLVE(connect);
+	RESOLVE(getpeername);
+	RESOLVE(getsockopt);
+	RESOLVE(sendto);
+	RESOLVE(sendmsg);
+	RESOLVE(close);
+	RESOLVE(socket);
+	RESOLVE(accept);
+	RESOLVE(accept4);
+	RESOLVE(dup);
+	RESOLVE(dup2);
+	RESOLVE(dup3);
+	RESOLVE(getaddrinfo);
+}
+
+void sx_real_init(void)
+{
+	pthread_once(&real_once, real_resolve);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Decide, drive the proxy handshake through io, record the virtual peer, map errors. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+
+#include "classify.h"
+#include "fdtab.h"
+#include "io.h"
+#include "log.h"
+#include "real.h"
+#include "sockaddr.h"
+#include "tcp_connect.h"
+
+static bool is_tcp(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof type;
+	return sx_real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+}
+
+static const char *proto_name(enum sx_proto p)
+{
+	switch (p) {
+	case SX_PROTO_SOCKS4:
+		return "socks4";
+	case SX_PROTO_SOCKS4A:
+		return "socks4a";
+	case SX_PROTO_SOCKS5:
+		return "socks5";
+	default:
+		return "socks5h";
+	}
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
+{
+	struct sx_target dst;
+	if (!sa || len < sizeof(sa_family_t) ||
+	    (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
+		return false;
+	if (sx_sockaddr_to_target(sa, len, &dst) < 0 || !is_tcp(fd))
+		return false;
+
+	/* A second connect() on a socket we already handled: answer as the kernel would
+	 * for a connected socket, and never let a failed one go direct. */
+	enum sx_fd_kind kind = sx_fdtab_kind(fd);
+	if (kind == SX_FD_TCP_PROXIED || kind == SX_FD_TCP_FAILED) {
+		int e = kind == SX_FD_TCP_PROXIED ? EISCONN : sx_fdtab_take_error(fd);
+		*ret = -1;
+		errno = e ? e : ECONNABORTED;
+		return true;
+	}
+
+	const struct sx_state *st = sx_state();
+	const char *why;
+	enum sx_route route = sx_classify(st, &dst, &why);
+	char dbuf[300];
+	sx_target_format(&dst, dbuf, sizeof dbuf);
+	if (route == SX_ROUTE_DIRECT) {
+		sx_log(SX_LOG_DEBUG, "connect %s: direct (%s)", dbuf, why);
+		sx_fdtab_clear(fd);
+		return false;
+	}
+
+	int r;
+	long long t0 = mono_ms();
+	if (route == SX_ROUTE_REFUSE) {
+		r = st->config_error ? st->config_error : -ECONNREFUSED;
+	} else if (dst.kind == SX_TARGET_IPV6 && (st->config.proxy.proto == SX_PROTO_SOCKS4 ||
+						   st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
+		r = -EAFNOSUPPORT;
+	} else {
+		r = sx_io_proxy_connect(st, fd, SX_CMD_CONNECT, &dst, NULL);
+	}
+	long long took = mono_ms() - t0;
+	const struct sx_proxy *p = &st->config.proxy;
+	if (r == 0)
+		sx_log(SX_LOG_INFO, "connect %s via %s://%s:%u: ok (%lld ms)", dbuf,
+		       proto_name(p->proto), p->host, p->port, took);
+	else
+		sx_log(SX_LOG_WARN, "connect %s via %s://%s:%u: %s (%lld ms)%s", dbuf,
+		       proto_name(p->proto), p->host, p->port, strerror(-r), took,
+		       r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
+
+	struct sx_fdinfo info = {.peer_len = len};
+	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
+	bool nonblocking = fcntl(fd, F_GETFL) & O_NONBLOCK;
+	if (r == 0) {
+		sx_fdtab_set(fd, SX_FD_TCP_PROXIED, &info);
+		if (nonblocking) {
+			/* As the kernel does: the program polls for writability next. */
+			*ret = -1;
+			errno = EINPROGRESS;
+			return true;
+		}
+		*ret = 0;
+		return true;
+	}
+	if (nonblocking && r != -EAFNOSUPPORT && r != -EINVAL) {
+		/* Keep the error for SO_ERROR and make the socket poll ready, so event loops
+		 * see the failure where they look for it. */
+		info.so_error = -r;
+		sx_fdtab_set(fd, SX_FD_TCP_FAILED, &info);
+		shutdown(fd, SHUT_RDWR);
+		*ret = -1;
+		errno = EINPROGRESS;
+		return true;
+	}
+	*ret = -1;
+	errno = -r;
+	return true;
+}

@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs what building and testing socksify needs on Debian, checking first so that
+# it costs nothing when everything is already there.
+set -eu
+
+# package:command-or-file that proves it is installed
+NEEDED="
+gcc:/usr/bin/gcc
+make:/usr/bin/make
+libc-ares-dev:/usr/include/ares.h
+bats:/usr/bin/bats
+bats-assert:/usr/lib/bats/bats-assert/load.bash
+bats-support:/usr/lib/bats/bats-support/load.bash
+curl:/usr/bin/curl
+wget:/usr/bin/wget
+netcat-openbsd:/bin/nc.openbsd
+socat:/usr/bin/socat
+dnsutils:/usr/bin/dig
+iproute2:/usr/sbin/ip
+util-linux:/usr/bin/unshare
+python3:/usr/bin/python3
+groff-base:/usr/bin/groff
+binutils:/usr/bin/nm
+file:/usr/bin/file
+libcap2-bin:/usr/sbin/getcap
+${SOCKSIFY_EXTRA_DEPS:-}
+"
+
+missing=""
+for entry in $NEEDED; do
+	pkg=${entry%%:*}
+	path=${entry#*:}
+	[ -e "$path" ] || missing="$missing $pkg"
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+	$SUDO apt-get update >/dev/null 2>&1 || true
+	$SUDO apt-get install -y --no-install-recommends $missing >/dev/null
+fi

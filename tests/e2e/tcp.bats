@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Real programs through build/socksify and the bundled proxy: the target's reported
+# peer and the proxy's log prove the path.
+
+load helpers
+
+setup_file() {
+	load helpers
+	start_targets
+	start_proxy plain 1080
+	start_proxy auth 1081 --user alice --pass s3cret
+	start_proxy v4only 1082 --map web.test=192.0.2.10
+}
+
+teardown_file() {
+	stop_all_bg
+}
+
+ERRNO=$BATS_TEST_DIRNAME/errno_client.py
+
+@test "socksify curl over socks5 reaches the target through the proxy" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	run proxy_log plain
+	assert_output --partial "v5 CONNECT ip=192.0.2.10:80 auth=none result=ok"
+	assert_no_dns_leak
+}
+
+@test "SOCKS_SERVER in the environment works like -s" {
+	SOCKS_SERVER=socks5h://127.0.0.1:1080 run "$SOCKSIFY" curl -sS -m 10 http://198.51.100.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+}
+
+@test "socks4 and socks4a carry IPv4 destinations" {
+	run "$SOCKSIFY" -s socks4://127.0.0.1:1080 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	run "$SOCKSIFY" -s socks4a://127.0.0.1:1080 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	run proxy_log plain
+	assert_output --partial "v4 CONNECT ip=192.0.2.10:80 auth=none result=ok"
+}
+
+@test "socks5 with username and password from the URL and from -u" {
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	SOCKS_PASSWORD=s3cret run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 \
+		curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	run proxy_log auth
+	assert_output --partial "v5 CONNECT ip=192.0.2.10:80 auth=userpass user=alice result=ok"
+}
+
+@test "a wrong password gives EACCES, never a direct connection" {
+	before=$(target_log | wc -l)
+	run "$SOCKSIFY" -q -s socks5://alice:wrong@127.0.0.1:1081 python3 "$ERRNO" 192.0.2.10 80
+	assert_output "errno=EACCES"
+	run target_log
+	refute_output --partial "peer=192.0.2.10"
+	[ "$(target_log | wc -l)" -eq "$before" ]
+}
+
+@test "an IPv6 destination through socks5, and EAFNOSUPPORT through socks4" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 10 'http://[2001:db8::10]/'
+	assert_success
+	assert_output "peer=::1"
+	run "$SOCKSIFY" -s socks4://127.0.0.1:1080 python3 "$ERRNO" 2001:db8::10 80
+	assert_output "errno=EAFNOSUPPORT"
+}
+
+@test "an IPv6 proxy address, from an IPv4 socket" {
+	run "$SOCKSIFY" -s 'socks5://[::1]:1080' curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+}
+
+@test "python3 blocking socket: getpeername names the destination, not the proxy" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 "$ERRNO" --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=$PROXY_SRC"
+}
+
+@test "python3 non-blocking connect: EINPROGRESS, writable, SO_ERROR 0" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 "$ERRNO" --nonblocking --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=$PROXY_SRC"
+}
+
+@test "python3 asyncio open_connection works through the proxy" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import asyncio
+async def main():
+    r, w = await asyncio.open_connection("198.51.100.10", 80)
+    print((await r.readline()).decode().strip())
+asyncio.run(main())'
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+}
+
+@test "a server that speaks first: the banner after the SOCKS reply reaches the program" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import socket
+s = socket.create_connection(("192.0.2.10", 25))
+print(s.recv(100).decode().strip())'
+	assert_success
+	assert_output "220 banner.test ESMTP ready"
+}
+
+@test "nc through the proxy: echo round trip" {
+	run sh -c "printf 'hello\n' | '$SOCKSIFY' -s socks5://127.0.0.1:1080 nc -N 192.0.2.10 7"
+	assert_success
+	assert_output "hello"
+}
+
+@test "wget through the proxy" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 wget -q -O - http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+}
+
+@test "a 200 MB transfer arrives byte-exact" {
+	run sh -c "'$SOCKSIFY' -s socks5://127.0.0.1:1080 curl -sS -m 60 http://192.0.2.10/bytes/200000000 | python3 -c '
+import sys
+data = sys.stdin.buffer.read()
+pat = bytes(range(251))
+ok = len(data) == 200000000 and all(data[i:i + 251 * 4096] == (pat * 4096)[: len(data[i:i + 251 * 4096])] for i in range(0, len(data), 251 * 4096))
+print(len(data), ok)'"
+	assert_success
+	assert_output "200000000 True"
+}
+
+@test "loopback destinations go direct by default" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 10 http://127.0.0.1:8080/
+	assert_success
+	assert_output "peer=127.0.0.1"
+}
+
+@test "the bypass list sends matching destinations direct" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 --bypass 192.0.2.0/24 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=192.0.2.10"
+	NO_PROXY=198.51.100.10 run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 10 http://198.51.100.10/
+	assert_success
+	assert_output "peer=198.51.100.10"
+}
+
+@test "the proxy being down gives ECONNREFUSED and no direct connection" {
+	before=$(target_log | wc -l)
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1099 python3 "$ERRNO" 192.0.2.10 80
+	assert_output "errno=ECONNREFUSED"
+	[ "$(target_log | wc -l)" -eq "$before" ]
+}
+
+@test "every SOCKS5 reply code maps to its errno" {
+	i=0
+	for pair in 1:ECONNREFUSED 2:EACCES 3:ENETUNREACH 4:EHOSTUNREACH 5:ECONNREFUSED \
+		6:ETIMEDOUT 7:EOPNOTSUPP 8:EAFNOSUPPORT 9:ECONNREFUSED 255:ECONNREFUSED; do
+		code=${pair%%:*}
+		port=$((1100 + i))
+		i=$((i + 1))
+		start_proxy "rep$code" "$port" --reply "$code"
+		run "$SOCKSIFY" -q -s "socks5://127.0.0.1:$port" python3 "$ERRNO" 192.0.2.10 80
+		stop_bg "rep$code"
+		[ "$output" = "errno=${pair#*:}" ] || { echo "REP $code: $output" >&2; false; }
+	done
+}
+
+@test "SOCKS4 rejection codes map to errno" {
+	for pair in 91:ECONNREFUSED 92:EACCES 93:EACCES; do
+		code=${pair%%:*}
+		start_proxy "cd$code" 1120 --reply4 "$code"
+		run "$SOCKSIFY" -q -s socks4://127.0.0.1:1120 python3 "$ERRNO" 192.0.2.10 80
+		stop_bg "cd$code"
+		[ "$output" = "errno=${pair#*:}" ] || { echo "CD $code: $output" >&2; false; }
+	done
+}
+
+@test "a failed handshake on a non-blocking socket is reported through SO_ERROR" {
+	start_proxy rep5nb 1121 --reply 5
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1121 python3 "$ERRNO" --nonblocking 192.0.2.10 80
+	stop_bg rep5nb
+	assert_output "errno=ECONNREFUSED"
+}
+
+@test "method FF, garbage, and a proxy closing mid-handshake" {
+	start_proxy ff 1122 --method 255
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1122 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg ff
+	assert_output "errno=EACCES"
+	start_proxy garbage 1123 --garbage
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1123 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg garbage
+	assert_output "errno=EPROTO"
+	start_proxy closer 1124 --close-after 3
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1124 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg closer
+	assert_output "errno=ECONNRESET"
+}
+
+@test "replies one byte per write are read correctly" {
+	start_proxy frag 1125 --fragment
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1125 python3 "$ERRNO" 192.0.2.10 25
+	stop_bg frag
+	assert_output "ok 220 banner.test ESMTP ready"
+}
+
+@test "a silent proxy times out with ETIMEDOUT after the handshake timeout" {
+	start_proxy silent 1126 --silent
+	SOCKSIFY_HANDSHAKE_TIMEOUT=500ms run "$SOCKSIFY" -q -s socks5://127.0.0.1:1126 \
+		python3 "$ERRNO" 192.0.2.10 80
+	stop_bg silent
+	assert_output "errno=ETIMEDOUT"
+}
+
+@test "the RFC 1929 reply version byte 5 is accepted (lenient), a bad status is not" {
+	start_proxy authver 1127 --user alice --pass s3cret --auth-ver 5
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1127 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg authver
+	assert_output "ok peer=$PROXY_SRC"
+	start_proxy authfail 1128 --user alice --pass s3cret --auth-fail
+	run "$SOCKSIFY" -q -s socks5://alice:s3cret@127.0.0.1:1128 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg authfail
+	assert_output "errno=EACCES"
+}
+
+@test "at info level, one log line per connection without credentials" {
+	run "$SOCKSIFY" -vv -s socks5://alice:s3cret@127.0.0.1:1081 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_line --regexp '^socksify\[[0-9]+\]: info: connect 192\.0\.2\.10:80 via socks5://127\.0\.0\.1:1081: ok \([0-9]+ ms\)$'
+	refute_output --partial s3cret
+}
+
+@test "sendto with MSG_FASTOPEN is proxied, not sent directly" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import socket
+s = socket.socket()
+s.sendto(b"GET / HTTP/1.0\r\n\r\n", socket.MSG_FASTOPEN, ("192.0.2.10", 80))
+print(s.recv(1000).decode().split("\r\n\r\n")[1].strip())'
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+}
+
+@test "a second connect on a proxied socket says EISCONN" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import socket, errno
+s = socket.create_connection(("192.0.2.10", 80))
+try:
+    s.connect(("192.0.2.10", 80))
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+	assert_output "EISCONN"
+}
+
+@test "no DNS query left the namespace's programs during this suite" {
+	assert_no_dns_leak
+}
