@@ -58,6 +58,7 @@ $(WRAPPER): scripts/socksify.in Makefile
 	chmod +x $@
 
 $(CHECKER): config/check/socksify-check.c $(B)/libsxcore.a
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
@@ -65,6 +66,7 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
 
 $(B)/%: tests/proxy/%.c $(TOOL_COMMON_OBJ)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(TOOL_COMMON_OBJ) -lpthread
 
 deps:

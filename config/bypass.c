@@ -327,7 +327,8 @@ bool sx_bypass_match_addr(const struct sx_bypass *b, int af, const uint8_t *addr
 
 		if (!port_ok(e, port))
 			continue;
-		if ((e->kind == SX_BYPASS_CIDR4 && af == 4) || (e->kind == SX_BYPASS_CIDR6 && af == 6))
+		if ((e->kind == SX_BYPASS_CIDR4 && af == 4) ||
+		    (e->kind == SX_BYPASS_CIDR6 && af == 6))
 			if (prefix_eq(e->addr, addr, e->prefix))
 				return true;
 	}
@@ -369,7 +370,8 @@ bool sx_bypass_match_name(const struct sx_bypass *b, const char *name, uint16_t 
 		elen = strlen(e->name);
 		if (len == elen && memcmp(n, e->name, len) == 0)
 			return true;
-		if (len > elen && n[len - elen - 1] == '.' && memcmp(n + len - elen, e->name, elen) == 0)
+		if (len > elen && n[len - elen - 1] == '.' &&
+		    memcmp(n + len - elen, e->name, elen) == 0)
 			return true;
 	}
 	return false;

@@ -14,7 +14,7 @@ struct sx_bypass_entry {
 	enum { SX_BYPASS_CIDR4, SX_BYPASS_CIDR6, SX_BYPASS_HOST, SX_BYPASS_SUFFIX } kind;
 	uint8_t addr[16];
 	unsigned prefix;
-	uint16_t port; /* 0: any port */
+	uint16_t port;	/* 0: any port */
 	char name[256]; /* lower case, no trailing dot; suffix stored without the leading dot */
 };
 

@@ -131,8 +131,7 @@ static int set_bypass(struct sx_config *c, struct load_state *st, const char *va
 	return sx_bypass_add_list(&c->bypass, val, msg, n) < 0 ? -EINVAL : 0;
 }
 
-static int set_dns(struct sx_config *c, struct load_state *st, const char *val, char *msg,
-		   size_t n)
+static int set_dns(struct sx_config *c, struct load_state *st, const char *val, char *msg, size_t n)
 {
 	static const char *const words[] = {"local", "remote", "proxy"};
 	static const enum sx_dns_mode modes[] = {SX_DNS_LOCAL, SX_DNS_REMOTE, SX_DNS_PROXY};
@@ -145,15 +144,13 @@ static int set_dns(struct sx_config *c, struct load_state *st, const char *val, 
 	return 0;
 }
 
-static int set_log(struct sx_config *c, struct load_state *st, const char *val, char *msg,
-		   size_t n)
+static int set_log(struct sx_config *c, struct load_state *st, const char *val, char *msg, size_t n)
 {
-	static const char *const words[] = {"none",  "error", "warn", "info", "debug",
-					    "0",     "1",     "2",    "3",    "4",
-					    "warning", "off"};
+	static const char *const words[] = {"none", "error", "warn", "info", "debug",	"0",
+					    "1",    "2",     "3",    "4",    "warning", "off"};
 	static const enum sx_log_level levels[] = {
-		SX_LOG_NONE, SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_LOG_DEBUG, SX_LOG_NONE,
-		SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_LOG_DEBUG, SX_LOG_WARN, SX_LOG_NONE};
+	    SX_LOG_NONE,  SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO,  SX_LOG_DEBUG, SX_LOG_NONE,
+	    SX_LOG_ERROR, SX_LOG_WARN,	SX_LOG_INFO, SX_LOG_DEBUG, SX_LOG_WARN,	 SX_LOG_NONE};
 	int i = keyword(val, words, NWORDS(words));
 
 	(void)st;
@@ -219,8 +216,7 @@ static int set_handshake_timeout(struct sx_config *c, struct load_state *st, con
 	return duration(&c->handshake_timeout_ms, val, msg, n);
 }
 
-static int set_udp(struct sx_config *c, struct load_state *st, const char *val, char *msg,
-		   size_t n)
+static int set_udp(struct sx_config *c, struct load_state *st, const char *val, char *msg, size_t n)
 {
 	static const char *const words[] = {"block", "direct"};
 	int i = keyword(val, words, NWORDS(words));
@@ -262,18 +258,18 @@ static const struct setting {
 	const char *env; /* NULL: not a plain environment variable */
 	setter_fn set;
 } settings[] = {
-	{"server", NULL, set_server},
-	{"user", NULL, set_file_user},
-	{"password", NULL, set_file_pass},
-	{"bypass", "SOCKSIFY_BYPASS", set_bypass},
-	{"dns", "SOCKSIFY_DNS", set_dns},
-	{"log", "SOCKSIFY_LOG", set_log},
-	{"log_file", "SOCKSIFY_LOG_FILE", set_log_file},
-	{"connect_timeout", "SOCKSIFY_CONNECT_TIMEOUT", set_connect_timeout},
-	{"handshake_timeout", "SOCKSIFY_HANDSHAKE_TIMEOUT", set_handshake_timeout},
-	{"udp", "SOCKSIFY_UDP", set_udp},
-	{"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
-	{"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
+    {"server", NULL, set_server},
+    {"user", NULL, set_file_user},
+    {"password", NULL, set_file_pass},
+    {"bypass", "SOCKSIFY_BYPASS", set_bypass},
+    {"dns", "SOCKSIFY_DNS", set_dns},
+    {"log", "SOCKSIFY_LOG", set_log},
+    {"log_file", "SOCKSIFY_LOG_FILE", set_log_file},
+    {"connect_timeout", "SOCKSIFY_CONNECT_TIMEOUT", set_connect_timeout},
+    {"handshake_timeout", "SOCKSIFY_HANDSHAKE_TIMEOUT", set_handshake_timeout},
+    {"udp", "SOCKSIFY_UDP", set_udp},
+    {"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
+    {"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
 };
 
 void sx_config_defaults(struct sx_config *c)
@@ -292,8 +288,8 @@ void sx_config_defaults(struct sx_config *c)
 	c->udp = SX_UDP_BLOCK;
 }
 
-static int load_file(struct sx_config *c, struct load_state *st, const char *name,
-		     const char *text, size_t len, char *err, size_t errlen)
+static int load_file(struct sx_config *c, struct load_state *st, const char *name, const char *text,
+		     size_t len, char *err, size_t errlen)
 {
 	struct sx_conf_reader rd;
 	struct sx_conf_line l;
@@ -361,11 +357,9 @@ static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, si
 		const char *name;
 		enum sx_proto bare;
 	} vars[] = {
-		{"SOCKS_SERVER", SX_PROTO_SOCKS5H},
-		{"SOCKS5_SERVER", SX_PROTO_SOCKS5},
-		{"SOCKS4_SERVER", SX_PROTO_SOCKS4},
-		{"all_proxy", SX_PROTO_SOCKS5H},
-		{"ALL_PROXY", SX_PROTO_SOCKS5H},
+	    {"SOCKS_SERVER", SX_PROTO_SOCKS5H}, {"SOCKS5_SERVER", SX_PROTO_SOCKS5},
+	    {"SOCKS4_SERVER", SX_PROTO_SOCKS4}, {"all_proxy", SX_PROTO_SOCKS5H},
+	    {"ALL_PROXY", SX_PROTO_SOCKS5H},
 	};
 	char msg[512];
 
@@ -385,8 +379,8 @@ static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, si
 	return 0;
 }
 
-static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn getenv_fn,
-		    char *err, size_t errlen)
+static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn getenv_fn, char *err,
+		    size_t errlen)
 {
 	static const char *const creds[] = {"SOCKS_USERNAME", "SOCKS_PASSWORD"};
 	char msg[512];
@@ -442,7 +436,7 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	if (!st.dns_set)
 		c->dns = c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
 					  c->proxy.proto == SX_PROTO_SOCKS5H)
-				 ? SX_DNS_REMOTE
-				 : SX_DNS_LOCAL;
+			     ? SX_DNS_REMOTE
+			     : SX_DNS_LOCAL;
 	return 0;
 }

@@ -19,13 +19,13 @@ enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
 struct sx_config {
 	bool has_proxy; /* false: no proxy configured anywhere */
 	struct sx_proxy proxy;
-	enum sx_dns_mode dns;         /* remote for socks4a/socks5h, local otherwise, unless set */
-	struct sx_bypass bypass;      /* SOCKSIFY_BYPASS / bypass, plus NO_PROXY */
-	bool bypass_loopback;         /* default true */
-	unsigned connect_timeout_ms;  /* to the proxy; default 10000 */
-	unsigned handshake_timeout_ms;/* SOCKS exchange; default 10000 */
-	enum sx_log_level log_level;  /* default SX_LOG_ERROR */
-	char log_file[SX_PATH_MAX];   /* empty: stderr */
+	enum sx_dns_mode dns;	       /* remote for socks4a/socks5h, local otherwise, unless set */
+	struct sx_bypass bypass;       /* SOCKSIFY_BYPASS / bypass, plus NO_PROXY */
+	bool bypass_loopback;	       /* default true */
+	unsigned connect_timeout_ms;   /* to the proxy; default 10000 */
+	unsigned handshake_timeout_ms; /* SOCKS exchange; default 10000 */
+	enum sx_log_level log_level;   /* default SX_LOG_ERROR */
+	char log_file[SX_PATH_MAX];    /* empty: stderr */
 	enum sx_udp_policy udp;
 };
 

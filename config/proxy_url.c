@@ -75,8 +75,7 @@ static size_t scheme_len(const char *url)
 
 /* Decodes s[0..len) into out (SX_NAME_MAX + 1 bytes). A decoded NUL is refused: the
  * credential is used as a C string later and would be cut short silently. */
-static int decode(char *out, const char *s, size_t len, const char *what, char *err,
-		  size_t errlen)
+static int decode(char *out, const char *s, size_t len, const char *what, char *err, size_t errlen)
 {
 	size_t n = 0;
 
@@ -165,10 +164,10 @@ static int parse_hostport(struct sx_proxy *p, const char *s, char *err, size_t e
 			return r;
 		rest += 1 + plen;
 	}
-	if (*rest == '/')
-		rest++;
-	if (*rest)
-		return fail(err, errlen, "unexpected '%s' after the port", rest);
+	if (*rest == '/' && rest[1])
+		return fail(err, errlen, "unexpected path '%s'", rest);
+	if (*rest && *rest != '/')
+		return fail(err, errlen, "unexpected '%s' after the host", rest);
 	return 0;
 }
 
@@ -179,10 +178,10 @@ int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bar
 		const char *name;
 		enum sx_proto proto;
 	} schemes[] = {
-		{"socks4", SX_PROTO_SOCKS4},
-		{"socks4a", SX_PROTO_SOCKS4A},
-		{"socks5", SX_PROTO_SOCKS5},
-		{"socks5h", SX_PROTO_SOCKS5H},
+	    {"socks4", SX_PROTO_SOCKS4},
+	    {"socks4a", SX_PROTO_SOCKS4A},
+	    {"socks5", SX_PROTO_SOCKS5},
+	    {"socks5h", SX_PROTO_SOCKS5H},
 	};
 	struct sx_proxy tmp;
 	size_t slen = scheme_len(url);

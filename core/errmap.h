@@ -13,9 +13,9 @@ int sx_errmap_socks4(uint8_t cd);
 
 /* Failures that are not a reply code. */
 #define SX_ERR_AUTH_REJECTED (-EACCES)
-#define SX_ERR_NO_METHOD (-EACCES)
-#define SX_ERR_MALFORMED (-EPROTO)
-#define SX_ERR_CLOSED (-ECONNRESET)
-#define SX_ERR_TIMEOUT (-ETIMEDOUT)
+#define SX_ERR_NO_METHOD     (-EACCES)
+#define SX_ERR_MALFORMED     (-EPROTO)
+#define SX_ERR_CLOSED	     (-ECONNRESET)
+#define SX_ERR_TIMEOUT	     (-ETIMEDOUT)
 
 #endif

@@ -45,9 +45,8 @@ static int append_auth(struct sx_hs *hs)
 
 static int append_request(struct sx_hs *hs)
 {
-	return append(hs, sx_s5_request_encode(hs->out + hs->out_len,
-					       sizeof(hs->out) - hs->out_len, (uint8_t)hs->cmd,
-					       &hs->dst));
+	return append(hs, sx_s5_request_encode(hs->out + hs->out_len, sizeof(hs->out) - hs->out_len,
+					       (uint8_t)hs->cmd, &hs->dst));
 }
 
 /* One method per greeting when pipelining: the server's choice must then match

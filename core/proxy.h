@@ -19,8 +19,8 @@ enum sx_proto {
 struct sx_proxy {
 	enum sx_proto proto;
 	char host[SX_NAME_MAX + 1]; /* as written: name or numeric, no brackets */
-	uint16_t port;              /* host byte order */
-	bool has_user;              /* SOCKS5: offer RFC 1929; SOCKS4: user id */
+	uint16_t port;		    /* host byte order */
+	bool has_user;		    /* SOCKS5: offer RFC 1929; SOCKS4: user id */
 	char user[SX_NAME_MAX + 1];
 	char pass[SX_NAME_MAX + 1];
 	bool pipeline; /* SOCKS5: send greeting, auth and request in one write */

@@ -9,7 +9,7 @@
 #include "target.h"
 
 #define SX_S4_REPLY_LEN 8
-#define SX_S4_REQ_MAX (8 + SX_NAME_MAX + 1 + SX_NAME_MAX + 1)
+#define SX_S4_REQ_MAX	(8 + SX_NAME_MAX + 1 + SX_NAME_MAX + 1)
 
 /* IPv4 target -> SOCKS4; name target -> SOCKS4a (DSTIP 0.0.0.1); IPv6 -> -EAFNOSUPPORT.
  * userid may be NULL (empty). */

@@ -12,13 +12,13 @@
 
 #include "target.h"
 
-#define SX_S5_METHOD_NONE 0x00
-#define SX_S5_METHOD_USERPASS 0x02
-#define SX_S5_METHOD_REJECT 0xFF
-#define SX_S5_CMD_CONNECT 0x01
+#define SX_S5_METHOD_NONE	0x00
+#define SX_S5_METHOD_USERPASS	0x02
+#define SX_S5_METHOD_REJECT	0xFF
+#define SX_S5_CMD_CONNECT	0x01
 #define SX_S5_CMD_UDP_ASSOCIATE 0x03
-#define SX_S5_REQ_MAX (4 + 1 + SX_NAME_MAX + 2)
-#define SX_S5_AUTH_MAX (3 + 2 * SX_NAME_MAX)
+#define SX_S5_REQ_MAX		(4 + 1 + SX_NAME_MAX + 2)
+#define SX_S5_AUTH_MAX		(3 + 2 * SX_NAME_MAX)
 
 /* ATYP DST.ADDR DST.PORT, shared by requests, replies and UDP headers. */
 int sx_s5_addr_encode(uint8_t *out, size_t cap, const struct sx_target *t);

@@ -4,8 +4,8 @@
 #ifndef SX_CORE_TARGET_H
 #define SX_CORE_TARGET_H
 
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SX_NAME_MAX 255 /* RFC 1928 §5: one length byte */
 

@@ -10,7 +10,6 @@ setup_file() {
 	start_targets
 	start_proxy plain 1080
 	start_proxy auth 1081 --user alice --pass s3cret
-	start_proxy v4only 1082 --map web.test=192.0.2.10
 }
 
 teardown_file() {
@@ -29,9 +28,9 @@ ERRNO=$BATS_TEST_DIRNAME/errno_client.py
 }
 
 @test "SOCKS_SERVER in the environment works like -s" {
-	SOCKS_SERVER=socks5h://127.0.0.1:1080 run "$SOCKSIFY" curl -sS -m 10 http://198.51.100.10/
+	SOCKS_SERVER=socks5h://127.0.0.1:1080 run "$SOCKSIFY" python3 "$ERRNO" 198.51.100.10 80
 	assert_success
-	assert_output "peer=$PROXY_SRC"
+	assert_output "ok peer=$PROXY_SRC"
 }
 
 @test "socks4 and socks4a carry IPv4 destinations" {
@@ -70,7 +69,7 @@ ERRNO=$BATS_TEST_DIRNAME/errno_client.py
 	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 10 'http://[2001:db8::10]/'
 	assert_success
 	assert_output "peer=::1"
-	run "$SOCKSIFY" -s socks4://127.0.0.1:1080 python3 "$ERRNO" 2001:db8::10 80
+	run "$SOCKSIFY" -q -s socks4://127.0.0.1:1080 python3 "$ERRNO" 2001:db8::10 80
 	assert_output "errno=EAFNOSUPPORT"
 }
 
@@ -147,9 +146,9 @@ print(len(data), ok)'"
 	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 --bypass 192.0.2.0/24 curl -sS -m 10 http://192.0.2.10/
 	assert_success
 	assert_output "peer=192.0.2.10"
-	NO_PROXY=198.51.100.10 run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 10 http://198.51.100.10/
+	NO_PROXY=198.51.100.10 run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 "$ERRNO" 198.51.100.10 80
 	assert_success
-	assert_output "peer=198.51.100.10"
+	assert_output "ok peer=198.51.100.10"
 }
 
 @test "the proxy being down gives ECONNREFUSED and no direct connection" {
@@ -161,8 +160,9 @@ print(len(data), ok)'"
 
 @test "every SOCKS5 reply code maps to its errno" {
 	i=0
+	# Python names errno 95 ENOTSUP; on Linux EOPNOTSUPP is the same value.
 	for pair in 1:ECONNREFUSED 2:EACCES 3:ENETUNREACH 4:EHOSTUNREACH 5:ECONNREFUSED \
-		6:ETIMEDOUT 7:EOPNOTSUPP 8:EAFNOSUPPORT 9:ECONNREFUSED 255:ECONNREFUSED; do
+		6:ETIMEDOUT 7:ENOTSUP 8:EAFNOSUPPORT 9:ECONNREFUSED 255:ECONNREFUSED; do
 		code=${pair%%:*}
 		port=$((1100 + i))
 		i=$((i + 1))
@@ -222,7 +222,7 @@ print(len(data), ok)'"
 
 @test "the RFC 1929 reply version byte 5 is accepted (lenient), a bad status is not" {
 	start_proxy authver 1127 --user alice --pass s3cret --auth-ver 5
-	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1127 python3 "$ERRNO" 192.0.2.10 80
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1127 python3 "$ERRNO" 198.51.100.10 80
 	stop_bg authver
 	assert_output "ok peer=$PROXY_SRC"
 	start_proxy authfail 1128 --user alice --pass s3cret --auth-fail
@@ -243,7 +243,10 @@ print(len(data), ok)'"
 import socket
 s = socket.socket()
 s.sendto(b"GET / HTTP/1.0\r\n\r\n", socket.MSG_FASTOPEN, ("192.0.2.10", 80))
-print(s.recv(1000).decode().split("\r\n\r\n")[1].strip())'
+reply = b""
+while chunk := s.recv(1000):
+    reply += chunk
+print(reply.decode().split("\r\n\r\n")[1].strip())'
 	assert_success
 	assert_output "peer=$PROXY_SRC"
 }

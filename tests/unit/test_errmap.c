@@ -7,9 +7,9 @@
 
 static int want5(int rep)
 {
-	static const int table[9] = {0,		  -ECONNREFUSED, -EACCES,    -ENETUNREACH,
-				     -EHOSTUNREACH, -ECONNREFUSED, -ETIMEDOUT, -EOPNOTSUPP,
-				     -EAFNOSUPPORT};
+	static const int table[9] = {
+	    0,		-ECONNREFUSED, -EACCES,	     -ENETUNREACH, -EHOSTUNREACH, -ECONNREFUSED,
+	    -ETIMEDOUT, -EOPNOTSUPP,   -EAFNOSUPPORT};
 
 	return rep < 9 ? table[rep] : -ECONNREFUSED;
 }

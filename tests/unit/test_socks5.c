@@ -57,7 +57,8 @@ static void test_method(void)
 	TAP_IS(need, 2, "method: need 2 at 1");
 	TAP_IS(sx_s5_method_parse(B(0x05, 0x00), 2, &need, &m), 2, "method 00 parsed");
 	TAP_IS(m, 0x00, "method 00 value");
-	TAP_IS(sx_s5_method_parse(B(0x05, 0x02, 0x99), 3, &need, &m), 2, "method 02, extra not taken");
+	TAP_IS(sx_s5_method_parse(B(0x05, 0x02, 0x99), 3, &need, &m), 2,
+	       "method 02, extra not taken");
 	TAP_IS(m, 0x02, "method 02 value");
 	TAP_IS(sx_s5_method_parse(B(0x05, 0xFF), 2, &need, &m), 2, "method FF parsed");
 	TAP_IS(m, 0xFF, "method FF value");
@@ -244,13 +245,13 @@ static void test_reply(void)
 	       "ATYP 2 rejected");
 	TAP_IS(sx_s5_reply_parse(B(0x05, 0x00, 0x00, 0x05, 0), 5, &need, &rep, NULL), -EPROTO,
 	       "ATYP 5 rejected");
-	TAP_IS(sx_s5_reply_parse(B(0x05, 0x00, 0x00, 0x03, 0, 0, 0), 7, &need, &rep, NULL),
-	       -EPROTO, "zero-length name rejected");
+	TAP_IS(sx_s5_reply_parse(B(0x05, 0x00, 0x00, 0x03, 0, 0, 0), 7, &need, &rep, NULL), -EPROTO,
+	       "zero-length name rejected");
 	TAP_IS(sx_s5_reply_parse(B(0x05, 0x00, 0x00, 0x03, 2, 'a', 0, 0, 1), 9, &need, &rep, NULL),
 	       -EPROTO, "NUL inside name rejected");
-	TAP_IS(sx_s5_reply_parse(B(0x05, 0x00, 0x07, 0x01, 1, 1, 1, 1, 0, 1), 10, &need, &rep,
-				 NULL),
-	       10, "non-zero RSV tolerated");
+	TAP_IS(
+	    sx_s5_reply_parse(B(0x05, 0x00, 0x07, 0x01, 1, 1, 1, 1, 0, 1), 10, &need, &rep, NULL),
+	    10, "non-zero RSV tolerated");
 
 	memcpy(msg, B(0x05, 0x00, 0x00, 0x03, 255), 5);
 	memset(msg + 5, 'x', 255);
