@@ -11,8 +11,11 @@ OPT     ?= -O2 -g
 WARN    := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2
 SAN     ?=
+PRELOAD_FIRST :=
 ifeq ($(SAN),1)
   OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  # Programs that are not instrumented need the ASan runtime loaded before anything else.
+  PRELOAD_FIRST := $(shell $(CC) -print-file-name=libasan.so)
 endif
 CFLAGS_ALL := $(WARN) $(OPT) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(CFLAGS)
 LIB_DEFS   := -DNDEBUG -DSX_VERSION='"$(VERSION)"'
@@ -54,7 +57,8 @@ $(LIB): $(PRELOAD_OBJ) $(B)/libsxcore.a preload/exports.map
 
 $(WRAPPER): scripts/socksify.in Makefile
 	@mkdir -p $(@D)
-	sed -e 's|@LIBDIR@|$(abspath $(B))|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+	sed -e 's|@LIBDIR@|$(abspath $(B))|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@PRELOAD_FIRST@|$(PRELOAD_FIRST)|g' $< > $@
 	chmod +x $@
 
 $(CHECKER): config/check/socksify-check.c $(B)/libsxcore.a
@@ -97,7 +101,7 @@ install: $(LIB) $(CHECKER) socksify.1
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/socksify/libsocksify.so
 	install -m 0755 $(CHECKER) $(DESTDIR)$(PREFIX)/lib/socksify/socksify-check
-	sed -e 's|@LIBDIR@|$(PREFIX)/lib/socksify|g' -e 's|@VERSION@|$(VERSION)|g' \
+	sed -e 's|@LIBDIR@|$(PREFIX)/lib/socksify|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@PRELOAD_FIRST@||g' \
 	  scripts/socksify.in > $(DESTDIR)$(PREFIX)/bin/socksify
 	chmod 0755 $(DESTDIR)$(PREFIX)/bin/socksify
 	install -m 0644 socksify.1 $(DESTDIR)$(PREFIX)/share/man/man1/socksify.1

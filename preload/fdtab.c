@@ -14,6 +14,23 @@
 static _Atomic unsigned char kinds[FD_MAX];
 static struct sx_fdinfo *_Atomic chunks[FD_MAX / CHUNK];
 static pthread_mutex_t fdtab_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread holds the lock must not leave it held in the child. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&fdtab_lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&fdtab_lock);
+}
+
+static void atfork_register(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
 
 enum sx_fd_kind sx_fdtab_kind(int fd)
 {
@@ -41,6 +58,7 @@ bool sx_fdtab_set(int fd, enum sx_fd_kind kind, const struct sx_fdinfo *info)
 {
 	if (fd < 0 || fd >= FD_MAX)
 		return false;
+	pthread_once(&atfork_once, atfork_register);
 	pthread_mutex_lock(&fdtab_lock);
 	struct sx_fdinfo *s = slot(fd, true);
 	if (s)

@@ -25,6 +25,13 @@ static void real_resolve(void)
 	RESOLVE(dup2);
 	RESOLVE(dup3);
 	RESOLVE(getaddrinfo);
+	RESOLVE(getnameinfo);
+	RESOLVE(gethostbyname);
+	RESOLVE(gethostbyname2);
+	RESOLVE(gethostbyname_r);
+	RESOLVE(gethostbyname2_r);
+	RESOLVE(gethostbyaddr);
+	RESOLVE(gethostbyaddr_r);
 }
 
 void sx_real_init(void)

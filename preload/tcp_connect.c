@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "classify.h"
+#include "fakedns_shared.h"
 #include "fdtab.h"
 #include "io.h"
 #include "log.h"
@@ -61,9 +62,22 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 
 	const struct sx_state *st = sx_state();
+	char dbuf[300];
+	if (st->config.dns == SX_DNS_REMOTE) {
+		/* A fake address stands for a name only the proxy may resolve: send the
+		 * name, and never let an unknown one go anywhere. */
+		sx_target_format(&dst, dbuf, sizeof dbuf);
+		int f = sx_fakedns_shared_unfake(&dst);
+		if (f < 0) {
+			sx_log(SX_LOG_WARN, "connect %s: fake address unknown to the fake DNS table",
+			       dbuf);
+			*ret = -1;
+			errno = EHOSTUNREACH;
+			return true;
+		}
+	}
 	const char *why;
 	enum sx_route route = sx_classify(st, &dst, &why);
-	char dbuf[300];
 	sx_target_format(&dst, dbuf, sizeof dbuf);
 	if (route == SX_ROUTE_DIRECT) {
 		sx_log(SX_LOG_DEBUG, "connect %s: direct (%s)", dbuf, why);

@@ -24,6 +24,7 @@ groff-base:/usr/bin/groff
 binutils:/usr/bin/nm
 file:/usr/bin/file
 libcap2-bin:/usr/sbin/getcap
+dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}
 "
 
@@ -40,7 +41,17 @@ echo "deps.sh: installing:$missing" >&2
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# The interop tests start their own sshd and danted inside a namespace: keep the
+# packages from starting system-wide services on the host.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e $policy ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee $policy >/dev/null && $SUDO chmod +x $policy
+	own_policy=1
+	trap '$SUDO rm -f $policy' EXIT
+fi
 if ! $SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
 	$SUDO apt-get update >/dev/null 2>&1 || true
 	$SUDO apt-get install -y --no-install-recommends $missing >/dev/null
 fi
+exit 0

@@ -89,3 +89,13 @@ assert_no_dns_leak() {
 	run cat "$SX_DNSREC_LOG"
 	assert_output ""
 }
+
+# Under `make asan` the library carries the ASan runtime, preloaded first. curl, wget
+# and node hang or abort with any ASan runtime preloaded, even without socksify, so
+# their tests are skipped there (the same paths run through python3 and nc).
+setup() {
+	if [ "${SAN:-}" = 1 ] && declare -f "$BATS_TEST_NAME" |
+		grep -qE '(^|[^a-z_])(curl|wget|node|ssh)([^a-z_]|$)'; then
+		skip "curl/wget/node/ssh do not run under a preloaded ASan runtime"
+	fi
+}

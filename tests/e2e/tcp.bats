@@ -265,3 +265,23 @@ except OSError as e:
 @test "no DNS query left the namespace's programs during this suite" {
 	assert_no_dns_leak
 }
+
+@test "curl's multi interface: parallel transfers through the proxy" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 curl -sS -m 20 -Z \
+		http://192.0.2.10/a http://192.0.2.10/b 'http://[2001:db8::10]/'
+	assert_success
+	[ "$(echo "$output" | grep -c "peer=$PROXY_SRC")" -eq 2 ]
+	assert_output --partial "peer=::1"
+}
+
+@test "node net.connect through the proxy" {
+	command -v node >/dev/null || skip "node is not installed"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 node -e '
+const net = require("net");
+const s = net.connect(80, "192.0.2.10", () => s.write("GET / HTTP/1.0\r\n\r\n"));
+let buf = "";
+s.on("data", (d) => (buf += d));
+s.on("end", () => console.log(buf.split("\r\n\r\n")[1].trim()));'
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The fake-DNS table of the whole process tree: a file in /dev/shm named by
+ * SOCKSIFY_FAKEDNS (set by the wrapper), mapped on first use, or a private table. */
+#ifndef SX_PRELOAD_FAKEDNS_SHARED_H
+#define SX_PRELOAD_FAKEDNS_SHARED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/target.h"
+
+/* Address (4 or 16 bytes) for name; af is 4 or 6. 0, -ENOSPC (table full), -ENAMETOOLONG,
+ * -EINVAL (empty name) or -ENOMEM (no table could be made at all). */
+int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr);
+
+/* The name behind a fake address. 0, -ENOENT (in the fake range but never handed out),
+ * -EINVAL (not in the fake range: the table is not even mapped for that answer). */
+int sx_fakedns_shared_name(int af, const uint8_t *addr, char name[256]);
+
+/* Replaces an address target in the fake range by its name (port kept). 0 if t is not
+ * fake, 1 if replaced, -EHOSTUNREACH for an unknown fake address. */
+int sx_fakedns_shared_unfake(struct sx_target *t);
+
+#endif

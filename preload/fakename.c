@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* Decides which names the proxy resolves, and hands those out fake addresses. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fakedns_shared.h"
+#include "fakename.h"
+#include "hosts.h"
+#include "log.h"
+
+bool sx_fakename_is_numeric(const char *name)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char buf[INET6_ADDRSTRLEN + 1];
+	/* inet_aton stops at whitespace; libc's resolvers then see a name, not an address. */
+	if (!strpbrk(name, " \t\n\r") && inet_aton(name, &a4))
+		return true;
+	const char *pct = strchr(name, '%'); /* scope id: fe80::1%eth0 */
+	size_t n = pct ? (size_t)(pct - name) : strlen(name);
+	if (n >= sizeof buf)
+		return false;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, &a6) == 1;
+}
+
+static bool is_localhost(const char *name)
+{
+	size_t n = strlen(name);
+	if (n && name[n - 1] == '.')
+		n--;
+	/* RFC 6761 §6.3: localhost and everything under it is loopback, never asked about. */
+	return (n == 9 && !strncasecmp(name, "localhost", 9)) ||
+	       (n > 10 && !strncasecmp(name + n - 10, ".localhost", 10));
+}
+
+int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,
+		       uint8_t *addr)
+{
+	if (st->config.dns != SX_DNS_REMOTE || !name || !*name)
+		return 0;
+	if (sx_fakename_is_numeric(name) || is_localhost(name) || sx_hosts_has(name) ||
+	    sx_bypass_match_name(&st->config.bypass, name, port))
+		return 0;
+	int r = sx_fakedns_shared_assign(name, af, addr);
+	if (r == -EINVAL)
+		return 0; /* nothing a name could hold; libc gives the right error */
+	if (r == -ENOSPC)
+		sx_log(SX_LOG_ERROR, "fake DNS table full: cannot resolve '%s' (widen "
+		       "SOCKSIFY_FAKE_NET4/SOCKSIFY_FAKE_NET6)", name);
+	else if (r == -ENOMEM)
+		sx_log(SX_LOG_ERROR, "no fake DNS table: refusing to resolve '%s' locally", name);
+	if (r < 0)
+		return r;
+	sx_log(SX_LOG_DEBUG, "resolve %s: fake address for the proxy to resolve", name);
+	return 1;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* The resolver hooks' one decision: does this name get a fake address (remote mode,
+ * not numeric, not localhost, not in /etc/hosts, not on the bypass list)? */
+#ifndef SX_PRELOAD_FAKENAME_H
+#define SX_PRELOAD_FAKENAME_H
+
+#include <stdint.h>
+
+#include "init.h"
+
+/* af is 4 or 6; port (host order, 0 if unknown) is for port-specific bypass entries.
+ * 1 with addr (4 or 16 bytes) filled: answer with it, never ask DNS. 0: resolve locally.
+ * -ENOSPC (table full), -ENAMETOOLONG, -ENOMEM: fail the lookup. */
+int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,
+		       uint8_t *addr);
+
+/* Whether name is an address literal (as getaddrinfo/inet_aton would take it). */
+bool sx_fakename_is_numeric(const char *name);
+
+#endif

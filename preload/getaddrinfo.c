@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* The getaddrinfo() hook: in remote mode a proxied name gets a fake address, and the
+ * result is built by libc from that numeric address, so freeaddrinfo() needs no hook. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakename.h"
+#include "guard.h"
+#include "real.h"
+
+#define PASS 1 /* not a return value of getaddrinfo: "ask libc" */
+#define KNOWN_FLAGS                                                                            \
+	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_ADDRCONFIG | AI_V4MAPPED |            \
+	 AI_NUMERICSERV | AI_ALL | AI_IDN | AI_CANONIDN)
+
+static uint16_t numeric_port(const char *service)
+{
+	char *end;
+	unsigned long p = service ? strtoul(service, &end, 10) : 0;
+	return service && *service && !*end && p <= 65535 ? (uint16_t)p : 0;
+}
+
+static int fake(const char *node, const char *service, const struct addrinfo *hints,
+		struct addrinfo **res)
+{
+	/* hints == NULL means what glibc documents: AF_UNSPEC, AI_V4MAPPED | AI_ADDRCONFIG. */
+	int flags = hints ? hints->ai_flags : AI_V4MAPPED | AI_ADDRCONFIG;
+	int family = hints ? hints->ai_family : AF_UNSPEC;
+	/* Bad flags and families: libc says so without any lookup. */
+	if (!node || !res || (flags & AI_NUMERICHOST) || (flags & ~KNOWN_FLAGS) ||
+	    (family != AF_UNSPEC && family != AF_INET && family != AF_INET6))
+		return PASS;
+	const struct sx_state *st = sx_state();
+	uint8_t addr[16];
+	int af = family == AF_INET6 ? 6 : 4;
+	int r = sx_fakename_lookup(st, node, af, numeric_port(service), addr);
+	if (r == 0)
+		return PASS;
+	if (r < 0)
+		return r == -ENOSPC ? EAI_AGAIN : r == -ENAMETOOLONG ? EAI_NONAME : EAI_FAIL;
+
+	char num[INET6_ADDRSTRLEN];
+	inet_ntop(af == 4 ? AF_INET : AF_INET6, addr, num, sizeof num);
+	struct addrinfo h = {0};
+	if (hints)
+		h = *hints;
+	h.ai_family = family;
+	/* AI_ADDRCONFIG could drop the fake family on a host without it, though the proxy,
+	 * not this host, reaches the name; the canonical name is the one asked for. */
+	h.ai_flags = (flags | AI_NUMERICHOST) & ~(AI_ADDRCONFIG | AI_CANONNAME | AI_CANONIDN);
+	r = sx_real.getaddrinfo(num, service, &h, res);
+	if (r != 0)
+		return r;
+	if (flags & AI_CANONNAME) {
+		/* glibc's freeaddrinfo frees ai_canonname on its own. */
+		(*res)->ai_canonname = strdup(node);
+		if (!(*res)->ai_canonname) {
+			freeaddrinfo(*res);
+			*res = NULL;
+			return EAI_MEMORY;
+		}
+	}
+	return 0;
+}
+
+__attribute__((visibility("default"))) int getaddrinfo(const char *node, const char *service,
+						       const struct addrinfo *hints,
+						       struct addrinfo **res)
+{
+	sx_real_init();
+	if (!sx_real.getaddrinfo) {
+		errno = ENOSYS;
+		return EAI_SYSTEM;
+	}
+	if (!sx_guard_enter()) {
+		sx_guard_leave();
+		return sx_real.getaddrinfo(node, service, hints, res);
+	}
+	int saved = errno;
+	int r = fake(node, service, hints, res);
+	if (r == PASS) {
+		/* Inside the guard: the resolver's own sockets are not the program's. */
+		errno = saved;
+		r = sx_real.getaddrinfo(node, service, hints, res);
+		sx_guard_leave();
+		return r;
+	}
+	sx_guard_leave();
+	errno = saved;
+	return r;
+}

@@ -1,0 +1,221 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Interop: build/socksify against SOCKS servers we did not write (dante-server, microsocks,
+# OpenSSH's ssh -D), started inside the namespace. The same core cases for each server.
+#
+# Not covered: dante with `socksmethod: username` checks system users (passwd/PAM), and
+# these tests create no system user, so dante is tested without auth only.
+
+load helpers
+load interop_helpers
+
+DANTE_SRC=127.0.0.3 # dante's `external:` address
+MS_SRC=127.0.0.4    # microsocks -b
+ERRNO=$BATS_TEST_DIRNAME/errno_client.py
+
+setup_file() {
+	load helpers
+	load interop_helpers
+	start_targets
+	# Each server records why it failed to start; its own tests then fail with that.
+	start_danted dante 1085 127.0.0.3 || true
+	start_microsocks ms 1086 127.0.0.4 || true
+	start_microsocks msauth 1087 127.0.0.4 -u alice -P s3cret || true
+	start_ssh_socks ssh 1088 2222 || true
+}
+
+teardown_file() {
+	stop_all_bg
+}
+
+# ---- dante-server (SOCKS4, SOCKS4a, SOCKS5) ---------------------------------------------
+
+@test "dante: curl over socks5, socks5h, socks4 and socks4a; the target sees dante's address" {
+	ix_need dante
+	for scheme in socks5 socks5h socks4 socks4a; do
+		run "$SOCKSIFY" -s "$scheme://127.0.0.1:1085" curl -sS -m 10 http://192.0.2.10/
+		assert_success
+		assert_output "peer=$DANTE_SRC"
+	done
+	run cat "$BATS_FILE_TMPDIR/dante.log"
+	assert_output --regexp "pass\(1\): tcp/connect \[: 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.1085 -> 127\.0\.0\.3\.[0-9]+ 192\.0\.2\.10\.80"
+}
+
+@test "dante: python3 blocking and non-blocking connect; getpeername names the destination" {
+	ix_need dante
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1085 python3 "$ERRNO" --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=$DANTE_SRC"
+	run "$SOCKSIFY" -s socks4://127.0.0.1:1085 python3 "$ERRNO" --nonblocking --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=$DANTE_SRC"
+}
+
+@test "dante: a banner sent right after the SOCKS reply arrives intact" {
+	ix_need dante
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1085 python3 "$ERRNO" 192.0.2.10 25
+	assert_success
+	assert_output "ok 220 banner.test ESMTP ready"
+	run "$SOCKSIFY" -s socks4://127.0.0.1:1085 python3 "$ERRNO" 192.0.2.10 25
+	assert_output "ok 220 banner.test ESMTP ready"
+}
+
+@test "dante: a refused destination is REP 5 / CD 91 and gives ECONNREFUSED" {
+	ix_need dante
+	# Dante answers REP 05 with its real bound address, then resets; SOCKS4: CD 91 (0x5b).
+	run raw_probe 5 1085 192.0.2.10 9
+	assert_output "method=0500 reply=0505 bnd=$DANTE_SRC"
+	run raw_probe 4 1085 192.0.2.10 9
+	assert_output "reply=005b"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1085 python3 "$ERRNO" 192.0.2.10 9
+	assert_output "errno=ECONNREFUSED"
+	run "$SOCKSIFY" -q -s socks4://127.0.0.1:1085 python3 "$ERRNO" --nonblocking 192.0.2.10 9
+	assert_output "errno=ECONNREFUSED"
+	run cat "$BATS_FILE_TMPDIR/dante.log"
+	assert_output --partial "192.0.2.10.9 -> 0: remote peer error (Connection refused)"
+}
+
+# ---- microsocks (SOCKS5 only, RFC 1929) -------------------------------------------------
+
+@test "microsocks: curl over socks5 and socks5h; the target sees microsocks' bind address" {
+	ix_need ms
+	for scheme in socks5 socks5h; do
+		run "$SOCKSIFY" -s "$scheme://127.0.0.1:1086" curl -sS -m 10 http://192.0.2.10/
+		assert_success
+		assert_output "peer=$MS_SRC"
+	done
+}
+
+@test "microsocks: python3 blocking and non-blocking connect, and the banner" {
+	ix_need ms
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1086 python3 "$ERRNO" --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=$MS_SRC"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1086 python3 "$ERRNO" --nonblocking 198.51.100.10 80
+	assert_success
+	assert_output "ok peer=$MS_SRC"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1086 python3 "$ERRNO" 192.0.2.10 25
+	assert_success
+	assert_output "ok 220 banner.test ESMTP ready"
+}
+
+@test "microsocks: a refused destination is REP 5 and gives ECONNREFUSED" {
+	ix_need ms
+	# microsocks always replies BND 0.0.0.0:0, and closes after a failure.
+	run raw_probe 5 1086 192.0.2.10 9
+	assert_output "method=0500 reply=0505 bnd=0.0.0.0"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1086 python3 "$ERRNO" 192.0.2.10 9
+	assert_output "errno=ECONNREFUSED"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1086 python3 "$ERRNO" --nonblocking 192.0.2.10 9
+	assert_output "errno=ECONNREFUSED"
+}
+
+@test "microsocks: SOCKS4 is not spoken; its reply 05 ff is malformed for us: EPROTO" {
+	ix_need ms
+	# microsocks reads any request as SOCKS5 and answers "no acceptable method".
+	run raw_probe 4 1086 192.0.2.10 80
+	assert_output "reply=05ff"
+	before=$(target_log | wc -l)
+	run "$SOCKSIFY" -q -s socks4://127.0.0.1:1086 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "errno=EPROTO"
+	[ "$(target_log | wc -l)" -eq "$before" ]
+}
+
+@test "microsocks -u/-P: username and password from the URL and from -u" {
+	ix_need msauth
+	# RFC 1929: microsocks answers with the correct sub-negotiation version 01.
+	run raw_probe 5 1087 192.0.2.10 80 alice:s3cret
+	assert_output "method=0502 auth=0100 reply=0500 bnd=0.0.0.0"
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1087 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$MS_SRC"
+	SOCKS_PASSWORD=s3cret run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1087 \
+		python3 "$ERRNO" --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=$MS_SRC"
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1087 python3 "$ERRNO" 192.0.2.10 25
+	assert_output "ok 220 banner.test ESMTP ready"
+	run "$SOCKSIFY" -q -s socks5://alice:s3cret@127.0.0.1:1087 python3 "$ERRNO" 192.0.2.10 9
+	assert_output "errno=ECONNREFUSED"
+}
+
+@test "microsocks -u/-P: a wrong password and no credentials give EACCES, no direct connection" {
+	ix_need msauth
+	# A wrong password: status 02 then close. No credentials offered: method FF.
+	run raw_probe 5 1087 192.0.2.10 80 alice:wrong
+	assert_output "method=0502 auth=0102"
+	run raw_probe 5 1087 192.0.2.10 80
+	assert_output "method=05ff"
+	before=$(target_log | wc -l)
+	run "$SOCKSIFY" -q -s socks5://alice:wrong@127.0.0.1:1087 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "errno=EACCES"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1087 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "errno=EACCES"
+	[ "$(target_log | wc -l)" -eq "$before" ]
+}
+
+# ---- OpenSSH ssh -D (SOCKS4, SOCKS4a, SOCKS5, no auth) ----------------------------------
+# sshd connects out from the kernel's default source, which for these on-lo targets is the
+# target's own address, the same as a direct connection would show; so sshd's debug log
+# (one direct-tcpip request per proxied connection) proves the path here.
+
+SSHD_OUT=ssh-sshd.out
+
+@test "ssh -D: curl over socks5, socks5h, socks4 and socks4a goes through sshd" {
+	ix_need ssh
+	for scheme in socks5 socks5h socks4 socks4a; do
+		mark sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
+		run "$SOCKSIFY" -s "$scheme://127.0.0.1:1088" curl -sS -m 10 http://192.0.2.10/
+		assert_success
+		assert_output "peer=192.0.2.10"
+		run since sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
+		assert_line --regexp "server_request_direct_tcpip: originator 127\.0\.0\.1 port [0-9]+, target 192\.0\.2\.10 port 80$"
+	done
+}
+
+@test "ssh -D: python3 blocking and non-blocking connect, an IPv6 destination, and the banner" {
+	ix_need ssh
+	mark sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1088 python3 "$ERRNO" --peer 198.51.100.10 80
+	assert_success
+	assert_line "peer=198.51.100.10:80"
+	assert_line "ok peer=198.51.100.10"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1088 python3 "$ERRNO" --nonblocking 198.51.100.10 80
+	assert_success
+	assert_output "ok peer=198.51.100.10"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1088 curl -sS -m 10 'http://[2001:db8::10]/'
+	assert_success
+	assert_output "peer=2001:db8::10"
+	run "$SOCKSIFY" -s socks4a://127.0.0.1:1088 python3 "$ERRNO" 192.0.2.10 25
+	assert_success
+	assert_output "ok 220 banner.test ESMTP ready"
+	run since sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
+	assert_equal "$(grep -c 'target 198\.51\.100\.10 port 80$' <<<"$output")" 2
+	assert_line --partial "target 2001:db8::10 port 80"
+	assert_line --partial "target 192.0.2.10 port 25"
+}
+
+@test "ssh -D: a refused destination gets no SOCKS reply at all; we say ECONNRESET" {
+	ix_need ssh
+	mark sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
+	# OpenSSH (9.2) waits for the channel open and, when it fails, closes the SOCKS
+	# connection without any reply, for SOCKS4 and SOCKS5 alike: "closed mid-handshake".
+	run raw_probe 5 1088 192.0.2.10 9
+	assert_output "method=0500 reply=eof"
+	run raw_probe 4 1088 192.0.2.10 9
+	assert_output "reply=eof"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1088 python3 "$ERRNO" 192.0.2.10 9
+	assert_output "errno=ECONNRESET"
+	run "$SOCKSIFY" -q -s socks4://127.0.0.1:1088 python3 "$ERRNO" --nonblocking 192.0.2.10 9
+	assert_output "errno=ECONNRESET"
+	run since sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
+	assert_equal "$(grep -c '^connect_to 192\.0\.2\.10 port 9: failed\.$' <<<"$output")" 4
+}
+
+@test "no DNS query left the namespace's programs during this suite" {
+	assert_no_dns_leak
+}
