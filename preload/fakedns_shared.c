@@ -19,8 +19,8 @@
 #include "log.h"
 #include "real.h"
 
-#define HDR_PAGE 4096u
-#define CAPACITY 65536u
+#define HDR_PAGE     4096u
+#define CAPACITY     65536u
 #define INIT_WAIT_MS 2000
 
 enum { ST_FRESH = 0, ST_BUSY = 1, ST_READY = 2, ST_BROKEN = 3 };
@@ -155,8 +155,10 @@ static void map_table(void)
 	}
 	if (m)
 		munmap(m, size);
-	sx_log(SX_LOG_DEBUG, "fake DNS table: %s%s; using a table private to this process "
-	       "and its forks", path && *path ? "cannot use " : "SOCKSIFY_FAKEDNS not set",
+	sx_log(SX_LOG_DEBUG,
+	       "fake DNS table: %s%s; using a table private to this process "
+	       "and its forks",
+	       path && *path ? "cannot use " : "SOCKSIFY_FAKEDNS not set",
 	       path && *path ? path : "");
 	size = want;
 	/* MAP_SHARED even here: forked children still share it with us. */

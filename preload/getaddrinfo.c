@@ -11,8 +11,8 @@
 #include "real.h"
 
 #define PASS 1 /* not a return value of getaddrinfo: "ask libc" */
-#define KNOWN_FLAGS                                                                            \
-	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_ADDRCONFIG | AI_V4MAPPED |            \
+#define KNOWN_FLAGS                                                                                \
+	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_ADDRCONFIG | AI_V4MAPPED |                \
 	 AI_NUMERICSERV | AI_ALL | AI_IDN | AI_CANONIDN)
 
 static uint16_t numeric_port(const char *service)

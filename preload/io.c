@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,7 +134,7 @@ static int connect_to_proxy(const struct sx_state *st, int fd, long long deadlin
 	return -soerr;
 }
 
-static int drive(struct sx_hs *hs, int fd, long long deadline)
+static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 {
 	for (;;) {
 		size_t n;
@@ -159,6 +161,7 @@ static int drive(struct sx_hs *hs, int fd, long long deadline)
 				n = sizeof buf;
 			ssize_t rd = recv(fd, buf, n, 0);
 			if (rd > 0) {
+				*got += (size_t)rd;
 				sx_hs_read(hs, buf, (size_t)rd);
 			} else if (rd == 0) {
 				sx_hs_fail(hs, -ECONNRESET);
@@ -175,14 +178,42 @@ static int drive(struct sx_hs *hs, int fd, long long deadline)
 	}
 }
 
-int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
-			const struct sx_target *dst, struct sx_target *bound)
+/* Failures that mean "this proxy did not take the pipelined handshake" rather than an
+ * answer to our request: it closed, reset, or sent what its protocol would not; or it
+ * answered the greeting and then waited for bytes it had already read and dropped
+ * (microsocks does this). */
+static bool pipeline_refused(int r, size_t got)
+{
+	return r == -ECONNRESET || r == -EPROTO || r == -EPIPE || (r == -ETIMEDOUT && got > 0);
+}
+
+/* Once a proxy has refused a pipelined handshake, this process stops offering it. */
+static atomic_bool pipeline_off;
+
+static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, enum sx_cmd cmd,
+		   const struct sx_target *dst, struct sx_target *bound, size_t *got)
 {
 	const struct sx_config *c = &st->config;
 	struct sx_hs hs;
-	int r = sx_hs_init(&hs, &c->proxy, cmd, dst);
+	int r = sx_hs_init(&hs, p, cmd, dst);
 	if (r < 0)
 		return r;
+	r = connect_to_proxy(st, fd, now_ms() + c->connect_timeout_ms);
+	if (r == -ETIMEDOUT)
+		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms", c->connect_timeout_ms);
+	if (r < 0)
+		return r;
+	r = drive(&hs, fd, now_ms() + c->handshake_timeout_ms, got);
+	if (r == 0 && bound)
+		sx_hs_result(&hs, bound);
+	return r;
+}
+
+int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
+			const struct sx_target *dst, struct sx_target *bound)
+{
+	struct sx_proxy p = st->config.proxy;
+	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
 
 	int flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
@@ -190,17 +221,24 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
 	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;
 
-	long long start = now_ms();
-	r = connect_to_proxy(st, fd, start + c->connect_timeout_ms);
-	if (r == 0) {
-		r = drive(&hs, fd, now_ms() + c->handshake_timeout_ms);
-		if (r == 0 && bound)
-			sx_hs_result(&hs, bound);
-	} else if (r == -ETIMEDOUT) {
-		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms", c->connect_timeout_ms);
+	size_t got = 0;
+	int r = attempt(st, fd, &p, cmd, dst, bound, &got);
+	if (r < 0 && p.pipeline && pipeline_refused(r, got)) {
+		/* Fall back at once, on a fresh socket under the same fd number. */
+		atomic_store(&pipeline_off, true);
+		sx_log(SX_LOG_INFO, "proxy %s:%u refused a pipelined handshake (%s): retrying "
+				    "without pipelining", p.host, p.port, strerror(-r));
+		p.pipeline = false;
+		int domain = sock_domain(fd);
+		r = domain < 0 ? domain : swap_family(fd, domain);
+		if (r == 0) {
+			if (!(fcntl(fd, F_GETFL) & O_NONBLOCK))
+				fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+			r = attempt(st, fd, &p, cmd, dst, bound, &got);
+		}
 	}
 
-	/* After the swap_family() dup3 the flags belong to a new file: set them anyway. */
+	/* After a swap_family() dup3 the flags belong to a new file: set them anyway. */
 	if (fcntl(fd, F_GETFL) != flags)
 		fcntl(fd, F_SETFL, flags);
 	return r;

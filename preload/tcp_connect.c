@@ -69,8 +69,8 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 		sx_target_format(&dst, dbuf, sizeof dbuf);
 		int f = sx_fakedns_shared_unfake(&dst);
 		if (f < 0) {
-			sx_log(SX_LOG_WARN, "connect %s: fake address unknown to the fake DNS table",
-			       dbuf);
+			sx_log(SX_LOG_WARN,
+			       "connect %s: fake address unknown to the fake DNS table", dbuf);
 			*ret = -1;
 			errno = EHOSTUNREACH;
 			return true;
@@ -90,7 +90,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	if (route == SX_ROUTE_REFUSE) {
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
 	} else if (dst.kind == SX_TARGET_IPV6 && (st->config.proxy.proto == SX_PROTO_SOCKS4 ||
-						   st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
+						  st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
 		r = -EAFNOSUPPORT;
 	} else {
 		r = sx_io_proxy_connect(st, fd, SX_CMD_CONNECT, &dst, NULL);

@@ -219,3 +219,31 @@ SSHD_OUT=ssh-sshd.out
 @test "no DNS query left the namespace's programs during this suite" {
 	assert_no_dns_leak
 }
+
+# ---- pipelined handshakes (greeting, auth and request in one write) ---------------------
+# Which servers take it is measured here: a refusal shows as the shim's info line
+# "refused a pipelined handshake", after which it retries at once without pipelining.
+
+pipeline_probe() { # URL EXPECTED_PEER -> sets $output to the run's output
+	SOCKSIFY_PIPELINE=on run "$SOCKSIFY" -vv -s "$1" python3 "$ERRNO" 198.51.100.10 80
+	assert_line "ok peer=$2"
+}
+
+@test "pipelining: dante-server takes it" {
+	ix_need dante
+	pipeline_probe socks5://127.0.0.1:1085 "$DANTE_SRC"
+	refute_output --partial "refused a pipelined handshake"
+}
+
+@test "pipelining: microsocks does not (it drops what follows the greeting); the fallback recovers" {
+	ix_need ms
+	SOCKSIFY_HANDSHAKE_TIMEOUT=1s pipeline_probe socks5://127.0.0.1:1086 127.0.0.4
+	assert_output --partial "refused a pipelined handshake (Connection timed out)"
+}
+
+@test "pipelining: OpenSSH's ssh -D takes it" {
+	ix_need ssh
+	SOCKSIFY_PIPELINE=on run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1088 python3 "$ERRNO" 198.51.100.10 80
+	assert_line --regexp '^ok peer='
+	refute_output --partial "refused a pipelined handshake"
+}

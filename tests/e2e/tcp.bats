@@ -285,3 +285,30 @@ s.on("end", () => console.log(buf.split("\r\n\r\n")[1].trim()));'
 	assert_success
 	assert_output "peer=$PROXY_SRC"
 }
+
+@test "pipelining on: greeting, auth and request leave in one write" {
+	run strace -f -qq -e trace=sendto -o "$BATS_TEST_TMPDIR/st" env SOCKSIFY_PIPELINE=on \
+		"$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "ok peer=$PROXY_SRC"
+	# one sendto carrying 05 01 02 | 01 05 alice 06 s3cret | 05 01 00 01 c6 33 64 0a 00 50
+	run grep -c 'sendto(.*"\\5\\1\\2\\1\\5alice\\6s3cret\\5\\1\\0\\1' "$BATS_TEST_TMPDIR/st"
+	assert_output 1
+	run grep -c 'sendto(' "$BATS_TEST_TMPDIR/st"
+	assert_output 1
+}
+
+@test "pipelining off (the default): one message per write" {
+	run strace -f -qq -e trace=sendto -o "$BATS_TEST_TMPDIR/st" \
+		"$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "ok peer=$PROXY_SRC"
+	run grep -c 'sendto(' "$BATS_TEST_TMPDIR/st"
+	assert_output 3
+}
+
+@test "a strict proxy refuses a pipelined handshake; the shim falls back at once" {
+	start_proxy strict 1129 --strict
+	SOCKSIFY_PIPELINE=on run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1129 python3 "$ERRNO" 198.51.100.10 80
+	stop_bg strict
+	assert_line "ok peer=$PROXY_SRC"
+	assert_output --partial "refused a pipelined handshake"
+}

@@ -1,0 +1,2 @@
+build-dns/core/target.o: core/target.c core/target.h
+core/target.h:

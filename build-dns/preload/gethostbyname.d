@@ -1,0 +1,15 @@
+build-dns/preload/gethostbyname.o: preload/gethostbyname.c \
+ preload/fakedns_shared.h preload/../core/target.h preload/fakename.h \
+ preload/init.h preload/../config/config.h \
+ preload/../config/../core/proxy.h preload/../config/../core/target.h \
+ preload/../config/bypass.h preload/guard.h preload/real.h
+preload/fakedns_shared.h:
+preload/../core/target.h:
+preload/fakename.h:
+preload/init.h:
+preload/../config/config.h:
+preload/../config/../core/proxy.h:
+preload/../config/../core/target.h:
+preload/../config/bypass.h:
+preload/guard.h:
+preload/real.h:

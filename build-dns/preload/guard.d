@@ -1,0 +1,2 @@
+build-dns/preload/guard.o: preload/guard.c preload/guard.h
+preload/guard.h:

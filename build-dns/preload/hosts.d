@@ -1,0 +1,3 @@
+build-dns/preload/hosts.o: preload/hosts.c preload/hosts.h preload/real.h
+preload/hosts.h:
+preload/real.h:

@@ -1,0 +1,2 @@
+build-dns/preload/real.o: preload/real.c preload/real.h
+preload/real.h:

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* The gethostbyname/gethostbyaddr families: proxied names answered from the fake-DNS
+ * table (hostent built in the caller's buffer, or a thread-local one), others by libc. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fakedns_shared.h"
+#include "fakename.h"
+#include "guard.h"
+#include "real.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define PASS   (-1) /* "ask libc" */
+
+/* One name, no aliases, one address. 0 or ERANGE. */
+static int build(const char *name, int af, const uint8_t *addr, struct hostent *he, char *buf,
+		 size_t len)
+{
+	size_t alen = af == AF_INET ? 4 : 16, nlen = strlen(name) + 1;
+	size_t pad = (size_t)(-(uintptr_t)buf & (sizeof(char *) - 1));
+	if (!buf || len < pad + 3 * sizeof(char *) + alen + nlen)
+		return ERANGE;
+	char **ptrs = (char **)(void *)(buf + pad);
+	char *a = (char *)(ptrs + 3), *n = a + alen;
+	memcpy(a, addr, alen);
+	memcpy(n, name, nlen);
+	ptrs[0] = NULL; /* aliases */
+	ptrs[1] = a;
+	ptrs[2] = NULL;
+	he->h_name = n;
+	he->h_aliases = ptrs;
+	he->h_addrtype = af;
+	he->h_length = (int)alen;
+	he->h_addr_list = ptrs + 1;
+	return 0;
+}
+
+/* Forward: PASS, or the _r return value with *result and *herr set. */
+static int by_name(const char *name, int af, struct hostent *he, char *buf, size_t len,
+		   struct hostent **result, int *herr)
+{
+	if (!name || (af != AF_INET && af != AF_INET6))
+		return PASS;
+	uint8_t addr[16];
+	int r = sx_fakename_lookup(sx_state(), name, af == AF_INET ? 4 : 6, 0, addr);
+	if (r == 0)
+		return PASS;
+	*result = NULL;
+	if (r < 0) {
+		*herr = r == -ENOSPC	     ? TRY_AGAIN
+			: r == -ENAMETOOLONG ? HOST_NOT_FOUND
+					     : NO_RECOVERY;
+		return r == -ENOSPC ? EAGAIN : ENOENT;
+	}
+	if (build(name, af, addr, he, buf, len)) {
+		*herr = NETDB_INTERNAL;
+		return ERANGE;
+	}
+	*result = he;
+	*herr = 0;
+	return 0;
+}
+
+/* Reverse: a fake address names its name; an unknown fake address is not looked up. */
+static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *he, char *buf,
+		   size_t len, struct hostent **result, int *herr)
+{
+	const uint8_t *a = addr;
+	int af = 0;
+	if (!a || sx_state()->config.dns != SX_DNS_REMOTE)
+		return PASS;
+	if (type == AF_INET && alen == 4) {
+		af = 4;
+	} else if (type == AF_INET6 && alen == 16) {
+		af = IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)addr) ? 4 : 6;
+		if (af == 4)
+			a += 12;
+	}
+	char name[256];
+	int r = af ? sx_fakedns_shared_name(af, a, name) : -EINVAL;
+	if (r == -EINVAL)
+		return PASS;
+	*result = NULL;
+	if (r < 0) {
+		*herr = HOST_NOT_FOUND;
+		return ENOENT;
+	}
+	if (build(name, type, addr, he, buf, len)) {
+		*herr = NETDB_INTERNAL;
+		return ERANGE;
+	}
+	*result = he;
+	*herr = 0;
+	return 0;
+}
+
+/* For the non-_r forms: one result per thread, like libc's static one per process. */
+static __thread struct {
+	struct hostent he;
+	char buf[512];
+} tls;
+
+#define ENTER(fn, ...)                                                                             \
+	sx_real_init();                                                                            \
+	if (!sx_real.fn) {                                                                         \
+		errno = ENOSYS;                                                                    \
+		return 0;                                                                          \
+	}                                                                                          \
+	if (!sx_guard_enter()) {                                                                   \
+		sx_guard_leave();                                                                  \
+		return sx_real.fn(__VA_ARGS__);                                                    \
+	}
+
+/* Leaves the guard after calling libc, so the resolver's sockets are left alone. */
+#define PASS_OR_RETURN(r, fn, ...)                                                                 \
+	do {                                                                                       \
+		if ((r) == PASS) {                                                                 \
+			__typeof__(sx_real.fn(__VA_ARGS__)) pr_ = sx_real.fn(__VA_ARGS__);         \
+			sx_guard_leave();                                                          \
+			return pr_;                                                                \
+		}                                                                                  \
+		sx_guard_leave();                                                                  \
+	} while (0)
+
+static struct hostent *finish_static(int r, struct hostent *res, int herr)
+{
+	if (r != 0) {
+		h_errno = herr;
+		if (r == ERANGE)
+			errno = ERANGE;
+		return NULL;
+	}
+	return res;
+}
+
+EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *he, char *buf, size_t len,
+			    struct hostent **result, int *herr)
+{
+	ENTER(gethostbyname2_r, name, af, he, buf, len, result, herr)
+	int saved = errno;
+	int r = by_name(name, af, he, buf, len, result, herr);
+	PASS_OR_RETURN(r, gethostbyname2_r, name, af, he, buf, len, result, herr);
+	errno = r ? r : saved;
+	return r;
+}
+
+EXPORT int gethostbyname_r(const char *name, struct hostent *he, char *buf, size_t len,
+			   struct hostent **result, int *herr)
+{
+	ENTER(gethostbyname_r, name, he, buf, len, result, herr)
+	int saved = errno;
+	int r = by_name(name, AF_INET, he, buf, len, result, herr);
+	PASS_OR_RETURN(r, gethostbyname_r, name, he, buf, len, result, herr);
+	errno = r ? r : saved;
+	return r;
+}
+
+EXPORT struct hostent *gethostbyname2(const char *name, int af)
+{
+	ENTER(gethostbyname2, name, af)
+	struct hostent *res = NULL;
+	int herr = 0;
+	int r = by_name(name, af, &tls.he, tls.buf, sizeof tls.buf, &res, &herr);
+	PASS_OR_RETURN(r, gethostbyname2, name, af);
+	return finish_static(r, res, herr);
+}
+
+EXPORT struct hostent *gethostbyname(const char *name)
+{
+	ENTER(gethostbyname, name)
+	struct hostent *res = NULL;
+	int herr = 0;
+	int r = by_name(name, AF_INET, &tls.he, tls.buf, sizeof tls.buf, &res, &herr);
+	PASS_OR_RETURN(r, gethostbyname, name);
+	return finish_static(r, res, herr);
+}
+
+EXPORT int gethostbyaddr_r(const void *addr, socklen_t alen, int type, struct hostent *he,
+			   char *buf, size_t len, struct hostent **result, int *herr)
+{
+	ENTER(gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr)
+	int saved = errno;
+	int r = by_addr(addr, alen, type, he, buf, len, result, herr);
+	PASS_OR_RETURN(r, gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr);
+	errno = r ? r : saved;
+	return r;
+}
+
+EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t alen, int type)
+{
+	ENTER(gethostbyaddr, addr, alen, type)
+	struct hostent *res = NULL;
+	int herr = 0;
+	int r = by_addr(addr, alen, type, &tls.he, tls.buf, sizeof tls.buf, &res, &herr);
+	PASS_OR_RETURN(r, gethostbyaddr, addr, alen, type);
+	return finish_static(r, res, herr);
+}
