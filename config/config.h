@@ -58,4 +58,7 @@ void sx_conf_file_init(struct sx_conf_reader *r, const char *text, size_t len);
 /* true with *l filled, false at the end of the text */
 bool sx_conf_file_next(struct sx_conf_reader *r, struct sx_conf_line *l);
 
+/* True when the config file text holds a password or a URL with credentials. */
+bool sx_config_text_has_secret(const char *text, size_t len);
+
 #endif

@@ -42,7 +42,10 @@ int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint
 {
 	if (st->config.dns != SX_DNS_REMOTE || !name || !*name)
 		return 0;
-	if (sx_fakename_is_numeric(name) || is_localhost(name) || sx_hosts_has(name) ||
+	/* The proxy's own name was resolved locally at init; a program asking for it
+	 * means to reach the proxy itself. */
+	if (sx_fakename_is_numeric(name) || is_localhost(name) ||
+	    !strcasecmp(name, st->config.proxy.host) || sx_hosts_has(name) ||
 	    sx_bypass_match_name(&st->config.bypass, name, port))
 		return 0;
 	int r = sx_fakedns_shared_assign(name, af, addr);

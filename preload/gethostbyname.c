@@ -102,11 +102,11 @@ static __thread struct {
 	char buf[512];
 } tls;
 
-#define ENTER(fn, ...)                                                                             \
+#define ENTER(fail, fn, ...)                                                                       \
 	sx_real_init();                                                                            \
 	if (!sx_real.fn) {                                                                         \
 		errno = ENOSYS;                                                                    \
-		return 0;                                                                          \
+		return fail;                                                                       \
 	}                                                                                          \
 	if (!sx_guard_enter()) {                                                                   \
 		sx_guard_leave();                                                                  \
@@ -138,7 +138,7 @@ static struct hostent *finish_static(int r, struct hostent *res, int herr)
 EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *he, char *buf, size_t len,
 			    struct hostent **result, int *herr)
 {
-	ENTER(gethostbyname2_r, name, af, he, buf, len, result, herr)
+	ENTER(ENOSYS, gethostbyname2_r, name, af, he, buf, len, result, herr)
 	int saved = errno;
 	int r = by_name(name, af, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyname2_r, name, af, he, buf, len, result, herr);
@@ -149,7 +149,7 @@ EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *he, char *
 EXPORT int gethostbyname_r(const char *name, struct hostent *he, char *buf, size_t len,
 			   struct hostent **result, int *herr)
 {
-	ENTER(gethostbyname_r, name, he, buf, len, result, herr)
+	ENTER(ENOSYS, gethostbyname_r, name, he, buf, len, result, herr)
 	int saved = errno;
 	int r = by_name(name, AF_INET, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyname_r, name, he, buf, len, result, herr);
@@ -159,7 +159,7 @@ EXPORT int gethostbyname_r(const char *name, struct hostent *he, char *buf, size
 
 EXPORT struct hostent *gethostbyname2(const char *name, int af)
 {
-	ENTER(gethostbyname2, name, af)
+	ENTER(NULL, gethostbyname2, name, af)
 	struct hostent *res = NULL;
 	int herr = 0;
 	int r = by_name(name, af, &tls.he, tls.buf, sizeof tls.buf, &res, &herr);
@@ -169,7 +169,7 @@ EXPORT struct hostent *gethostbyname2(const char *name, int af)
 
 EXPORT struct hostent *gethostbyname(const char *name)
 {
-	ENTER(gethostbyname, name)
+	ENTER(NULL, gethostbyname, name)
 	struct hostent *res = NULL;
 	int herr = 0;
 	int r = by_name(name, AF_INET, &tls.he, tls.buf, sizeof tls.buf, &res, &herr);
@@ -180,7 +180,7 @@ EXPORT struct hostent *gethostbyname(const char *name)
 EXPORT int gethostbyaddr_r(const void *addr, socklen_t alen, int type, struct hostent *he,
 			   char *buf, size_t len, struct hostent **result, int *herr)
 {
-	ENTER(gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr)
+	ENTER(ENOSYS, gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr)
 	int saved = errno;
 	int r = by_addr(addr, alen, type, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr);
@@ -190,7 +190,7 @@ EXPORT int gethostbyaddr_r(const void *addr, socklen_t alen, int type, struct ho
 
 EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t alen, int type)
 {
-	ENTER(gethostbyaddr, addr, alen, type)
+	ENTER(NULL, gethostbyaddr, addr, alen, type)
 	struct hostent *res = NULL;
 	int herr = 0;
 	int r = by_addr(addr, alen, type, &tls.he, tls.buf, sizeof tls.buf, &res, &herr);

@@ -40,6 +40,12 @@ static int check_config(void)
 		fprintf(stderr, "socksify: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
+	struct stat st;
+	if (f && stat(path, &st) == 0 && (st.st_mode & S_IROTH) &&
+	    sx_config_text_has_secret(text, len))
+		fprintf(stderr, "socksify: warning: %s holds a password and is readable by "
+				"other users (chmod o-r %s)\n",
+			path, path);
 	struct sx_config c;
 	sx_config_defaults(&c);
 	if (sx_config_load(&c, env_get, path, f ? text : NULL, len, err, sizeof err) < 0) {

@@ -312,3 +312,18 @@ s.on("end", () => console.log(buf.split("\r\n\r\n")[1].trim()));'
 	assert_line "ok peer=$PROXY_SRC"
 	assert_output --partial "refused a pipelined handshake"
 }
+
+@test "a signal during the handshake runs its handler and the connect still completes" {
+	start_proxy slow 1130 --delay-ms 300
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1130 python3 -c '
+import signal, socket
+hits = []
+signal.signal(signal.SIGALRM, lambda *a: hits.append(1))
+signal.setitimer(signal.ITIMER_REAL, 0.1, 0.1)
+s = socket.create_connection(("198.51.100.10", 80))
+signal.setitimer(signal.ITIMER_REAL, 0)
+print(len(hits) > 0, s.recv(100).decode().strip())'
+	stop_bg slow
+	assert_success
+	assert_output "True peer=$PROXY_SRC"
+}
