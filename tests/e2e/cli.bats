@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The socksify command itself: configuration checks before exec, LD_PRELOAD handling.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 @test "a config file with a password readable by others draws a warning" {
