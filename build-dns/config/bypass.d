@@ -1,2 +1,0 @@
-build-dns/config/bypass.o: config/bypass.c config/bypass.h
-config/bypass.h:

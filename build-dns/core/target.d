@@ -1,2 +1,0 @@
-build-dns/core/target.o: core/target.c core/target.h
-core/target.h:

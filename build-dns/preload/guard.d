@@ -1,2 +1,0 @@
-build-dns/preload/guard.o: preload/guard.c preload/guard.h
-preload/guard.h:
