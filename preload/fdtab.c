@@ -2,9 +2,11 @@
 /* Per-fd state: an atomic kind byte per fd (read without locks), details in chunks
  * mapped on first use and guarded by a small lock (only proxied fds ever take it). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "fdtab.h"
 
@@ -15,6 +17,8 @@ static _Atomic unsigned char kinds[FD_MAX];
 static struct sx_fdinfo *_Atomic chunks[FD_MAX / CHUNK];
 static pthread_mutex_t fdtab_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static _Atomic unsigned char busy[FD_MAX];
+static atomic_bool busy_used;
 
 /* A fork while another thread holds the lock must not leave it held in the child. */
 static void fork_prepare(void)
@@ -27,9 +31,17 @@ static void fork_release(void)
 	pthread_mutex_unlock(&fdtab_lock);
 }
 
+/* A thread that held a per-fd lock does not exist in the child. */
+static void fork_child(void)
+{
+	pthread_mutex_unlock(&fdtab_lock);
+	if (atomic_load(&busy_used))
+		memset((void *)busy, 0, sizeof busy);
+}
+
 static void atfork_register(void)
 {
-	pthread_atfork(fork_prepare, fork_release, fork_release);
+	pthread_atfork(fork_prepare, fork_release, fork_child);
 }
 
 enum sx_fd_kind sx_fdtab_kind(int fd)
@@ -111,4 +123,30 @@ void sx_fdtab_copy(int from, int to)
 		sx_fdtab_set(to, k, &info);
 	else
 		sx_fdtab_clear(to);
+}
+
+bool sx_fdtab_lock(int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return false;
+	pthread_once(&atfork_once, atfork_register);
+	atomic_store(&busy_used, true);
+	/* Held across an association handshake (seconds at worst), so sleep, not spin. */
+	for (unsigned i = 0;; i++) {
+		unsigned char expect = 0;
+		if (atomic_compare_exchange_weak(&busy[fd], &expect, 1))
+			return true;
+		if (i < 64) {
+			sched_yield();
+		} else {
+			struct timespec ts = {0, 1000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+void sx_fdtab_unlock(int fd)
+{
+	if (fd >= 0 && fd < FD_MAX)
+		atomic_store(&busy[fd], 0);
 }

@@ -1,19 +1,38 @@
 /* SPDX-License-Identifier: MIT */
-/* Per-fd state for sockets the shim proxied: the peer the program asked for and a
- * pending SO_ERROR. A lock-free byte per fd says whether there is anything at all,
- * so hooks on ordinary fds cost one load. */
+/* Per-fd state for sockets the shim handles: the peer the program asked for, a pending
+ * SO_ERROR, a UDP socket's association. A lock-free byte per fd says whether there is
+ * anything at all, so hooks on ordinary fds cost one load. */
 #ifndef SX_PRELOAD_FDTAB_H
 #define SX_PRELOAD_FDTAB_H
 
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
-enum sx_fd_kind { SX_FD_NONE = 0, SX_FD_TCP_PROXIED = 1, SX_FD_TCP_FAILED = 2 };
+#include "../core/target.h"
+
+enum sx_fd_kind {
+	SX_FD_NONE = 0,
+	SX_FD_TCP_PROXIED = 1,
+	SX_FD_TCP_FAILED = 2,
+	SX_FD_UDP = 3,	       /* an IPv4/IPv6 UDP socket, nothing routed through the proxy yet */
+	SX_FD_UDP_PROXIED = 4, /* has a virtual peer or an association: receives are filtered */
+};
 
 struct sx_fdinfo {
 	struct sockaddr_storage peer; /* as the program gave it to connect() */
-	socklen_t peer_len;
-	int so_error; /* positive errno reported once through SO_ERROR */
+	socklen_t peer_len;	      /* 0: no (virtual) peer */
+	int so_error;		      /* positive errno reported once through SO_ERROR */
+	/* UDP sockets only */
+	struct sx_target peer_dst; /* the virtual peer on the wire (a name for a fake address) */
+	bool has_ctl;		   /* an association exists: ctl is its control connection */
+	int ctl;
+	dev_t ctl_dev; /* the control socket's identity: the program may close its */
+	ino_t ctl_ino; /* number (close_range) and get another file under it */
+	struct sockaddr_storage relay; /* in the UDP socket's family */
+	socklen_t relay_len;
+	bool direct;	   /* the association failed and policy is udp=direct */
+	bool fail_logged;  /* udp=block: the refusal was logged once */
 };
 
 enum sx_fd_kind sx_fdtab_kind(int fd);
@@ -25,5 +44,10 @@ bool sx_fdtab_get(int fd, struct sx_fdinfo *info);
 int sx_fdtab_take_error(int fd);
 void sx_fdtab_clear(int fd);
 void sx_fdtab_copy(int from, int to);
+
+/* A per-fd lock for the slow UDP work (one association per socket even when threads
+ * race on the first datagram). Never taken on the fast path. false: fd out of range. */
+bool sx_fdtab_lock(int fd);
+void sx_fdtab_unlock(int fd);
 
 #endif

@@ -32,6 +32,21 @@ static void real_resolve(void)
 	RESOLVE(gethostbyname2_r);
 	RESOLVE(gethostbyaddr);
 	RESOLVE(gethostbyaddr_r);
+	RESOLVE(send);
+	RESOLVE(write);
+	RESOLVE(writev);
+	RESOLVE(sendmmsg);
+	RESOLVE(recv);
+	RESOLVE(recvfrom);
+	RESOLVE(recvmsg);
+	RESOLVE(recvmmsg);
+	RESOLVE(read);
+	RESOLVE(readv);
+	*(void **)&sx_real.read_chk = dlsym(RTLD_NEXT, "__read_chk");
+	*(void **)&sx_real.recv_chk = dlsym(RTLD_NEXT, "__recv_chk");
+	*(void **)&sx_real.recvfrom_chk = dlsym(RTLD_NEXT, "__recvfrom_chk");
+	RESOLVE(close_range);
+	RESOLVE(closefrom);
 }
 
 void sx_real_init(void)

@@ -34,14 +34,18 @@ static void one_request(void)
 	int fd = open_conn(NULL);
 	ssize_t r;
 	size_t got = 0;
+	int ok = 0;
 
 	if (write(fd, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1) {
 		perror("write");
 		exit(1);
 	}
-	while ((r = read(fd, buf, sizeof(buf))) > 0)
+	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+		if (!got)
+			ok = r >= 12 && memcmp(buf, "HTTP/1.1 200", 12) == 0;
 		got += (size_t)r;
-	if (r < 0 || got < 12 || memcmp(buf, "HTTP/1.1 200", 12) != 0) {
+	}
+	if (r < 0 || !ok) {
 		fputs("tcp: bad HTTP reply\n", stderr);
 		exit(1);
 	}
