@@ -228,6 +228,45 @@ static int set_udp(struct sx_config *c, struct load_state *st, const char *val, 
 	return 0;
 }
 
+/* "a.b.c.d/n" or "x:y::/n"; the prefix leaves room for at least a few names. */
+static int fake_net(uint8_t *base, unsigned *prefix, int af, const char *val, char *msg, size_t n)
+{
+	const char *slash = strchr(val, '/');
+	uint8_t a[16];
+	unsigned max = af == 4 ? 30 : 127;
+	if (!slash || sx_bypass_parse_addr(val, (size_t)(slash - val), a) != af)
+		return fail(msg, n, "expected an IPv%d CIDR such as %s, got '%.64s'", af,
+			    af == 4 ? "198.18.0.0/15" : "fd9a:5f0c:4b2d:ffff::/64", val);
+	unsigned p = 0;
+	const char *d = slash + 1;
+	if (!*d)
+		return fail(msg, n, "missing prefix length in '%.64s'", val);
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9' || p > 1000)
+			return fail(msg, n, "bad prefix length in '%.64s'", val);
+		p = p * 10 + (unsigned)(*d - '0');
+	}
+	if (p > max)
+		return fail(msg, n, "prefix /%u too long (at most /%u)", p, max);
+	memcpy(base, a, af == 4 ? 4 : 16);
+	*prefix = p;
+	return 0;
+}
+
+static int set_fake_net4(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n)
+{
+	(void)st;
+	return fake_net(c->fake_net4, &c->fake_prefix4, 4, val, msg, n);
+}
+
+static int set_fake_net6(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n)
+{
+	(void)st;
+	return fake_net(c->fake_net6, &c->fake_prefix6, 6, val, msg, n);
+}
+
 static int onoff(bool *out, const char *val, char *msg, size_t n)
 {
 	static const char *const words[] = {"on", "yes", "true", "1", "off", "no", "false", "0"};
@@ -270,6 +309,8 @@ static const struct setting {
     {"udp", "SOCKSIFY_UDP", set_udp},
     {"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
     {"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
+    {"fake_net4", "SOCKSIFY_FAKE_NET4", set_fake_net4},
+    {"fake_net6", "SOCKSIFY_FAKE_NET6", set_fake_net6},
 };
 
 void sx_config_defaults(struct sx_config *c)
@@ -286,6 +327,12 @@ void sx_config_defaults(struct sx_config *c)
 	c->log_level = SX_LOG_ERROR;
 	c->log_file[0] = '\0';
 	c->udp = SX_UDP_BLOCK;
+	static const uint8_t v4[4] = {198, 18, 0, 0};
+	static const uint8_t v6[16] = {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff};
+	memcpy(c->fake_net4, v4, sizeof v4);
+	c->fake_prefix4 = 15;
+	memcpy(c->fake_net6, v6, sizeof v6);
+	c->fake_prefix6 = 64;
 }
 
 static int load_file(struct sx_config *c, struct load_state *st, const char *name, const char *text,

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/proxy.h"
 #include "bypass.h"
@@ -27,6 +28,10 @@ struct sx_config {
 	enum sx_log_level log_level;   /* default SX_LOG_ERROR */
 	char log_file[SX_PATH_MAX];    /* empty: stderr */
 	enum sx_udp_policy udp;
+	uint8_t fake_net4[4];  /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
+	unsigned fake_prefix4;
+	uint8_t fake_net6[16]; /* and IPv6, default fd9a:5f0c:4b2d:ffff::/64 */
+	unsigned fake_prefix6;
 };
 
 typedef const char *(*sx_getenv_fn)(const char *name);

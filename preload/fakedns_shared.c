@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../config/bypass.h"
 #include "../core/fakedns.h"
 #include "fakedns_shared.h"
+#include "init.h"
 #include "log.h"
 #include "real.h"
 
@@ -38,37 +38,14 @@ static struct shared_hdr *hdr; /* NULL when even a private table failed */
 static void *table;
 static pthread_once_t map_once = PTHREAD_ONCE_INIT;
 
-/* "a.b.c.d/n" or "x:y::/n" into base/prefix; false (and nothing changed) if malformed. */
-static bool parse_net(const char *s, int want_af, uint8_t *base, unsigned *prefix, unsigned max)
-{
-	const char *slash = s ? strchr(s, '/') : NULL;
-	uint8_t a[16];
-	if (!slash || sx_bypass_parse_addr(s, (size_t)(slash - s), a) != want_af)
-		return false;
-	char *end;
-	unsigned long p = strtoul(slash + 1, &end, 10);
-	if (*end || end == slash + 1 || p > max)
-		return false;
-	memcpy(base, a, want_af == 4 ? 4 : 16);
-	*prefix = (unsigned)p;
-	return true;
-}
-
 static void cfg_load(void)
 {
-	static const uint8_t v4[4] = {198, 18, 0, 0};
-	static const uint8_t v6[16] = {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff};
-	memcpy(cfg.v4_base, v4, 4);
-	cfg.v4_prefix = 15;
-	memcpy(cfg.v6_base, v6, 16);
-	cfg.v6_prefix = 64;
+	const struct sx_config *c = &sx_state()->config;
+	memcpy(cfg.v4_base, c->fake_net4, 4);
+	cfg.v4_prefix = c->fake_prefix4;
+	memcpy(cfg.v6_base, c->fake_net6, 16);
+	cfg.v6_prefix = c->fake_prefix6;
 	cfg.capacity = CAPACITY;
-	/* Read here rather than in config/: only the table's creator needs them. */
-	const char *n4 = getenv("SOCKSIFY_FAKE_NET4"), *n6 = getenv("SOCKSIFY_FAKE_NET6");
-	if (n4 && !parse_net(n4, 4, cfg.v4_base, &cfg.v4_prefix, 30))
-		sx_log(SX_LOG_WARN, "SOCKSIFY_FAKE_NET4: '%s' is not an IPv4 CIDR (/0../30)", n4);
-	if (n6 && !parse_net(n6, 6, cfg.v6_base, &cfg.v6_prefix, 127))
-		sx_log(SX_LOG_WARN, "SOCKSIFY_FAKE_NET6: '%s' is not an IPv6 CIDR (/0../127)", n6);
 }
 
 static bool prefix_match(const uint8_t *a, const uint8_t *base, unsigned prefix)

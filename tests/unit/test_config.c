@@ -487,8 +487,40 @@ static void test_env_errors(void)
 	TAP_STR(err, "NO_PROXY: too many bypass entries (at most 64)", "  message");
 }
 
+static void test_fake_nets(void)
+{
+	static const uint8_t def4[4] = {198, 18, 0, 0};
+	TAP_IS(load(NULL, NULL), 0, "fake nets: defaults");
+	TAP_MEM(cfg.fake_net4, def4, 4, "  198.18.0.0");
+	TAP_IS(cfg.fake_prefix4, 15, "  /15");
+	TAP_IS(cfg.fake_net6[0], 0xfd, "  IPv6 ULA");
+	TAP_IS(cfg.fake_prefix6, 64, "  /64");
+	TAP_IS(load("fake_net4 10.99.0.0/16\n", ENV("SOCKSIFY_FAKE_NET6", "fd00:1::/96")), 0,
+	       "fake nets from file and env");
+	TAP_IS(cfg.fake_net4[1], 99, "  10.99.0.0");
+	TAP_IS(cfg.fake_prefix4, 16, "  /16");
+	TAP_IS(cfg.fake_prefix6, 96, "  /96");
+	TAP_IS(cfg.fake_net6[3], 1, "  fd00:1::");
+	static const struct {
+		const char *name, *val, *msg;
+	} bad[] = {
+	    {"SOCKSIFY_FAKE_NET4", "198.18.0.0", "SOCKSIFY_FAKE_NET4: expected an IPv4 CIDR"},
+	    {"SOCKSIFY_FAKE_NET4", "198.18.0.0/31", "SOCKSIFY_FAKE_NET4: prefix /31 too long"},
+	    {"SOCKSIFY_FAKE_NET4", "fd00::/64", "SOCKSIFY_FAKE_NET4: expected an IPv4 CIDR"},
+	    {"SOCKSIFY_FAKE_NET4", "1.2.3.4/", "SOCKSIFY_FAKE_NET4: missing prefix length"},
+	    {"SOCKSIFY_FAKE_NET6", "fd00::/1x", "SOCKSIFY_FAKE_NET6: bad prefix length"},
+	    {"SOCKSIFY_FAKE_NET6", "fd00::/128", "SOCKSIFY_FAKE_NET6: prefix /128 too long"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		TAP_IS(load(NULL, ENV(bad[i].name, bad[i].val)), -EINVAL, "%s=%s rejected",
+		       bad[i].name, bad[i].val);
+		TAP_OK(strncmp(err, bad[i].msg, strlen(bad[i].msg)) == 0, "  message: %s", err);
+	}
+}
+
 int main(void)
 {
+	test_fake_nets();
 	test_defaults();
 	test_file_all_keys();
 	test_file_syntax();
