@@ -267,6 +267,49 @@ static int set_fake_net6(struct sx_config *c, struct load_state *st, const char 
 	return fake_net(c->fake_net6, &c->fake_prefix6, 6, val, msg, n);
 }
 
+/* "192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53" or "2001:db8::53". */
+static int set_dns_server(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			  size_t n)
+{
+	(void)st;
+	const char *host = val, *port = NULL;
+	size_t hlen = strlen(val);
+	const char *colon = strchr(val, ':');
+	if (val[0] == '[') {
+		const char *close = strchr(val, ']');
+		if (!close)
+			return fail(msg, n, "unterminated [ in '%.64s'", val);
+		host = val + 1;
+		hlen = (size_t)(close - host);
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1])
+			return fail(msg, n, "unexpected text after ] in '%.64s'", val);
+	} else if (colon && !strchr(colon + 1, ':')) {
+		hlen = (size_t)(colon - val);
+		port = colon + 1;
+	}
+	int af = sx_bypass_parse_addr(host, hlen, c->dns_server_addr);
+	if (af != 4 && af != 6)
+		return fail(msg, n, "expected an IP address[:port], got '%.64s'", val);
+	unsigned p = 53;
+	if (port) {
+		p = 0;
+		if (!*port)
+			return fail(msg, n, "missing port in '%.64s'", val);
+		for (const char *d = port; *d; d++) {
+			if (*d < '0' || *d > '9' || p > 65535)
+				return fail(msg, n, "bad port in '%.64s'", val);
+			p = p * 10 + (unsigned)(*d - '0');
+		}
+		if (p == 0 || p > 65535)
+			return fail(msg, n, "port %u out of range", p);
+	}
+	c->dns_server_af = af;
+	c->dns_server_port = (uint16_t)p;
+	return 0;
+}
+
 static int onoff(bool *out, const char *val, char *msg, size_t n)
 {
 	static const char *const words[] = {"on", "yes", "true", "1", "off", "no", "false", "0"};
@@ -309,6 +352,7 @@ static const struct setting {
     {"udp", "SOCKSIFY_UDP", set_udp},
     {"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
     {"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
+    {"dns_server", "SOCKSIFY_DNS_SERVER", set_dns_server},
     {"fake_net4", "SOCKSIFY_FAKE_NET4", set_fake_net4},
     {"fake_net6", "SOCKSIFY_FAKE_NET6", set_fake_net6},
 };

@@ -198,6 +198,9 @@ static int normalise(const char *name, char out[SX_NAME_MAX + 1], uint32_t *len)
 		return -EINVAL;
 	if (n > SX_NAME_MAX)
 		return -ENAMETOOLONG;
+	/* "a.." has an empty label; stored as "a." it would map back to another slot ("a"). */
+	if (name[n - 1] == '.')
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 

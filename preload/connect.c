@@ -4,7 +4,9 @@
 
 #include "guard.h"
 #include "real.h"
+#include "fdtab.h"
 #include "tcp_connect.h"
+#include "udp.h"
 
 __attribute__((visibility("default"))) int connect(int fd, const struct sockaddr *sa,
 						   socklen_t len)
@@ -20,7 +22,13 @@ __attribute__((visibility("default"))) int connect(int fd, const struct sockaddr
 	}
 	int ret;
 	int saved = errno;
-	if (sx_tcp_connect(fd, sa, len, &ret)) {
+	/* UDP first when the socket() hook told us; otherwise TCP, then UDP sockets made
+	 * before we were loaded. */
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	bool udp = k == SX_FD_UDP || k == SX_FD_UDP_PROXIED;
+	if ((udp && sx_udp_connect(fd, sa, len, &ret)) ||
+	    (!udp && (sx_tcp_connect(fd, sa, len, &ret) ||
+		      (k == SX_FD_NONE && sx_udp_connect(fd, sa, len, &ret))))) {
 		sx_guard_leave();
 		return ret;
 	}

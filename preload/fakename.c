@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Decides which names the proxy resolves, and hands those out fake addresses. */
+/* Decides which names the proxy resolves, and answers for those: a fake address in
+ * remote mode, a real one asked through the proxy in proxy mode. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dns_cares.h"
 #include "fakedns_shared.h"
 #include "fakename.h"
 #include "hosts.h"
@@ -40,7 +42,7 @@ static bool is_localhost(const char *name)
 int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,
 		       uint8_t *addr)
 {
-	if (st->config.dns != SX_DNS_REMOTE || !name || !*name)
+	if (st->config.dns == SX_DNS_LOCAL || !name || !*name)
 		return 0;
 	/* The proxy's own name was resolved locally at init; a program asking for it
 	 * means to reach the proxy itself. */
@@ -48,6 +50,12 @@ int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint
 	    !strcasecmp(name, st->config.proxy.host) || sx_hosts_has(name) ||
 	    sx_bypass_match_name(&st->config.bypass, name, port))
 		return 0;
+	if (st->config.dns == SX_DNS_PROXY) {
+		/* Real answers, asked through the proxy; a failure never falls back to the
+		 * local resolver. */
+		int c = sx_cares_resolve(st, name, af, addr);
+		return c == 0 ? 1 : c == -ENOENT ? -ENOENT : -EAGAIN;
+	}
 	int r = sx_fakedns_shared_assign(name, af, addr);
 	if (r == -EINVAL)
 		return 0; /* nothing a name could hold; libc gives the right error */

@@ -10,7 +10,8 @@
 
 /* af is 4 or 6; port (host order, 0 if unknown) is for port-specific bypass entries.
  * 1 with addr (4 or 16 bytes) filled: answer with it, never ask DNS. 0: resolve locally.
- * -ENOSPC (table full), -ENAMETOOLONG, -ENOMEM: fail the lookup. */
+ * -ENOSPC (table full), -ENAMETOOLONG, -ENOMEM, and in proxy mode -ENOENT (no such
+ * name) or -EAGAIN (DNS through the proxy failed): fail the lookup. */
 int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,
 		       uint8_t *addr);
 

@@ -10,10 +10,10 @@
 
 #include "fdtab.h"
 
-#define FD_MAX 65536
+#define FD_MAX SX_FDTAB_MAX
 #define CHUNK 1024
 
-static _Atomic unsigned char kinds[FD_MAX];
+_Atomic unsigned char sx_fdtab_kinds[FD_MAX];
 static struct sx_fdinfo *_Atomic chunks[FD_MAX / CHUNK];
 static pthread_mutex_t fdtab_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -44,13 +44,6 @@ static void atfork_register(void)
 	pthread_atfork(fork_prepare, fork_release, fork_child);
 }
 
-enum sx_fd_kind sx_fdtab_kind(int fd)
-{
-	if (fd < 0 || fd >= FD_MAX)
-		return SX_FD_NONE;
-	return (enum sx_fd_kind)atomic_load_explicit(&kinds[fd], memory_order_acquire);
-}
-
 static struct sx_fdinfo *slot(int fd, bool create)
 {
 	struct sx_fdinfo *c = atomic_load(&chunks[fd / CHUNK]);
@@ -78,7 +71,7 @@ bool sx_fdtab_set(int fd, enum sx_fd_kind kind, const struct sx_fdinfo *info)
 	pthread_mutex_unlock(&fdtab_lock);
 	if (!s)
 		return false;
-	atomic_store_explicit(&kinds[fd], (unsigned char)kind, memory_order_release);
+	atomic_store_explicit(&sx_fdtab_kinds[fd], (unsigned char)kind, memory_order_release);
 	return true;
 }
 
@@ -112,7 +105,7 @@ int sx_fdtab_take_error(int fd)
 void sx_fdtab_clear(int fd)
 {
 	if (sx_fdtab_kind(fd) != SX_FD_NONE)
-		atomic_store_explicit(&kinds[fd], SX_FD_NONE, memory_order_release);
+		atomic_store_explicit(&sx_fdtab_kinds[fd], SX_FD_NONE, memory_order_release);
 }
 
 void sx_fdtab_copy(int from, int to)

@@ -35,7 +35,18 @@ struct sx_fdinfo {
 	bool fail_logged;  /* udp=block: the refusal was logged once */
 };
 
-enum sx_fd_kind sx_fdtab_kind(int fd);
+#define SX_FDTAB_MAX 65536
+
+extern _Atomic unsigned char sx_fdtab_kinds[SX_FDTAB_MAX] __attribute__((visibility("hidden")));
+
+/* Inline: the read()/write() hooks pay exactly this on ordinary fds. */
+static inline enum sx_fd_kind sx_fdtab_kind(int fd)
+{
+	if ((unsigned)fd >= SX_FDTAB_MAX)
+		return SX_FD_NONE;
+	return (enum sx_fd_kind)__atomic_load_n((unsigned char *)&sx_fdtab_kinds[fd],
+						__ATOMIC_ACQUIRE);
+}
 /* Records state for fd; false if fd is out of the table's range or memory failed. */
 bool sx_fdtab_set(int fd, enum sx_fd_kind kind, const struct sx_fdinfo *info);
 /* Copies the state out; false if there is none. */

@@ -39,7 +39,9 @@ static int fake(const char *node, const char *service, const struct addrinfo *hi
 	if (r == 0)
 		return PASS;
 	if (r < 0)
-		return r == -ENOSPC ? EAI_AGAIN : r == -ENAMETOOLONG ? EAI_NONAME : EAI_FAIL;
+		return r == -ENOSPC || r == -EAGAIN		? EAI_AGAIN
+		       : r == -ENAMETOOLONG || r == -ENOENT ? EAI_NONAME
+							    : EAI_FAIL;
 
 	char num[INET6_ADDRSTRLEN];
 	inet_ntop(af == 4 ? AF_INET : AF_INET6, addr, num, sizeof num);

@@ -49,10 +49,10 @@ static int by_name(const char *name, int af, struct hostent *he, char *buf, size
 		return PASS;
 	*result = NULL;
 	if (r < 0) {
-		*herr = r == -ENOSPC	     ? TRY_AGAIN
-			: r == -ENAMETOOLONG ? HOST_NOT_FOUND
-					     : NO_RECOVERY;
-		return r == -ENOSPC ? EAGAIN : ENOENT;
+		*herr = r == -ENOSPC || r == -EAGAIN		     ? TRY_AGAIN
+			: r == -ENAMETOOLONG || r == -ENOENT ? HOST_NOT_FOUND
+							     : NO_RECOVERY;
+		return r == -ENOSPC || r == -EAGAIN ? EAGAIN : ENOENT;
 	}
 	if (build(name, af, addr, he, buf, len)) {
 		*herr = NETDB_INTERNAL;

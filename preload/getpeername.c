@@ -10,9 +10,11 @@ __attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *
 						       socklen_t *len)
 {
 	sx_real_init();
-	if (sx_fdtab_kind(fd) == SX_FD_TCP_PROXIED && sa && len) {
+	enum sx_fd_kind kind = sx_fdtab_kind(fd);
+	if ((kind == SX_FD_TCP_PROXIED || kind == SX_FD_UDP_PROXIED) && sa && len) {
 		struct sx_fdinfo info;
-		if (sx_fdtab_get(fd, &info)) {
+		/* A UDP socket's virtual peer (udp_send.c); none: the kernel's ENOTCONN. */
+		if (sx_fdtab_get(fd, &info) && info.peer_len) {
 			size_t n = *len < info.peer_len ? *len : info.peer_len;
 			memcpy(sa, &info.peer, n);
 			*len = info.peer_len;

@@ -47,6 +47,8 @@ static void real_resolve(void)
 	*(void **)&sx_real.recvfrom_chk = dlsym(RTLD_NEXT, "__recvfrom_chk");
 	RESOLVE(close_range);
 	RESOLVE(closefrom);
+	RESOLVE(fcntl);
+	RESOLVE(fcntl64);
 }
 
 void sx_real_init(void)

@@ -51,6 +51,8 @@ struct sx_real {
 	ssize_t (*recvfrom_chk)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *);
 	int (*close_range)(unsigned int, unsigned int, int);
 	void (*closefrom)(int);
+	int (*fcntl)(int, int, ...);
+	int (*fcntl64)(int, int, ...);
 };
 
 extern struct sx_real sx_real __attribute__((visibility("hidden")));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* sendto()/sendmsg() with MSG_FASTOPEN connect a TCP socket implicitly: proxy that
+/* sendto()/sendmsg(): UDP datagrams to proxied destinations go through the relay
+ * (udp_send.c). With MSG_FASTOPEN they connect a TCP socket implicitly: proxy that
  * connect first, then send without the flag, so data never leaks directly. */
 #include <errno.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include "guard.h"
 #include "real.h"
 #include "tcp_connect.h"
+#include "udp.h"
 
 enum fastopen { FASTOPEN_PASS, FASTOPEN_CONNECTED, FASTOPEN_FAILED };
 
@@ -28,6 +30,14 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 		errno = ENOSYS;
 		return -1;
 	}
+	if (!(flags & MSG_FASTOPEN) && (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
+		struct iovec iov = {(void *)buf, n};
+		struct msghdr m = {.msg_name = (void *)sa, .msg_namelen = sa ? len : 0,
+				   .msg_iov = &iov, .msg_iovlen = 1};
+		ssize_t r;
+		if (sx_udp_send(fd, &m, flags, &r))
+			return r;
+	}
 	if (!(flags & MSG_FASTOPEN) || !sa || !sx_guard_enter()) {
 		if (flags & MSG_FASTOPEN && sa)
 			sx_guard_leave();
@@ -48,6 +58,12 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 	if (!sx_real.sendmsg) {
 		errno = ENOSYS;
 		return -1;
+	}
+	if (!(flags & MSG_FASTOPEN) && msg &&
+	    (msg->msg_name || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
+		ssize_t r;
+		if (sx_udp_send(fd, msg, flags, &r))
+			return r;
 	}
 	if (!(flags & MSG_FASTOPEN) || !msg || !msg->msg_name || !sx_guard_enter()) {
 		if (flags & MSG_FASTOPEN && msg && msg->msg_name)

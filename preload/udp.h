@@ -16,6 +16,9 @@
 int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info);
 /* Closes the association's control connection, if it is still ours. */
 void sx_udp_assoc_drop(struct sx_fdinfo *info);
+/* Binds an unbound socket as the kernel would (any address, port 0); local receives
+ * the bound address. 0 or -errno. */
+int sx_udp_autobind(int fd, struct sockaddr_storage *local, socklen_t *len);
 /* For dup(): the new fd gets its own number for the same control connection. */
 void sx_udp_assoc_dup(struct sx_fdinfo *info);
 
@@ -27,7 +30,8 @@ bool sx_udp_is_udp(int fd);
 /* sendmsg() for a UDP socket. false: not ours to handle, the caller calls libc as is.
  * true: *ret (and errno) hold the result. */
 bool sx_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *ret);
-/* connect() for a UDP socket; same contract as sx_tcp_connect(). */
+/* connect() for a UDP socket; same contract as sx_tcp_connect(). The caller (the
+ * connect() hook) holds the re-entrancy guard. */
 bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
 
 /* udp_recv.c */

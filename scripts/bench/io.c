@@ -4,7 +4,6 @@
  * prints nanoseconds per call. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,7 +27,6 @@ int main(int argc, char **argv)
 	socklen_t al = sizeof(a);
 	char msg[64];
 	pthread_t th;
-	int one = 1;
 
 	if (argc != 3 || (strcmp(argv[1], "write") && strcmp(argv[1], "sendto"))) {
 		fputs("usage: io write|sendto N\n", stderr);
@@ -49,7 +47,6 @@ int main(int argc, char **argv)
 	int s = accept(l, NULL, NULL);
 	if (s < 0 || pthread_create(&th, NULL, drain, &s))
 		return 1;
-	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	memset(msg, 'w', sizeof(msg));
 
 	double t0 = now_s();

@@ -103,7 +103,8 @@ static void *writer(void *arg)
 static void *session(void *arg)
 {
 	int cfd = (int)(intptr_t)arg, one = 1;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)to_port),
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)to_port),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int sfd = socket(AF_INET, SOCK_STREAM, 0);
 	struct pipe_dir d[2] = {{.in = cfd, .out = sfd}, {.in = sfd, .out = cfd}};

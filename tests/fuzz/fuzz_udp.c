@@ -33,7 +33,7 @@ static void decode(const uint8_t *data, size_t size)
 	if (r > 0) {
 		struct sx_target again;
 
-		FZ_CHECK(r >= 4 + 4 + 2 && r <= SX_UDP_HDR_MAX);
+		FZ_CHECK(r >= 3 + 1 + 2 + 2 && r <= SX_UDP_HDR_MAX);
 		/* Re-encoding what we understood gives the same header bar RSV, which is
 		 * not checked on input and always 0 on output. */
 		FZ_CHECK(sx_udp_header_encode(out, sizeof(out), &t) == r);

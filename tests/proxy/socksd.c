@@ -23,19 +23,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_LISTEN     16
-#define MAX_MAP        256
-#define RELAY_BUF      (64 * 1024)
-#define HS_TIMEOUT_MS  30000
-#define LINGER_MS      2000
-#define ESC_NAME_MAX   (4 * 255 + 1)
+#define MAX_LISTEN    16
+#define MAX_MAP	      256
+#define RELAY_BUF     (64 * 1024)
+#define HS_TIMEOUT_MS 30000
+#define LINGER_MS     2000
+#define ESC_NAME_MAX  (4 * 255 + 1)
 
 struct map_entry {
 	char name[256];
 	struct sockaddr_storage addr;
 };
 
-static struct {
+struct opts {
 	struct sockaddr_storage listen[MAX_LISTEN];
 	int nlisten;
 	struct map_entry map[MAX_MAP];
@@ -50,14 +50,16 @@ static struct {
 	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms;
 	bool no_udp, auth_fail, fragment, garbage, silent, strict, bnd_zero, has_bnd_addr;
 	struct sockaddr_storage bnd_addr;
-} opt = {
-	.log_fd = -1,
-	.reply = -1,
-	.reply4 = -1,
-	.method = -1,
-	.auth_ver = 1,
-	.close_after = -1,
-	.connect_ms = 5000,
+};
+
+static struct opts opt = {
+    .log_fd = -1,
+    .reply = -1,
+    .reply4 = -1,
+    .method = -1,
+    .auth_ver = 1,
+    .close_after = -1,
+    .connect_ms = 5000,
 };
 
 /* Buffered handshake reader. In strict mode each message must arrive in exactly one recv(),
@@ -992,8 +994,10 @@ static void v5_request(struct conn *c)
 	fmt_dest(&d, dst, sizeof(dst));
 	char cmdbuf[8];
 	snprintf(cmdbuf, sizeof(cmdbuf), "CMD%u", h[1]);
-	const char *cmd = h[1] == 1 ? "CONNECT" : h[1] == 2 ? "BIND" : h[1] == 3 ? "UDP_ASSOCIATE"
-										 : cmdbuf;
+	const char *cmd = h[1] == 1   ? "CONNECT"
+			  : h[1] == 2 ? "BIND"
+			  : h[1] == 3 ? "UDP_ASSOCIATE"
+				      : cmdbuf;
 
 	if (opt.reply >= 0)
 		rep = opt.reply;
@@ -1181,10 +1185,10 @@ static void parse_args(int argc, char **argv)
 			*eq = 0;
 			v = eq + 1;
 		}
-#define FLAG(n, f)                                                                         \
-	if (!strcmp(a, n)) {                                                               \
-		f = true;                                                                  \
-		continue;                                                                  \
+#define FLAG(n, f)                                                                                 \
+	if (!strcmp(a, n)) {                                                                       \
+		f = true;                                                                          \
+		continue;                                                                          \
 	}
 		FLAG("--no-udp", opt.no_udp)
 		FLAG("--auth-fail", opt.auth_fail)
@@ -1202,7 +1206,8 @@ static void parse_args(int argc, char **argv)
 			exit(2);
 		}
 		if (!strcmp(a, "--listen")) {
-			if (opt.nlisten >= MAX_LISTEN || !parse_hostport(v, &opt.listen[opt.nlisten]))
+			if (opt.nlisten >= MAX_LISTEN ||
+			    !parse_hostport(v, &opt.listen[opt.nlisten]))
 				goto bad;
 			opt.nlisten++;
 		} else if (!strcmp(a, "--map")) {
@@ -1253,7 +1258,7 @@ static void parse_args(int argc, char **argv)
 			exit(2);
 		}
 		continue;
-bad:
+	bad:
 		fprintf(stderr, "socksd: bad value for %s: '%s'\n", a, v);
 		exit(2);
 	}

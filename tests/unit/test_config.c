@@ -487,6 +487,38 @@ static void test_env_errors(void)
 	TAP_STR(err, "NO_PROXY: too many bypass entries (at most 64)", "  message");
 }
 
+static void test_dns_server(void)
+{
+	TAP_IS(load(NULL, NULL), 0, "dns_server: unset by default");
+	TAP_IS(cfg.dns_server_af, 0, "  af 0");
+	TAP_IS(load("dns_server 192.0.2.53\n", NULL), 0, "dns_server from the file");
+	TAP_IS(cfg.dns_server_af, 4, "  IPv4");
+	TAP_IS(cfg.dns_server_addr[3], 53, "  192.0.2.53");
+	TAP_IS(cfg.dns_server_port, 53, "  default port 53");
+	TAP_IS(load(NULL, ENV("SOCKSIFY_DNS_SERVER", "[2001:db8::53]:5353")), 0, "IPv6 with port");
+	TAP_IS(cfg.dns_server_af, 6, "  IPv6");
+	TAP_IS(cfg.dns_server_port, 5353, "  port 5353");
+	TAP_IS(load(NULL, ENV("SOCKSIFY_DNS_SERVER", "2001:db8::53")), 0, "bare IPv6");
+	TAP_IS(cfg.dns_server_port, 53, "  port 53");
+	TAP_IS(load(NULL, ENV("SOCKSIFY_DNS_SERVER", "192.0.2.53:99")), 0, "IPv4 with port");
+	TAP_IS(cfg.dns_server_port, 99, "  port 99");
+	static const struct {
+		const char *val, *msg;
+	} bad[] = {
+	    {"dns.example", "SOCKSIFY_DNS_SERVER: expected an IP address[:port]"},
+	    {"192.0.2.53:0", "SOCKSIFY_DNS_SERVER: port 0 out of range"},
+	    {"192.0.2.53:70000", "SOCKSIFY_DNS_SERVER: port 70000 out of range"},
+	    {"192.0.2.53:x", "SOCKSIFY_DNS_SERVER: bad port"},
+	    {"[2001:db8::53", "SOCKSIFY_DNS_SERVER: unterminated ["},
+	    {"192.0.2.53:", "SOCKSIFY_DNS_SERVER: missing port"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		TAP_IS(load(NULL, ENV("SOCKSIFY_DNS_SERVER", bad[i].val)), -EINVAL, "'%s' rejected",
+		       bad[i].val);
+		TAP_OK(strncmp(err, bad[i].msg, strlen(bad[i].msg)) == 0, "  message: %s", err);
+	}
+}
+
 static void test_fake_nets(void)
 {
 	static const uint8_t def4[4] = {198, 18, 0, 0};
@@ -521,6 +553,7 @@ static void test_fake_nets(void)
 int main(void)
 {
 	test_fake_nets();
+	test_dns_server();
 	test_defaults();
 	test_file_all_keys();
 	test_file_syntax();

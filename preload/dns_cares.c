@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* The only <ares.h> user. c-ares runs over our socket functions: its TCP connection to
+ * the DNS server is a SOCKS CONNECT through the proxy, driven by io.c; it never goes
+ * through the shim's own hooks. One channel per lookup: nothing shared between threads
+ * (c-ares 1.18 channels have no locking). */
+#include <ares.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns_cares.h"
+#include "io.h"
+#include "log.h"
+#include "real.h"
+#include "sockaddr.h"
+
+struct lookup {
+	const struct sx_state *st;
+	bool done;
+	int status;
+	int af;
+	uint8_t *addr;
+};
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static int lib_status = ARES_ENOTINITIALIZED;
+
+static void lib_init(void)
+{
+	lib_status = ares_library_init(ARES_LIB_INIT_ALL);
+}
+
+static ares_socket_t a_socket(int domain, int type, int protocol, void *data)
+{
+	(void)data;
+	return sx_real.socket(domain, type, protocol);
+}
+
+static int a_close(ares_socket_t fd, void *data)
+{
+	(void)data;
+	return sx_real.close(fd);
+}
+
+static int a_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len, void *data)
+{
+	struct lookup *l = data;
+	int type = 0;
+	socklen_t tl = sizeof type;
+	/* c-ares sorts answers (RFC 6724) by connecting UDP sockets to them, which sends
+	 * nothing: only its TCP connection to the server goes through the proxy. */
+	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type != SOCK_STREAM)
+		return sx_real.connect(fd, sa, len);
+	struct sx_target dst;
+	int r = sx_sockaddr_to_target(sa, len, &dst);
+	if (r == 0)
+		r = sx_io_proxy_connect(l->st, fd, SX_CMD_CONNECT, &dst, NULL);
+	if (r < 0) {
+		char d[300];
+		sx_target_format(&dst, d, sizeof d);
+		sx_log(SX_LOG_WARN, "DNS server %s through the proxy: %s", d, strerror(-r));
+		errno = -r;
+		return -1;
+	}
+	return 0;
+}
+
+static ares_ssize_t a_recvfrom(ares_socket_t fd, void *buf, size_t n, int flags,
+			       struct sockaddr *from, ares_socklen_t *fromlen, void *data)
+{
+	(void)data;
+	return recvfrom(fd, buf, n, flags, from, fromlen);
+}
+
+static ares_ssize_t a_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *data)
+{
+	(void)data;
+	return writev(fd, iov, n);
+}
+
+static const struct ares_socket_functions socket_functions = {
+    a_socket, a_close, a_connect, a_recvfrom, a_sendv,
+};
+
+static void on_host(void *arg, int status, int timeouts, struct hostent *h)
+{
+	(void)timeouts;
+	struct lookup *l = arg;
+	l->done = true;
+	l->status = status;
+	if (status == ARES_SUCCESS) {
+		if (h && h->h_addr_list[0] && h->h_length == (l->af == 4 ? 4 : 16))
+			memcpy(l->addr, h->h_addr_list[0], (size_t)h->h_length);
+		else
+			l->status = ARES_ENODATA;
+	}
+}
+
+static void run(ares_channel ch, struct lookup *l)
+{
+	while (!l->done) {
+		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+		int mask = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+		struct pollfd p[ARES_GETSOCK_MAXNUM];
+		int n = 0;
+		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			short ev = (short)((ARES_GETSOCK_READABLE(mask, i) ? POLLIN : 0) |
+					   (ARES_GETSOCK_WRITABLE(mask, i) ? POLLOUT : 0));
+			if (ev)
+				p[n++] = (struct pollfd){.fd = socks[i], .events = ev};
+		}
+		if (n == 0) {
+			/* Nothing in flight and no answer: let c-ares time out its queries. */
+			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+			if (!l->done) {
+				l->done = true;
+				l->status = ARES_ECONNREFUSED;
+			}
+			break;
+		}
+		struct timeval tv, *tvp = ares_timeout(ch, NULL, &tv);
+		int ms = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 1000;
+		int r = poll(p, (nfds_t)n, ms);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r <= 0) {
+			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			ares_process_fd(ch, p[i].revents & (POLLIN | POLLHUP | POLLERR) ? p[i].fd
+										: ARES_SOCKET_BAD,
+					p[i].revents & POLLOUT ? p[i].fd : ARES_SOCKET_BAD);
+	}
+}
+
+int sx_cares_resolve(const struct sx_state *st, const char *name, int af, uint8_t *addr)
+{
+	const struct sx_config *c = &st->config;
+	if (!c->dns_server_af) {
+		sx_log(SX_LOG_ERROR, "dns=proxy needs a DNS server to ask through the proxy "
+				     "(SOCKSIFY_DNS_SERVER or dns_server): not resolving '%s'",
+		       name);
+		return -EINVAL;
+	}
+	pthread_once(&lib_once, lib_init);
+	if (lib_status != ARES_SUCCESS)
+		return -EAGAIN;
+
+	struct ares_options o = {0};
+	o.flags = ARES_FLAG_USEVC | ARES_FLAG_NOSEARCH;
+	o.timeout = (int)c->handshake_timeout_ms;
+	o.tries = 2;
+	o.lookups = (char *)"b"; /* DNS only: /etc/hosts was consulted before we got here */
+	ares_channel ch;
+	if (ares_init_options(&ch, &o,
+			      ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+				  ARES_OPT_LOOKUPS) != ARES_SUCCESS)
+		return -EAGAIN;
+
+	struct ares_addr_port_node server = {0};
+	server.family = c->dns_server_af == 4 ? AF_INET : AF_INET6;
+	memcpy(&server.addr, c->dns_server_addr, c->dns_server_af == 4 ? 4 : 16);
+	server.udp_port = server.tcp_port = c->dns_server_port;
+	struct lookup l = {.st = st, .af = af, .addr = addr};
+	ares_set_socket_functions(ch, &socket_functions, &l);
+	if (ares_set_servers_ports(ch, &server) != ARES_SUCCESS) {
+		ares_destroy(ch);
+		return -EAGAIN;
+	}
+	ares_gethostbyname(ch, name, af == 4 ? AF_INET : AF_INET6, on_host, &l);
+	run(ch, &l);
+	ares_destroy(ch);
+
+	switch (l.status) {
+	case ARES_SUCCESS:
+		sx_log(SX_LOG_DEBUG, "resolve %s: answered through the proxy", name);
+		return 0;
+	case ARES_ENOTFOUND:
+	case ARES_ENODATA:
+	case ARES_ENONAME:
+		return -ENOENT;
+	default:
+		sx_log(SX_LOG_WARN, "resolve %s through the proxy: %s", name,
+		       ares_strerror(l.status));
+		return -EAGAIN;
+	}
+}

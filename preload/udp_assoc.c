@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* One association per UDP socket: a private TCP control connection to the proxy, kept
+ * open for the association's life (RFC 1928 §6), and the relay address from the reply. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "log.h"
+#include "real.h"
+#include "sockaddr.h"
+#include "udp.h"
+
+static bool ctl_is_ours(const struct sx_fdinfo *info)
+{
+	struct stat sb;
+	return info->has_ctl && fstat(info->ctl, &sb) == 0 && S_ISSOCK(sb.st_mode) &&
+	       sb.st_dev == info->ctl_dev && sb.st_ino == info->ctl_ino;
+}
+
+/* The proxy never speaks on the control connection after its reply, so readable
+ * means EOF or reset: the association is gone. */
+static bool ctl_alive(const struct sx_fdinfo *info)
+{
+	if (!ctl_is_ours(info))
+		return false;
+	struct pollfd p = {.fd = info->ctl, .events = POLLIN};
+	return poll(&p, 1, 0) == 0;
+}
+
+void sx_udp_assoc_drop(struct sx_fdinfo *info)
+{
+	if (ctl_is_ours(info))
+		sx_real.close(info->ctl);
+	info->has_ctl = false;
+}
+
+void sx_udp_assoc_dup(struct sx_fdinfo *info)
+{
+	if (!ctl_is_ours(info)) {
+		info->has_ctl = false;
+		return;
+	}
+	int nctl = fcntl(info->ctl, F_DUPFD_CLOEXEC, 0);
+	info->has_ctl = nctl >= 0;
+	info->ctl = nctl;
+}
+
+static bool is_unspecified(const struct sx_target *t)
+{
+	static const uint8_t zero[16];
+	return (t->kind == SX_TARGET_IPV4 && !memcmp(t->addr.v4, zero, 4)) ||
+	       (t->kind == SX_TARGET_IPV6 && !memcmp(t->addr.v6, zero, 16));
+}
+
+int sx_udp_autobind(int fd, struct sockaddr_storage *local, socklen_t *len)
+{
+	*len = sizeof *local;
+	if (getsockname(fd, (struct sockaddr *)local, len) < 0)
+		return -errno;
+	struct sx_target t;
+	int r = sx_sockaddr_to_target((struct sockaddr *)local, *len, &t);
+	if (r < 0)
+		return r;
+	if (t.port)
+		return 0;
+	/* As the kernel's own autobind would: any address, so the socket can still talk
+	 * directly to loopback and bypass destinations. */
+	struct sockaddr_storage any;
+	memset(&any, 0, sizeof any);
+	any.ss_family = local->ss_family;
+	socklen_t alen = any.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						    : sizeof(struct sockaddr_in);
+	if (bind(fd, (struct sockaddr *)&any, alen) < 0 && errno != EINVAL)
+		return -errno;
+	*len = sizeof *local;
+	return getsockname(fd, (struct sockaddr *)local, len) < 0 ? -errno : 0;
+}
+
+/* The local address the kernel uses toward the proxy, found with a connected probe
+ * socket (no packet is sent): the address the relay will see our datagrams from. */
+static int local_ip_toward_proxy(const struct sx_state *st, int family, struct sx_target *ip)
+{
+	const struct sockaddr_storage *pick = NULL;
+	socklen_t plen = 0;
+	for (int pass = 0; pass < 2 && !pick; pass++) {
+		for (size_t i = 0; i < st->n_proxy_addrs && !pick; i++) {
+			int fam = st->proxy_addrs[i].ss_family;
+			if (pass == 0 ? fam == family : (family == AF_INET6 && fam == AF_INET)) {
+				pick = &st->proxy_addrs[i];
+				plen = st->proxy_addr_lens[i];
+			}
+		}
+	}
+	if (!pick)
+		return -EAFNOSUPPORT;
+	int s = sx_real.socket(pick->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	struct sockaddr_storage me;
+	socklen_t mlen = sizeof me;
+	int r = 0;
+	if (sx_real.connect(s, (const struct sockaddr *)pick, plen) < 0 ||
+	    getsockname(s, (struct sockaddr *)&me, &mlen) < 0)
+		r = -errno;
+	sx_real.close(s);
+	return r < 0 ? r : sx_sockaddr_to_target((struct sockaddr *)&me, mlen, ip);
+}
+
+static int announce_addr(const struct sx_state *st, int fd, int *family, struct sx_target *ann)
+{
+	struct sockaddr_storage local;
+	socklen_t len;
+	int r = sx_udp_autobind(fd, &local, &len);
+	if (r < 0)
+		return r;
+	*family = local.ss_family;
+	r = sx_sockaddr_to_target((struct sockaddr *)&local, len, ann);
+	if (r < 0)
+		return r;
+	if (!is_unspecified(ann))
+		return 0;
+	/* Strict relays (RFC 1928 §6) accept datagrams only from the announced address:
+	 * announce the one the kernel will pick, not the wildcard. */
+	struct sx_target ip;
+	if (local_ip_toward_proxy(st, *family, &ip) < 0)
+		return 0; /* all zeros: "not known yet", which the RFC allows */
+	ip.port = ann->port;
+	*ann = ip;
+	return 0;
+}
+
+static int relay_addr(int ctl, int family, const struct sx_target *bound, struct sx_fdinfo *info)
+{
+	struct sx_target relay = *bound;
+	if (relay.kind == SX_TARGET_NAME || is_unspecified(&relay)) {
+		/* "Same host as the proxy": the control connection's peer. */
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof peer;
+		if (sx_real.getpeername(ctl, (struct sockaddr *)&peer, &plen) < 0)
+			return -errno;
+		int r = sx_sockaddr_to_target((struct sockaddr *)&peer, plen, &relay);
+		if (r < 0)
+			return r;
+		relay.port = bound->port;
+	}
+	int n = sx_target_to_sockaddr(&relay, family, &info->relay);
+	if (n < 0)
+		return n;
+	info->relay_len = (socklen_t)n;
+	return 0;
+}
+
+int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info)
+{
+	if (info->has_ctl) {
+		if (ctl_alive(info))
+			return 0;
+		sx_log(SX_LOG_INFO, "udp fd %d: association lost, making a new one", fd);
+		sx_udp_assoc_drop(info);
+	}
+	const struct sx_proxy *p = &st->config.proxy;
+	if (p->proto == SX_PROTO_SOCKS4 || p->proto == SX_PROTO_SOCKS4A)
+		return -EOPNOTSUPP;
+
+	int family;
+	struct sx_target ann;
+	int r = announce_addr(st, fd, &family, &ann);
+	if (r < 0)
+		return r;
+	int ctl = sx_real.socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ctl < 0)
+		return -errno;
+	sx_fdtab_clear(ctl);
+	struct sx_target bound;
+	r = sx_io_proxy_connect(st, ctl, SX_CMD_UDP_ASSOCIATE, &ann, &bound);
+	if (r == 0)
+		r = relay_addr(ctl, family, &bound, info);
+	struct stat sb;
+	if (r == 0 && fstat(ctl, &sb) < 0)
+		r = -errno;
+	if (r < 0) {
+		sx_real.close(ctl);
+		return r;
+	}
+	info->has_ctl = true;
+	info->ctl = ctl;
+	info->ctl_dev = sb.st_dev;
+	info->ctl_ino = sb.st_ino;
+	if (sx_log_enabled(SX_LOG_INFO)) {
+		char a[300], b[300];
+		struct sx_target rt;
+		sx_target_format(&ann, a, sizeof a);
+		sx_sockaddr_to_target((struct sockaddr *)&info->relay, info->relay_len, &rt);
+		sx_target_format(&rt, b, sizeof b);
+		sx_log(SX_LOG_INFO, "udp fd %d: associated from %s via %s:%u, relay %s", fd, a,
+		       p->host, p->port, b);
+	}
+	return 0;
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/* The byte-I/O hooks that matter only for associated UDP sockets. On every other fd
+ * they cost one byte load from the fd table before the libc call. */
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "fdtab.h"
+#include "real.h"
+#include "udp.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+
+/* The fortified entry points (-D_FORTIFY_SOURCE programs call these). */
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+		       struct sockaddr *sa, socklen_t *salen);
+extern void __chk_fail(void) __attribute__((noreturn));
+
+/* Hooks can run before anything else in the process has called into us. */
+#define REAL(fn)                                                                               \
+	(LIKELY(sx_real.fn) ? sx_real.fn : (sx_real_init(), sx_real.fn))
+#define NEED(fn)                                                                               \
+	do {                                                                                   \
+		if (!REAL(fn)) {                                                               \
+			errno = ENOSYS;                                                        \
+			return -1;                                                             \
+		}                                                                              \
+	} while (0)
+#define ORDINARY(fd) LIKELY(sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
+
+static ssize_t recv_one(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
+			socklen_t *salen)
+{
+	struct iovec iov = {buf, n};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (sa && salen) {
+		m.msg_name = sa;
+		m.msg_namelen = *salen;
+	}
+	ssize_t r = sx_udp_recv(fd, &m, flags);
+	if (r >= 0 && sa && salen)
+		*salen = m.msg_namelen;
+	return r;
+}
+
+static bool send_connected(int fd, const struct iovec *iov, int cnt, int flags, ssize_t *ret)
+{
+	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
+	return sx_udp_send(fd, &m, flags, ret);
+}
+
+EXPORT ssize_t read(int fd, void *buf, size_t n)
+{
+	NEED(read);
+	if (ORDINARY(fd))
+		return sx_real.read(fd, buf, n);
+	return recv_one(fd, buf, n, 0, NULL, NULL);
+}
+
+EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+	NEED(read_chk);
+	if (ORDINARY(fd))
+		return sx_real.read_chk(fd, buf, n, buflen);
+	if (n > buflen)
+		__chk_fail();
+	return recv_one(fd, buf, n, 0, NULL, NULL);
+}
+
+EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	NEED(readv);
+	if (ORDINARY(fd) || cnt < 0)
+		return sx_real.readv(fd, iov, cnt);
+	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
+	return sx_udp_recv(fd, &m, 0);
+}
+
+EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
+{
+	NEED(recv);
+	if (ORDINARY(fd))
+		return sx_real.recv(fd, buf, n, flags);
+	return recv_one(fd, buf, n, flags, NULL, NULL);
+}
+
+EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
+{
+	NEED(recv_chk);
+	if (ORDINARY(fd))
+		return sx_real.recv_chk(fd, buf, n, buflen, flags);
+	if (n > buflen)
+		__chk_fail();
+	return recv_one(fd, buf, n, flags, NULL, NULL);
+}
+
+EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
+			socklen_t *salen)
+{
+	NEED(recvfrom);
+	if (ORDINARY(fd))
+		return sx_real.recvfrom(fd, buf, n, flags, sa, salen);
+	return recv_one(fd, buf, n, flags, sa, salen);
+}
+
+EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+			      struct sockaddr *sa, socklen_t *salen)
+{
+	NEED(recvfrom_chk);
+	if (ORDINARY(fd))
+		return sx_real.recvfrom_chk(fd, buf, n, buflen, flags, sa, salen);
+	if (n > buflen)
+		__chk_fail();
+	return recv_one(fd, buf, n, flags, sa, salen);
+}
+
+EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	NEED(recvmsg);
+	if (ORDINARY(fd) || !msg)
+		return sx_real.recvmsg(fd, msg, flags);
+	return sx_udp_recv(fd, msg, flags);
+}
+
+EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+		    struct timespec *timeout)
+{
+	NEED(recvmmsg);
+	if (ORDINARY(fd) || !vec)
+		return sx_real.recvmmsg(fd, vec, vlen, flags, timeout);
+	/* One message at a time; after the first, only what is already queued (the
+	 * MSG_WAITFORONE behaviour; the timeout is not applied). */
+	unsigned int i;
+	for (i = 0; i < vlen; i++) {
+		int saved = errno;
+		ssize_t r = sx_udp_recv(fd, &vec[i].msg_hdr, i ? flags | MSG_DONTWAIT : flags);
+		if (r < 0) {
+			if (i == 0)
+				return -1;
+			errno = saved;
+			break;
+		}
+		vec[i].msg_len = (unsigned int)r;
+	}
+	return (int)i;
+}
+
+EXPORT ssize_t write(int fd, const void *buf, size_t n)
+{
+	NEED(write);
+	if (ORDINARY(fd))
+		return sx_real.write(fd, buf, n);
+	struct iovec iov = {(void *)buf, n};
+	ssize_t r;
+	if (send_connected(fd, &iov, 1, 0, &r))
+		return r;
+	return sx_real.write(fd, buf, n);
+}
+
+EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{
+	NEED(writev);
+	if (ORDINARY(fd) || cnt < 0)
+		return sx_real.writev(fd, iov, cnt);
+	ssize_t r;
+	if (send_connected(fd, iov, cnt, 0, &r))
+		return r;
+	return sx_real.writev(fd, iov, cnt);
+}
+
+EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+	NEED(send);
+	if (ORDINARY(fd))
+		return sx_real.send(fd, buf, n, flags);
+	struct iovec iov = {(void *)buf, n};
+	ssize_t r;
+	if (send_connected(fd, &iov, 1, flags, &r))
+		return r;
+	return sx_real.send(fd, buf, n, flags);
+}
+
+EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+	NEED(sendmmsg);
+	NEED(sendmsg);
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED ||
+	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd))))
+		return sx_real.sendmmsg(fd, vec, vlen, flags);
+	unsigned int i;
+	for (i = 0; i < vlen; i++) {
+		int saved = errno;
+		ssize_t r;
+		if (!sx_udp_send(fd, &vec[i].msg_hdr, flags, &r))
+			r = sx_real.sendmsg(fd, &vec[i].msg_hdr, flags);
+		if (r < 0) {
+			if (i == 0)
+				return -1;
+			errno = saved;
+			break;
+		}
+		vec[i].msg_len = (unsigned int)r;
+	}
+	return (int)i;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# A UDP test client: send MSG to HOST PORT in one of several ways and print what came
+# back and from where, so tests can assert on both.
+#   udp_client.py MODE HOST PORT MSG
+# MODE: sendto | connected | recvmsg | nonblock | inject | peek | reassoc | sendmmsg
+import errno
+import os
+import select
+import socket
+import sys
+
+mode, host, port, msg = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].encode()
+family = socket.AF_INET6 if ":" in host else socket.AF_INET
+dst = (host, port)
+
+
+def fmt(addr):
+    return ("[%s]:%d" if ":" in addr[0] else "%s:%d") % (addr[0], addr[1])
+
+
+def sock():
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    return s
+
+
+def echo(s):
+    s.sendto(msg, dst)
+    data, addr = s.recvfrom(65536)
+    return data, addr
+
+
+try:
+    if mode == "sendto":
+        data, addr = echo(sock())
+        print("data=%s from=%s" % (data.decode(), fmt(addr)))
+    elif mode == "connected":
+        s = sock()
+        s.connect(dst)
+        print("peer=%s" % fmt(s.getpeername()))
+        s.send(msg)
+        print("data=%s" % s.recv(65536).decode())
+        os.write(s.fileno(), msg + b"-write")
+        select.select([s], [], [], 5)
+        print("data=%s" % os.read(s.fileno(), 65536).decode())
+    elif mode == "recvmsg":
+        s = sock()
+        s.sendto(msg, dst)
+        data, anc, flags, addr = s.recvmsg(65536)
+        print("data=%s from=%s flags=%d" % (data.decode(), fmt(addr), flags))
+    elif mode == "nonblock":
+        s = socket.socket(family, socket.SOCK_DGRAM)
+        s.setblocking(False)
+        try:
+            s.recvfrom(100)
+            print("unexpected data")
+        except BlockingIOError:
+            pass
+        s.sendto(msg, dst)
+        r, _, _ = select.select([s], [], [], 5)
+        if not r:
+            print("timeout")
+            sys.exit(1)
+        data, addr = s.recvfrom(65536)
+        print("data=%s from=%s" % (data.decode(), fmt(addr)))
+        try:
+            s.recvfrom(100)
+            print("unexpected data")
+        except BlockingIOError:
+            print("then EAGAIN")
+    elif mode == "inject":
+        s = sock()
+        s.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", 0))
+        me = s.getsockname()[1]
+        j = socket.socket(family, socket.SOCK_DGRAM)
+        local = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+        j.sendto(b"junk-before", (local, me))
+        data, addr = echo(s)
+        print("data=%s from=%s" % (data.decode(), fmt(addr)))
+        j.sendto(b"junk-after", (local, me))
+        s.setblocking(False)
+        select.select([s], [], [], 0.3)
+        try:
+            data, addr = s.recvfrom(100)
+            print("unexpected data=%s from=%s" % (data.decode(), fmt(addr)))
+        except BlockingIOError:
+            print("no junk")
+    elif mode == "peek":
+        s = sock()
+        s.sendto(msg, dst)
+        data, addr = s.recvfrom(65536, socket.MSG_PEEK)
+        print("peek=%s from=%s" % (data.decode(), fmt(addr)))
+        data, addr = s.recvfrom(3)
+        print("short=%s" % data.decode())
+        s.sendto(msg, dst)
+        data, anc, flags, addr = s.recvmsg(3)
+        print("trunc=%s" % ("yes" if flags & socket.MSG_TRUNC else "no"))
+    elif mode == "reassoc":
+        s = sock()
+        data, addr = echo(s)
+        print("first=%s" % data.decode())
+        # The program closes every fd above its own, as ssh and Chromium do.
+        os.closerange(s.fileno() + 1, 4096)
+        data, addr = echo(s)
+        print("second=%s from=%s" % (data.decode(), fmt(addr)))
+    elif mode == "dup":
+        s = sock()
+        echo(s)
+        d = socket.socket(fileno=os.dup(s.fileno()))
+        s.close()
+        d.settimeout(5)
+        data, addr = echo(d)
+        print("dup=%s from=%s" % (data.decode(), fmt(addr)))
+    else:
+        sys.exit("unknown mode " + mode)
+except OSError as e:
+    print("errno=" + errno.errorcode.get(e.errno, str(e.errno)) if e.errno else "error=%s" % e)
+    sys.exit(1)
