@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "direct_names.h"
 
 static bool is_proxy_addr(const struct sx_state *st, const struct sx_target *dst)
 {
@@ -51,6 +52,10 @@ enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst
 				 dst->kind == SX_TARGET_IPV4 ? dst->addr.v4 : dst->addr.v6,
 				 dst->port)) {
 		*why = "bypass list";
+		return SX_ROUTE_DIRECT;
+	}
+	if (sx_direct_names_has(dst)) {
+		*why = "bypass list (by name)";
 		return SX_ROUTE_DIRECT;
 	}
 	if (st->config_error) {

@@ -2,14 +2,13 @@
 /* The connect() hook. */
 #include <errno.h>
 
+#include "fdtab.h"
 #include "guard.h"
 #include "real.h"
-#include "fdtab.h"
 #include "tcp_connect.h"
 #include "udp.h"
 
-__attribute__((visibility("default"))) int connect(int fd, const struct sockaddr *sa,
-						   socklen_t len)
+__attribute__((visibility("default"))) int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	sx_real_init();
 	if (!sx_real.connect) {

@@ -14,13 +14,13 @@
 #include "udp.h"
 
 #define EXPORT __attribute__((visibility("default")))
-#define NEED(fn)                                                                               \
-	do {                                                                                   \
-		sx_real_init();                                                                \
-		if (!sx_real.fn) {                                                             \
-			errno = ENOSYS;                                                        \
-			return -1;                                                             \
-		}                                                                              \
+#define NEED(fn)                                                                                   \
+	do {                                                                                       \
+		sx_real_init();                                                                    \
+		if (!sx_real.fn) {                                                                 \
+			errno = ENOSYS;                                                            \
+			return -1;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 void sx_udp_forget(int fd)

@@ -11,7 +11,7 @@
 #include "fdtab.h"
 
 #define FD_MAX SX_FDTAB_MAX
-#define CHUNK 1024
+#define CHUNK  1024
 
 _Atomic unsigned char sx_fdtab_kinds[FD_MAX];
 static struct sx_fdinfo *_Atomic chunks[FD_MAX / CHUNK];

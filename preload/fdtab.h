@@ -31,8 +31,8 @@ struct sx_fdinfo {
 	ino_t ctl_ino; /* number (close_range) and get another file under it */
 	struct sockaddr_storage relay; /* in the UDP socket's family */
 	socklen_t relay_len;
-	bool direct;	   /* the association failed and policy is udp=direct */
-	bool fail_logged;  /* udp=block: the refusal was logged once */
+	bool direct;	  /* the association failed and policy is udp=direct */
+	bool fail_logged; /* udp=block: the refusal was logged once */
 };
 
 #define SX_FDTAB_MAX 65536

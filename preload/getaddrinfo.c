@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "direct_names.h"
 #include "fakename.h"
 #include "guard.h"
 #include "real.h"
@@ -86,6 +87,9 @@ __attribute__((visibility("default"))) int getaddrinfo(const char *node, const c
 		/* Inside the guard: the resolver's own sockets are not the program's. */
 		errno = saved;
 		r = sx_real.getaddrinfo(node, service, hints, res);
+		if (r == 0 && node && res && !sx_fakename_is_numeric(node) &&
+		    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
+			sx_direct_names_learn(*res);
 		sx_guard_leave();
 		return r;
 	}

@@ -49,6 +49,7 @@ static void real_resolve(void)
 	RESOLVE(closefrom);
 	RESOLVE(fcntl);
 	RESOLVE(fcntl64);
+	RESOLVE(syscall);
 }
 
 void sx_real_init(void)

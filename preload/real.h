@@ -53,6 +53,7 @@ struct sx_real {
 	void (*closefrom)(int);
 	int (*fcntl)(int, int, ...);
 	int (*fcntl64)(int, int, ...);
+	long (*syscall)(long, ...);
 };
 
 extern struct sx_real sx_real __attribute__((visibility("hidden")));

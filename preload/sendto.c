@@ -32,8 +32,10 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 	}
 	if (!(flags & MSG_FASTOPEN) && (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
 		struct iovec iov = {(void *)buf, n};
-		struct msghdr m = {.msg_name = (void *)sa, .msg_namelen = sa ? len : 0,
-				   .msg_iov = &iov, .msg_iovlen = 1};
+		struct msghdr m = {.msg_name = (void *)sa,
+				   .msg_namelen = sa ? len : 0,
+				   .msg_iov = &iov,
+				   .msg_iovlen = 1};
 		ssize_t r;
 		if (sx_udp_send(fd, &m, flags, &r))
 			return r;

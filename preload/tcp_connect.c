@@ -97,13 +97,14 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 	long long took = mono_ms() - t0;
 	const struct sx_proxy *p = &st->config.proxy;
+	bool v6 = strchr(p->host, ':') != NULL; /* an IPv6 literal keeps its URL brackets */
 	if (r == 0)
-		sx_log(SX_LOG_INFO, "connect %s via %s://%s:%u: ok (%lld ms)", dbuf,
-		       proto_name(p->proto), p->host, p->port, took);
+		sx_log(SX_LOG_INFO, "connect %s via %s://%s%s%s:%u: ok (%lld ms)", dbuf,
+		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port, took);
 	else
-		sx_log(SX_LOG_WARN, "connect %s via %s://%s:%u: %s (%lld ms)%s", dbuf,
-		       proto_name(p->proto), p->host, p->port, strerror(-r), took,
-		       r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
+		sx_log(SX_LOG_WARN, "connect %s via %s://%s%s%s:%u: %s (%lld ms)%s", dbuf,
+		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port,
+		       strerror(-r), took, r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
 
 	struct sx_fdinfo info = {.peer_len = len};
 	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);

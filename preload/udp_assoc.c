@@ -73,8 +73,8 @@ int sx_udp_autobind(int fd, struct sockaddr_storage *local, socklen_t *len)
 	struct sockaddr_storage any;
 	memset(&any, 0, sizeof any);
 	any.ss_family = local->ss_family;
-	socklen_t alen = any.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						    : sizeof(struct sockaddr_in);
+	socklen_t alen =
+	    any.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	if (bind(fd, (struct sockaddr *)&any, alen) < 0 && errno != EINVAL)
 		return -errno;
 	*len = sizeof *local;

@@ -2,7 +2,9 @@
 /* The byte-I/O hooks that matter only for associated UDP sockets. On every other fd
  * they cost one byte load from the fd table before the libc call. */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -10,25 +12,24 @@
 #include "real.h"
 #include "udp.h"
 
-#define EXPORT __attribute__((visibility("default")))
+#define EXPORT	  __attribute__((visibility("default")))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 
 /* The fortified entry points (-D_FORTIFY_SOURCE programs call these). */
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
 ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags);
-ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
-		       struct sockaddr *sa, socklen_t *salen);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *sa,
+		       socklen_t *salen);
 extern void __chk_fail(void) __attribute__((noreturn));
 
 /* Hooks can run before anything else in the process has called into us. */
-#define REAL(fn)                                                                               \
-	(LIKELY(sx_real.fn) ? sx_real.fn : (sx_real_init(), sx_real.fn))
-#define NEED(fn)                                                                               \
-	do {                                                                                   \
-		if (!REAL(fn)) {                                                               \
-			errno = ENOSYS;                                                        \
-			return -1;                                                             \
-		}                                                                              \
+#define REAL(fn) (LIKELY(sx_real.fn) ? sx_real.fn : (sx_real_init(), sx_real.fn))
+#define NEED(fn)                                                                                   \
+	do {                                                                                       \
+		if (!REAL(fn)) {                                                                   \
+			errno = ENOSYS;                                                            \
+			return -1;                                                                 \
+		}                                                                                  \
 	} while (0)
 #define ORDINARY(fd) LIKELY(sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
 
@@ -207,4 +208,23 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 		vec[i].msg_len = (unsigned int)r;
 	}
 	return (int)i;
+}
+
+/* libuv 1.44 (Debian 12's dig, node) sends with syscall(SYS_sendmmsg) and receives
+ * with syscall(SYS_recvmmsg): without this, its UDP would bypass the relay. */
+EXPORT long syscall(long n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	long a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	NEED(syscall);
+	if (n == SYS_sendmmsg)
+		return sendmmsg((int)a[0], (struct mmsghdr *)a[1], (unsigned int)a[2], (int)a[3]);
+	if (n == SYS_recvmmsg)
+		return recvmmsg((int)a[0], (struct mmsghdr *)a[1], (unsigned int)a[2], (int)a[3],
+				(struct timespec *)a[4]);
+	return sx_real.syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

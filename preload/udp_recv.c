@@ -29,7 +29,8 @@ static bool from_relay(const struct sx_fdinfo *info, const struct sockaddr_stora
 		       socklen_t len)
 {
 	struct sx_target f, r;
-	return info->has_ctl && sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
+	return info->has_ctl &&
+	       sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
 	       sx_sockaddr_to_target((const struct sockaddr *)&info->relay, info->relay_len, &r) ==
 		   0 &&
 	       same_target(&f, &r);
@@ -174,7 +175,8 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 				     tail < cap - head ? tail : cap - head);
 		iov_put(msg->msg_iov, msg->msg_iovlen, scratch + h, head < cap ? head : cap);
 		if (msg->msg_name) {
-			memcpy(msg->msg_name, &rep, msg->msg_namelen < rep_len ? msg->msg_namelen : rep_len);
+			memcpy(msg->msg_name, &rep,
+			       msg->msg_namelen < rep_len ? msg->msg_namelen : rep_len);
 			msg->msg_namelen = rep_len;
 		}
 		msg->msg_controllen = m.msg_controllen;

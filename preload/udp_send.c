@@ -27,7 +27,8 @@ bool sx_udp_is_udp(int fd)
 	socklen_t l1 = sizeof type, l2 = sizeof proto, l3 = sizeof domain;
 	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l1) < 0 || type != SOCK_DGRAM ||
 	    sx_real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l2) < 0 ||
-	    proto != IPPROTO_UDP || sx_real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l3) < 0 ||
+	    proto != IPPROTO_UDP ||
+	    sx_real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l3) < 0 ||
 	    (domain != AF_INET && domain != AF_INET6))
 		return false;
 	struct sx_fdinfo none = {0};
@@ -101,7 +102,8 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 		char buf[300];
 		sx_target_format(dst, buf, sizeof buf);
 		sx_log(SX_LOG_WARN, "udp %s: no UDP association with the proxy (%s): %s", buf,
-		       strerror(-err), direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
+		       strerror(-err),
+		       direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
 		info->fail_logged = true;
 	}
 	if (!direct) {
@@ -271,7 +273,8 @@ bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 			struct sx_fdinfo info;
 			if (sx_fdtab_get(fd, &info)) {
 				info.peer_len = 0;
-				sx_fdtab_set(fd, info.has_ctl ? SX_FD_UDP_PROXIED : SX_FD_UDP, &info);
+				sx_fdtab_set(fd, info.has_ctl ? SX_FD_UDP_PROXIED : SX_FD_UDP,
+					     &info);
 			}
 			sx_fdtab_unlock(fd);
 		}

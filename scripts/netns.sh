@@ -3,7 +3,8 @@
 # Runs a command inside a private network + mount namespace: loopback only, the
 # documentation addresses on lo (targets that must not count as loopback), and
 # /etc/resolv.conf pointing at the DNS recorder on 127.0.0.53, which logs every query
-# to $SX_DNSREC_LOG so a leaked lookup is seen.
+# to $SX_DNSREC_LOG so a leaked lookup is seen; /etc/hosts gains hosts.test and
+# direct.test (192.0.2.10).
 #   scripts/netns.sh COMMAND [ARG...]
 set -eu
 
@@ -32,6 +33,9 @@ SX_NETNS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/socksify-netns.XXXXXX")
 export SX_NETNS_DIR
 printf 'nameserver 127.0.0.53\noptions timeout:1 attempts:1\n' >"$SX_NETNS_DIR/resolv.conf"
 mount --bind "$SX_NETNS_DIR/resolv.conf" /etc/resolv.conf
+# Names the tests resolve from /etc/hosts (locally, without DNS).
+{ cat /etc/hosts; printf '192.0.2.10\thosts.test direct.test\n'; } >"$SX_NETNS_DIR/hosts"
+mount --bind "$SX_NETNS_DIR/hosts" /etc/hosts
 
 SX_DNSREC_LOG=$SX_NETNS_DIR/dns-queries.log
 export SX_DNSREC_LOG

@@ -327,3 +327,18 @@ print(len(hits) > 0, s.recv(100).decode().strip())'
 	assert_success
 	assert_output "True peer=$PROXY_SRC"
 }
+
+@test "a host name on the bypass list makes its connections direct, not only its lookup" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 --bypass direct.test python3 -c '
+import socket
+s = socket.create_connection(("direct.test", 80))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+print(s.makefile().read().split("\n")[-2])'
+	assert_success
+	assert_output "peer=192.0.2.10"
+}
+
+@test "the log names an IPv6 proxy in URL form" {
+	run "$SOCKSIFY" -vv -s 'socks5://[::1]:1080' python3 "$ERRNO" 198.51.100.10 80
+	assert_line --regexp '^socksify\[[0-9]+\]: info: connect 198\.51\.100\.10:80 via socks5://\[::1\]:1080: ok'
+}

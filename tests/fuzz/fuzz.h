@@ -13,13 +13,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* abort(), not assert(): the sources are built with -DNDEBUG, as in the library. */
-#define FZ_CHECK(cond)                                                                      \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);                                                     \
-			abort();                                                            \
-		}                                                                           \
+#define FZ_CHECK(cond)                                                                             \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__,     \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 struct fz {

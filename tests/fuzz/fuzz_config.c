@@ -7,15 +7,28 @@
 #include "fuzz.h"
 
 static const char *const names[] = {
-    "SOCKS_SERVER",	       "SOCKS5_SERVER",		     "SOCKS4_SERVER",
-    "all_proxy",	       "ALL_PROXY",		     "SOCKS_USERNAME",
-    "SOCKS_PASSWORD",	       "SOCKSIFY_BYPASS",	     "SOCKSIFY_DNS",
-    "SOCKSIFY_LOG",	       "SOCKSIFY_LOG_FILE",	     "SOCKSIFY_CONNECT_TIMEOUT",
-    "SOCKSIFY_HANDSHAKE_TIMEOUT", "SOCKSIFY_UDP",	     "SOCKSIFY_PIPELINE",
-    "SOCKSIFY_BYPASS_LOOPBACK", "SOCKSIFY_FAKE_NET4",	     "SOCKSIFY_FAKE_NET6",
-    "no_proxy",		       "NO_PROXY",
+    "SOCKS_SERVER",
+    "SOCKS5_SERVER",
+    "SOCKS4_SERVER",
+    "all_proxy",
+    "ALL_PROXY",
+    "SOCKS_USERNAME",
+    "SOCKS_PASSWORD",
+    "SOCKSIFY_BYPASS",
+    "SOCKSIFY_DNS",
+    "SOCKSIFY_LOG",
+    "SOCKSIFY_LOG_FILE",
+    "SOCKSIFY_CONNECT_TIMEOUT",
+    "SOCKSIFY_HANDSHAKE_TIMEOUT",
+    "SOCKSIFY_UDP",
+    "SOCKSIFY_PIPELINE",
+    "SOCKSIFY_BYPASS_LOOPBACK",
+    "SOCKSIFY_FAKE_NET4",
+    "SOCKSIFY_FAKE_NET6",
+    "no_proxy",
+    "NO_PROXY",
 };
-#define NNAMES (sizeof(names) / sizeof(names[0]))
+#define NNAMES	     (sizeof(names) / sizeof(names[0]))
 #define PASSWORD_IDX 6
 
 /* The getter only has a function pointer, so the environment lives in statics. */

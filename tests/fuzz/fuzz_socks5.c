@@ -57,10 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r > 0 && (which == P_REPLY || which == P_ADDR))
 		check_target(&t);
 	if (r > 0 && which == P_REPLY)
-		FZ_CHECK(r == 3 + 1 + (t.kind == SX_TARGET_IPV4   ? 4
-				       : t.kind == SX_TARGET_IPV6 ? 16
-								  : 1 + (int)strlen(t.addr.name)) +
-					2);
+		FZ_CHECK(r == 3 + 1 +
+				  (t.kind == SX_TARGET_IPV4   ? 4
+				   : t.kind == SX_TARGET_IPV6 ? 16
+							      : 1 + (int)strlen(t.addr.name)) +
+				  2);
 	/* A complete message's every prefix must say "need more", never "malformed", and
 	 * never ask past the end of the message: the handshake trusts need. */
 	if (r > 0) {

@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# UDP through a lazily created SOCKS5 UDP ASSOCIATE: real programs, the bundled proxy's
+# relay log and the target's view of the source prove the path; the reported source
+# is always the real peer, never the relay.
+
+load helpers
+
+UDP=$BATS_TEST_DIRNAME/udp_client.py
+
+setup_file() {
+	load helpers
+	start_targets
+	start_bg target6 "$B/target" --udp-echo '[2001:db8::10]:7' \
+		--log "$BATS_FILE_TMPDIR/target6.log"
+	: >"$BATS_FILE_TMPDIR/dns53.log"
+	start_bg dns53 "$B/dnsrec" --listen 192.0.2.10:53 --map x.test=192.0.2.11 \
+		--log "$BATS_FILE_TMPDIR/dns53.log"
+	start_proxy plain 1080
+	start_proxy bndzero 1082 --bnd-zero
+	start_proxy noudp 1083 --no-udp
+}
+
+teardown_file() {
+	stop_all_bg
+}
+
+via() {
+	local port=$1
+	shift
+	"$SOCKSIFY" -s "socks5://127.0.0.1:$port" "$@"
+}
+
+lines() {
+	wc -l <"$BATS_FILE_TMPDIR/$1"
+}
+
+@test "sendto/recvfrom through the relay reports the real peer as the source" {
+	run via 1080 python3 "$UDP" sendto 192.0.2.10 7 hello-udp
+	assert_success
+	assert_output "data=hello-udp from=192.0.2.10:7"
+	run proxy_log plain
+	assert_output --partial "v5 UDP_ASSOCIATE"
+	assert_output --partial "v5 UDP ip=192.0.2.10:7 len=9"
+	run target_log
+	assert_output --partial "udp listen=192.0.2.10:7 peer=$PROXY_SRC:"
+	refute_output --regexp "udp listen=192.0.2.10:7 peer=(127.0.0.1|192.0.2.10):"
+	assert_no_dns_leak
+}
+
+@test "a connected UDP socket: getpeername, send/recv and write/read" {
+	run via 1080 python3 "$UDP" connected 192.0.2.10 7 conn
+	assert_success
+	assert_line "peer=192.0.2.10:7"
+	assert_line "data=conn"
+	assert_line "data=conn-write"
+}
+
+@test "recvmsg reports the real peer" {
+	run via 1080 python3 "$UDP" recvmsg 192.0.2.10 7 msg
+	assert_success
+	assert_output "data=msg from=192.0.2.10:7 flags=0"
+}
+
+@test "MSG_PEEK, a short buffer and MSG_TRUNC keep their meaning" {
+	run via 1080 python3 "$UDP" peek 192.0.2.10 7 hello
+	assert_success
+	assert_line "peek=hello from=192.0.2.10:7"
+	assert_line "short=hel"
+	assert_line "trunc=yes"
+}
+
+@test "IPv6 destination through the relay" {
+	run via 1080 python3 "$UDP" sendto 2001:db8::10 7 hello6
+	assert_success
+	assert_output "data=hello6 from=[2001:db8::10]:7"
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=[2001:db8::10]:7 len=6"
+	run cat "$BATS_FILE_TMPDIR/target6.log"
+	assert_output --partial "peer=[::1]:"
+}
+
+@test "a non-blocking socket with select" {
+	run via 1080 python3 "$UDP" nonblock 192.0.2.10 7 nb
+	assert_success
+	assert_output - <<OUT
+data=nb from=192.0.2.10:7
+then EAGAIN
+OUT
+}
+
+@test "datagrams injected from a non-relay address never reach the program" {
+	run via 1080 python3 "$UDP" inject 192.0.2.10 7 real
+	assert_success
+	assert_output - <<OUT
+data=real from=192.0.2.10:7
+no junk
+OUT
+}
+
+@test "the program closing the control connection (close_range) re-associates" {
+	before=$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")
+	run via 1080 python3 "$UDP" reassoc 192.0.2.10 7 again
+	assert_success
+	assert_line "first=again"
+	assert_line "second=again from=192.0.2.10:7"
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 2)) ]
+}
+
+@test "a dup'd UDP socket shares the association" {
+	before=$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")
+	run via 1080 python3 "$UDP" dup 192.0.2.10 7 twin
+	assert_success
+	assert_output "dup=twin from=192.0.2.10:7"
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+}
+
+@test "socat UDP echo round trip" {
+	run bash -c "echo socat-hi | '$SOCKSIFY' -s socks5://127.0.0.1:1080 socat -T3 - UDP:192.0.2.10:7"
+	assert_success
+	assert_output "socat-hi"
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=192.0.2.10:7 len=9"
+}
+
+@test "nc -u echo round trip" {
+	run bash -c "echo nc-hi | timeout 5 '$SOCKSIFY' -s socks5://127.0.0.1:1080 nc -u -w2 192.0.2.10 7"
+	assert_output "nc-hi"
+}
+
+@test "dig @server goes through the relay; the local resolver sees nothing" {
+	before=$(lines dns53.log)
+	run via 1080 dig @192.0.2.10 -p 53 x.test A +short +tries=1 +time=3
+	assert_success
+	assert_output "192.0.2.11"
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=192.0.2.10:53"
+	[ "$(lines dns53.log)" -gt "$before" ]
+	assert_no_dns_leak
+}
+
+@test "a relay answering BND 0.0.0.0 means the proxy's address" {
+	run via 1082 python3 "$UDP" sendto 192.0.2.10 7 zero
+	assert_success
+	assert_output "data=zero from=192.0.2.10:7"
+	run proxy_log bndzero
+	assert_output --partial "v5 UDP ip=192.0.2.10:7 len=4"
+}
+
+@test "a proxy without UDP: udp=block fails the send and nothing reaches the target" {
+	before=$(lines target.log)
+	SOCKSIFY_LOG=warn run via 1083 python3 "$UDP" sendto 192.0.2.10 7 blocked
+	assert_failure
+	assert_line --regexp "^errno=(EOPNOTSUPP|ENOTSUP)$"
+	assert_line --partial "blocked (udp=block)"
+	[ "$(grep -c 'no UDP association' <<<"$output")" -eq 1 ]
+	[ "$(lines target.log)" -eq "$before" ]
+	run proxy_log noudp
+	assert_output --partial "v5 UDP_ASSOCIATE"
+}
+
+@test "a proxy without UDP: --udp direct reaches the target directly" {
+	before=$(lines target.log)
+	run "$SOCKSIFY" -q --udp direct -s socks5://127.0.0.1:1083 python3 "$UDP" sendto 192.0.2.10 7 direct
+	assert_success
+	assert_output "data=direct from=192.0.2.10:7"
+	run bash -c "tail -n +$((before + 1)) '$BATS_FILE_TMPDIR/target.log'"
+	assert_output --partial "udp listen=192.0.2.10:7 peer="
+	refute_output --partial "peer=$PROXY_SRC"
+}
+
+@test "loopback destinations stay direct" {
+	start_bg loecho "$B/target" --udp-echo 127.0.0.1:7007 --log "$BATS_FILE_TMPDIR/loecho.log"
+	before=$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")
+	run via 1080 python3 "$UDP" sendto 127.0.0.1 7007 lo
+	assert_success
+	assert_output "data=lo from=127.0.0.1:7007"
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq "$before" ]
+	stop_bg loecho
+}
