@@ -328,6 +328,13 @@ static int set_pipeline(struct sx_config *c, struct load_state *st, const char *
 	return onoff(&c->proxy.pipeline, val, msg, n);
 }
 
+static int set_strict(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		      size_t n)
+{
+	(void)st;
+	return onoff(&c->strict, val, msg, n);
+}
+
 static int set_bypass_loopback(struct sx_config *c, struct load_state *st, const char *val,
 			       char *msg, size_t n)
 {
@@ -353,6 +360,7 @@ static const struct setting {
     {"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
     {"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
     {"dns_server", "SOCKSIFY_DNS_SERVER", set_dns_server},
+    {"strict", "SOCKSIFY_STRICT", set_strict},
     {"fake_net4", "SOCKSIFY_FAKE_NET4", set_fake_net4},
     {"fake_net6", "SOCKSIFY_FAKE_NET6", set_fake_net6},
 };
@@ -524,10 +532,22 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 		if (r < 0)
 			return r;
 	}
+	bool names_ok = c->proxy.proto != SX_PROTO_SOCKS4; /* socks4 cannot carry a name */
 	if (!st.dns_set)
 		c->dns = c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
-					  c->proxy.proto == SX_PROTO_SOCKS5H)
+					  c->proxy.proto == SX_PROTO_SOCKS5H ||
+					  (c->strict && names_ok))
 			     ? SX_DNS_REMOTE
 			     : SX_DNS_LOCAL;
+	if (c->strict) {
+		/* Leak-proof means no name leaves through the local resolver and no datagram
+		 * goes anywhere but the proxy. */
+		if (c->dns == SX_DNS_LOCAL)
+			return fail(err, errlen, "strict mode: dns local would ask the local "
+						 "resolver%s",
+				    names_ok ? "; use dns remote or proxy"
+					     : " (socks4 cannot carry names: use socks4a or socks5)");
+		c->udp = SX_UDP_BLOCK;
+	}
 	return 0;
 }

@@ -519,6 +519,28 @@ static void test_dns_server(void)
 	}
 }
 
+static void test_strict(void)
+{
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5://h", "SOCKSIFY_STRICT", "on")), 0,
+	       "strict with socks5: names go to the proxy");
+	TAP_IS(cfg.dns, SX_DNS_REMOTE, "  dns remote");
+	TAP_OK(cfg.strict, "  strict");
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5h://h", "SOCKSIFY_STRICT", "1",
+			      "SOCKSIFY_UDP", "direct")),
+	       0, "strict overrides udp direct");
+	TAP_IS(cfg.udp, SX_UDP_BLOCK, "  udp block");
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5h://h", "SOCKSIFY_STRICT", "on",
+			      "SOCKSIFY_DNS", "local")),
+	       -EINVAL, "strict refuses dns local");
+	TAP_OK(strstr(err, "strict mode: dns local") != NULL, "  message: %s", err);
+	TAP_IS(load("strict yes\n", ENV("SOCKS_SERVER", "socks4://h")), -EINVAL,
+	       "strict refuses socks4 (no names)");
+	TAP_OK(strstr(err, "socks4 cannot carry names") != NULL, "  message: %s", err);
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks4a://h", "SOCKSIFY_STRICT", "off")), 0,
+	       "strict off");
+	TAP_OK(!cfg.strict, "  not strict");
+}
+
 static void test_fake_nets(void)
 {
 	static const uint8_t def4[4] = {198, 18, 0, 0};
@@ -553,6 +575,7 @@ static void test_fake_nets(void)
 int main(void)
 {
 	test_fake_nets();
+	test_strict();
 	test_dns_server();
 	test_defaults();
 	test_file_all_keys();
