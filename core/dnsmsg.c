@@ -19,14 +19,14 @@
  * +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
  * followed by the question (QNAME, QTYPE, QCLASS, §4.1.2) and the records
  * (NAME, TYPE, CLASS, TTL, RDLENGTH, RDATA, §4.1.3). */
-#define F_QR	 0x8000u
-#define F_OPCODE 0x7800u
-#define F_TC	 0x0200u
-#define F_RD	 0x0100u
-#define F_RA	 0x0080u
-#define F_CD	 0x0010u
+#define F_QR	     0x8000u
+#define F_OPCODE     0x7800u
+#define F_TC	     0x0200u
+#define F_RD	     0x0100u
+#define F_RA	     0x0080u
+#define F_CD	     0x0010u
 #define PTR_TO_QNAME 0xc00cu /* §4.1.4: the question's name sits right after the header */
-#define EDNS_DO	 0x8000u
+#define EDNS_DO	     0x8000u
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -122,7 +122,8 @@ static int read_rr(struct sx_dns_query *q, const uint8_t *in, size_t n, size_t *
 	if (rdlen > n - o - 10)
 		return -EPROTO;
 	if (type == SX_DNS_TYPE_OPT) {
-		/*  NAME=0 | TYPE=41 | CLASS=UDP payload size | TTL=EXT-RCODE VERSION DO Z | RDLEN RDATA */
+		/*  NAME=0 | TYPE=41 | CLASS=UDP payload size | TTL=EXT-RCODE VERSION DO Z | RDLEN
+		 * RDATA */
 		if (!opt_ok || q->edns || !root)
 			return -EPROTO;
 		q->edns = true;
@@ -282,8 +283,8 @@ static int reply(uint8_t *out, size_t cap, const struct sx_dns_query *q, unsigne
 	return r;
 }
 
-int sx_dns_reply_addrs(uint8_t *out, size_t cap, const struct sx_dns_query *q,
-		       const uint8_t *addrs, size_t n, uint32_t ttl)
+int sx_dns_reply_addrs(uint8_t *out, size_t cap, const struct sx_dns_query *q, const uint8_t *addrs,
+		       size_t n, uint32_t ttl)
 {
 	struct records rr = {q->qtype, addrs, 0, n, ttl};
 
@@ -329,8 +330,7 @@ int sx_dns_tcp_prefix(uint8_t out[2], size_t len)
 	return 2;
 }
 
-int sx_dns_tcp_unframe(const uint8_t *in, size_t n, size_t *need, const uint8_t **msg,
-		       size_t *len)
+int sx_dns_tcp_unframe(const uint8_t *in, size_t n, size_t *need, const uint8_t **msg, size_t *len)
 {
 	if (n < 2) {
 		*need = 2;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define SX_DNS_HDR_LEN	 12
-#define SX_DNS_NAME_MAX	 255  /* wire form, length bytes and root included (RFC 1035 §2.3.4) */
+#define SX_DNS_NAME_MAX	 255 /* wire form, length bytes and root included (RFC 1035 §2.3.4) */
 #define SX_DNS_LABEL_MAX 63
 #define SX_DNS_TEXT_MAX	 1024 /* a wire name as text, every byte escaped as \DDD at worst */
 #define SX_DNS_UDP_MIN	 512  /* RFC 1035 §4.2.1; also the floor of an EDNS0 size */
@@ -44,18 +44,18 @@ enum {
 
 struct sx_dns_query {
 	uint16_t id;
-	uint16_t flags;	      /* the header's second word as received: opcode, RD, CD, ... */
-	bool has_question;    /* qwire/qtype/qclass/name hold the question (also on -EPROTO) */
+	uint16_t flags;	   /* the header's second word as received: opcode, RD, CD, ... */
+	bool has_question; /* qwire/qtype/qclass/name hold the question (also on -EPROTO) */
 	uint16_t qtype;
 	uint16_t qclass;
 	uint8_t qwire[SX_DNS_NAME_MAX]; /* QNAME exactly as sent, so replies echo its case */
 	size_t qwire_len;
 	char name[SX_DNS_TEXT_MAX]; /* dotted, no trailing dot ("" is the root); '.', '\\' and
 				       bytes outside '!'..'~' in a label written as \DDD */
-	bool edns;		/* an OPT record was in the additional section */
-	uint16_t edns_udp;	/* its requestor's UDP payload size, as sent */
+	bool edns;		    /* an OPT record was in the additional section */
+	uint16_t edns_udp;	    /* its requestor's UDP payload size, as sent */
 	uint8_t edns_version;
-	bool edns_do;		/* DNSSEC OK, echoed in our OPT */
+	bool edns_do; /* DNSSEC OK, echoed in our OPT */
 };
 
 /* Parses the DNS message in[0..n) as a query (RFC 1035 §4.1, one question, EDNS0 per
@@ -88,8 +88,8 @@ size_t sx_dns_udp_limit(const struct sx_dns_query *q);
 
 /* n addresses of q's type (4 bytes each for A, 16 for AAAA; -EINVAL for other types),
  * each with the given TTL, owner name compressed to the question. */
-int sx_dns_reply_addrs(uint8_t *out, size_t cap, const struct sx_dns_query *q,
-		       const uint8_t *addrs, size_t n, uint32_t ttl);
+int sx_dns_reply_addrs(uint8_t *out, size_t cap, const struct sx_dns_query *q, const uint8_t *addrs,
+		       size_t n, uint32_t ttl);
 
 /* One PTR record naming name (dotted text, as for sx_dns_query_make). */
 int sx_dns_reply_ptr(uint8_t *out, size_t cap, const struct sx_dns_query *q, const char *name,
@@ -105,8 +105,7 @@ int sx_dns_reply_rcode(uint8_t *out, size_t cap, const struct sx_dns_query *q, u
  * with *msg and *len set when it is all there, 0 with *need set to that size when more
  * is needed, -EPROTO for a zero length. */
 int sx_dns_tcp_prefix(uint8_t out[2], size_t len);
-int sx_dns_tcp_unframe(const uint8_t *in, size_t n, size_t *need, const uint8_t **msg,
-		       size_t *len);
+int sx_dns_tcp_unframe(const uint8_t *in, size_t n, size_t *need, const uint8_t **msg, size_t *len);
 
 /* Reverse names (RFC 1035 §3.5, RFC 3596 §2.5): af 4 or 6, address in network order.
  * sx_dns_ptr_name writes "4.3.2.1.in-addr.arpa" or the 32-nibble ip6.arpa name and

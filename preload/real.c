@@ -10,6 +10,13 @@ static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 
 #define RESOLVE(name) (*(void **)&sx_real.name = dlsym(RTLD_NEXT, #name))
 
+#define RESOLVE_AS(field, name, old)                                                               \
+	do {                                                                                       \
+		*(void **)&sx_real.field = dlsym(RTLD_NEXT, name);                                 \
+		if (!sx_real.field)                                                                \
+			*(void **)&sx_real.field = dlsym(RTLD_NEXT, old);                          \
+	} while (0)
+
 static void real_resolve(void)
 {
 	RESOLVE(connect);
@@ -50,6 +57,13 @@ static void real_resolve(void)
 	RESOLVE(fcntl);
 	RESOLVE(fcntl64);
 	RESOLVE(syscall);
+	/* Before glibc 2.34 they lived in libresolv, some only as __res_*. */
+	RESOLVE_AS(resolv_query, "res_query", "__res_query");
+	RESOLVE_AS(resolv_search, "res_search", "__res_search");
+	RESOLVE_AS(resolv_querydomain, "res_querydomain", "__res_querydomain");
+	RESOLVE_AS(resolv_nquery, "res_nquery", "__res_nquery");
+	RESOLVE_AS(resolv_nsearch, "res_nsearch", "__res_nsearch");
+	RESOLVE_AS(resolv_nquerydomain, "res_nquerydomain", "__res_nquerydomain");
 }
 
 void sx_real_init(void)

@@ -10,6 +10,8 @@
 #include <sys/uio.h>
 #include <time.h>
 
+struct __res_state;
+
 struct sx_real {
 	int (*connect)(int, const struct sockaddr *, socklen_t);
 	int (*getpeername)(int, struct sockaddr *, socklen_t *);
@@ -54,6 +56,14 @@ struct sx_real {
 	int (*fcntl)(int, int, ...);
 	int (*fcntl64)(int, int, ...);
 	long (*syscall)(long, ...);
+	/* The res_query family (res_query.c); in libc since glibc 2.34. */
+	int (*resolv_query)(const char *, int, int, unsigned char *, int);
+	int (*resolv_search)(const char *, int, int, unsigned char *, int);
+	int (*resolv_querydomain)(const char *, const char *, int, int, unsigned char *, int);
+	int (*resolv_nquery)(struct __res_state *, const char *, int, int, unsigned char *, int);
+	int (*resolv_nsearch)(struct __res_state *, const char *, int, int, unsigned char *, int);
+	int (*resolv_nquerydomain)(struct __res_state *, const char *, const char *, int, int,
+				   unsigned char *, int);
 };
 
 extern struct sx_real sx_real __attribute__((visibility("hidden")));

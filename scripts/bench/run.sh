@@ -30,6 +30,7 @@ cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	for p in $pids; do wait "$p" 2>/dev/null; done
 	rm -f "/dev/shm/socksify-bench-$$"
+	umount /etc/hosts 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -180,7 +181,9 @@ with() {
 		PROXYCHAINS_QUIET_MODE=1 "$@" ;;
 	torsocks) set -- env LD_PRELOAD="$TOR_LIB" TORSOCKS_CONF_FILE="$W/tor-$wport.conf" "$@" ;;
 	tsocks) set -- env LD_PRELOAD="$TS_LIB" TSOCKS_CONF_FILE="$W/tsocks-$wport.conf" "$@" ;;
-	dante) set -- env LD_PRELOAD="$DS_LIB" SOCKS_CONF="$W/dante-$wport.conf" "$@" ;;
+	# Dante adds direct routes for every local interface's network, and 192.0.2.10 is on lo.
+	dante) set -- env LD_PRELOAD="$DS_LIB" SOCKS_CONF="$W/dante-$wport.conf" \
+		SOCKS_AUTOADD_LANROUTES=no "$@" ;;
 	*) say "unknown variant $wv"; return 2 ;;
 	esac
 	timeout -k 2 "${T:-60}" "$@"

@@ -19,6 +19,7 @@ setup_file() {
 	start_proxy plain 1080
 	start_proxy bndzero 1082 --bnd-zero
 	start_proxy noudp 1083 --no-udp
+	start_proxy names 1084 --map echo.test=192.0.2.10
 }
 
 teardown_file() {
@@ -177,4 +178,14 @@ OUT
 	assert_output "data=lo from=127.0.0.1:7007"
 	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq "$before" ]
 	stop_bg loecho
+}
+
+@test "a name through UDP in remote-DNS mode goes to the relay as a name" {
+	run "$SOCKSIFY" -s socks5h://127.0.0.1:1084 python3 "$UDP" connected echo.test 7 byname
+	assert_success
+	assert_line "data=byname"
+	assert_line "data=byname-write"
+	run proxy_log names
+	assert_output --partial "v5 UDP name=echo.test:7 len=6"
+	assert_no_dns_leak
 }

@@ -15,16 +15,17 @@
 static const uint8_t DIG_A[] = {0x01, 0x93, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00,
 				0x00, 0x00, 0x00, 0x03, 'w',  'e',  'b',  0x04, 't',
 				'e',  's',  't',  0x00, 0x00, 0x01, 0x00, 0x01};
-static const uint8_t DIG_AAAA[] = {
-    0xcf, 0x9a, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
-    'w',  'e',	'b',  0x04, 't',  'e',	's',  't',  0x00, 0x00, 0x1c, 0x00, 0x01,
-    0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a,
-    0x00, 0x08, 0xcc, 0xd2, 0x3c, 0x61, 0x7b, 0xbc, 0x17, 0x4e};
+static const uint8_t DIG_AAAA[] = {0xcf, 0x9a, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+				   0x00, 0x01, 0x03, 'w',  'e',	 'b',  0x04, 't',  'e',	 's',
+				   't',	 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x29, 0x04,
+				   0xd0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a, 0x00,
+				   0x08, 0xcc, 0xd2, 0x3c, 0x61, 0x7b, 0xbc, 0x17, 0x4e};
 
 #define QUESTION 0x03, 'w', 'e', 'b', 0x04, 't', 'e', 's', 't', 0x00
 
 static const uint8_t FAKE4[4] = {198, 18, 0, 1};
-static const uint8_t FAKE6[16] = {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1};
+static const uint8_t FAKE6[16] = {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff,
+				  0,	0,    0,    0,	  0,	0,    0,    1};
 
 static void test_dig_a(void)
 {
@@ -41,9 +42,9 @@ static void test_dig_a(void)
 	TAP_OK(!q.edns, "no EDNS");
 	TAP_IS(sx_dns_udp_limit(&q), 512, "UDP limit 512 without EDNS");
 
-	static const uint8_t want[] = {0x01, 0x93, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, QUESTION,
-				       0, 1, 0, 1, 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
-				       198, 18, 0, 1};
+	static const uint8_t want[] = {0x01, 0x93,     0x81, 0x80, 0,  1, 0,	1,    0,  0, 0,
+				       0,    QUESTION, 0,    1,	   0,  1, 0xc0, 0x0c, 0,  1, 0,
+				       1,    0,	       0,    0,	   60, 0, 4,	198,  18, 0, 1};
 	int r = sx_dns_reply_addrs(out, sizeof(out), &q, FAKE4, 1, 60);
 	TAP_IS(r, sizeof(want), "A reply length");
 	TAP_MEM(out, want, sizeof(want), "A reply bytes: QR RD RA, question echoed, pointer to it");
@@ -52,8 +53,8 @@ static void test_dig_a(void)
 	TAP_IS(sx_dns_reply_addrs(out, sizeof(want), &q, FAKE4, 1, 60), sizeof(want),
 	       "reply fits exactly");
 	r = sx_dns_reply_addrs(out, sizeof(want) - 1, &q, FAKE4, 1, 60);
-	static const uint8_t tc[] = {0x01, 0x93, 0x83, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, QUESTION,
-				     0, 1, 0, 1};
+	static const uint8_t tc[] = {0x01, 0x93, 0x83, 0x80,	 0, 1, 0, 0, 0,
+				     0,	   0,	 0,    QUESTION, 0, 1, 0, 1};
 	TAP_IS(r, sizeof(tc), "one byte short: truncated reply");
 	TAP_MEM(out, tc, sizeof(tc), "TC set, no answers, question kept");
 	TAP_IS(sx_dns_reply_addrs(out, sizeof(tc) - 1, &q, FAKE4, 1, 60), -ENOBUFS,
@@ -87,9 +88,10 @@ static void test_dig_aaaa_edns(void)
 	TAP_IS(sx_dns_udp_limit(&q), 1232, "UDP limit from EDNS");
 
 	static const uint8_t want[] = {
-	    0xcf, 0x9a, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 1, QUESTION, 0, 0x1c, 0, 1, 0xc0, 0x0c,
-	    0,	  0x1c, 0,    1,    0, 0, 0, 60, 0, 16, 0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d,
-	    0xff, 0xff, 0,    0,    0, 0, 0, 0, 0, 1, 0, 0, 0x29, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
+	    0xcf, 0x9a, 0x81, 0x80, 0,	  1,	0,    1,    0,	  0, 0, 1, QUESTION, 0,
+	    0x1c, 0,	1,    0xc0, 0x0c, 0,	0x1c, 0,    1,	  0, 0, 0, 60,	     0,
+	    16,	  0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff, 0, 0, 0, 0,	     0,
+	    0,	  0,	1,    0,    0,	  0x29, 0x04, 0xd0, 0,	  0, 0, 0, 0,	     0};
 	int r = sx_dns_reply_addrs(out, sizeof(out), &q, FAKE6, 1, 60);
 	TAP_IS(r, sizeof(want), "AAAA reply length");
 	TAP_MEM(out, want, sizeof(want), "AAAA reply bytes with our OPT record");
@@ -118,8 +120,8 @@ static void test_dig_aaaa_edns(void)
 	memcpy(cut, DIG_AAAA, 26);
 	TAP_IS(sx_dns_query_parse(&q, cut, 26), -EPROTO, "OPT announced but missing: -EPROTO");
 	r = sx_dns_reply_rcode(out, sizeof(out), &q, SX_DNS_RCODE_FORMERR);
-	static const uint8_t formerr[] = {0xcf, 0x9a, 0x81, 0x81, 0, 1, 0, 0, 0, 0, 0, 0, QUESTION,
-					  0, 0x1c, 0, 1};
+	static const uint8_t formerr[] = {0xcf, 0x9a, 0x81, 0x81,     0, 1,    0, 0, 0,
+					  0,	0,    0,    QUESTION, 0, 0x1c, 0, 1};
 	TAP_IS(r, sizeof(formerr), "FORMERR length");
 	TAP_MEM(out, formerr, sizeof(formerr), "FORMERR echoes id and question");
 }
@@ -127,8 +129,18 @@ static void test_dig_aaaa_edns(void)
 /* A query header with counts, for hand-made messages. */
 static size_t hdr(uint8_t *m, uint16_t flags, unsigned qd, unsigned an, unsigned ns, unsigned ar)
 {
-	const uint8_t h[12] = {0x12, 0x34, (uint8_t)(flags >> 8), (uint8_t)flags, 0, (uint8_t)qd,
-			       0, (uint8_t)an, 0, (uint8_t)ns, 0, (uint8_t)ar};
+	const uint8_t h[12] = {0x12,
+			       0x34,
+			       (uint8_t)(flags >> 8),
+			       (uint8_t)flags,
+			       0,
+			       (uint8_t)qd,
+			       0,
+			       (uint8_t)an,
+			       0,
+			       (uint8_t)ns,
+			       0,
+			       (uint8_t)ar};
 	memcpy(m, h, 12);
 	return 12;
 }
@@ -191,8 +203,9 @@ static void test_errors(void)
 	TAP_OK(q.edns && q.edns_version == 1 && q.edns_do && q.edns_udp == 4096,
 	       "version, DO and size read");
 	r = sx_dns_reply_rcode(out, sizeof(out), &q, SX_DNS_RCODE_BADVERS);
-	static const uint8_t badvers[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 1, QUESTION,
-					  0, 1, 0, 1, 0, 0, 0x29, 0x04, 0xd0, 1, 0, 0x80, 0, 0, 0};
+	static const uint8_t badvers[] = {0x12, 0x34, 0x81,	0x80, 0,    1, 0, 0, 0, 0,
+					  0,	1,    QUESTION, 0,    1,    0, 1, 0, 0, 0x29,
+					  0x04, 0xd0, 1,	0,    0x80, 0, 0, 0};
 	TAP_IS(r, sizeof(badvers), "BADVERS length");
 	TAP_MEM(out, badvers, sizeof(badvers), "BADVERS: rcode 16 split into OPT's extended bits");
 	struct sx_dns_query plain;
@@ -237,8 +250,11 @@ static void test_errors(void)
 	static const unsigned codes[] = {SX_DNS_RCODE_NOERROR, SX_DNS_RCODE_NXDOMAIN,
 					 SX_DNS_RCODE_REFUSED, SX_DNS_RCODE_SERVFAIL};
 	for (size_t i = 0; i < 4; i++) {
-		uint8_t want[26] = {0x01, 0x93, 0x81, (uint8_t)(0x80 | codes[i]), 0, 1, 0, 0, 0, 0,
-				    0, 0, QUESTION, 0, 1, 0, 1};
+		uint8_t want[26] = {0x01,     0x93, 0x81, (uint8_t)(0x80 | codes[i]),
+				    0,	      1,    0,	  0,
+				    0,	      0,    0,	  0,
+				    QUESTION, 0,    1,	  0,
+				    1};
 		r = sx_dns_reply_rcode(out, sizeof(out), &q, codes[i]);
 		TAP_IS(r, 26, "rcode %u reply length", codes[i]);
 		TAP_MEM(out, want, 26, "rcode %u reply bytes", codes[i]);
@@ -338,8 +354,7 @@ static void test_ptr(void)
 	TAP_IS(sx_dns_ptr_addr(name, a), 4, "v4 PTR name parses");
 	TAP_MEM(a, FAKE4, 4, "v4 round trip");
 	TAP_IS(sx_dns_ptr_name(name, 6, FAKE6), 72, "v6 PTR name length");
-	TAP_STR(name,
-		"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.f.f.d.2.b.4.c.0.f.5.a.9.d.f.ip6.arpa",
+	TAP_STR(name, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.f.f.d.2.b.4.c.0.f.5.a.9.d.f.ip6.arpa",
 		"v6 PTR name");
 	TAP_IS(sx_dns_ptr_addr(name, a), 6, "v6 PTR name parses");
 	TAP_MEM(a, FAKE6, 16, "v6 round trip");
@@ -353,10 +368,18 @@ static void test_ptr(void)
 	TAP_IS(sx_dns_ptr_name(name, 5, FAKE4), -EINVAL, "bad af");
 
 	static const char *bad[] = {
-	    "01.0.18.198.in-addr.arpa", "256.0.18.198.in-addr.arpa", "0.18.198.in-addr.arpa",
-	    "1.1.0.18.198.in-addr.arpa", "x.0.18.198.in-addr.arpa", "1..18.198.in-addr.arpa",
-	    ".0.18.198.in-addr.arpa", "1000.0.18.198.in-addr.arpa", "in-addr.arpa",
-	    "1.0.18.198.in-addr.arpa.x", "web.test", "",
+	    "01.0.18.198.in-addr.arpa",
+	    "256.0.18.198.in-addr.arpa",
+	    "0.18.198.in-addr.arpa",
+	    "1.1.0.18.198.in-addr.arpa",
+	    "x.0.18.198.in-addr.arpa",
+	    "1..18.198.in-addr.arpa",
+	    ".0.18.198.in-addr.arpa",
+	    "1000.0.18.198.in-addr.arpa",
+	    "in-addr.arpa",
+	    "1.0.18.198.in-addr.arpa.x",
+	    "web.test",
+	    "",
 	    "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.f.f.d.2.b.4.c.0.f.5.a.9.d.ip6.arpa",
 	    "g.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.f.f.d.2.b.4.c.0.f.5.a.9.d.f.ip6.arpa",
 	    "10.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.f.f.d.2.b.4.c.0.f.5.a.9.dfip6.arpa"};
@@ -372,10 +395,11 @@ static void test_ptr(void)
 	TAP_IS(sx_dns_query_make(&q, 0x4242, name, SX_DNS_CLASS_IN, SX_DNS_TYPE_PTR), 0,
 	       "PTR query made");
 	int r = sx_dns_reply_ptr(out, sizeof(out), &q, "web.test.", 60);
-	uint8_t want[] = {0x42, 0x42, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, '1', 1, '0', 2, '1',
-			  '8', 3, '1', '9', '8', 7, 'i', 'n', '-', 'a', 'd', 'd', 'r', 4, 'a', 'r',
-			  'p', 'a', 0, 0, 12, 0, 1, 0xc0, 0x0c, 0, 12, 0, 1, 0, 0, 0, 60, 0, 10,
-			  QUESTION};
+	uint8_t want[] = {0x42, 0x42, 0x81, 0x80, 0,   1,   0,	 1,   0,    0,	     0,
+			  0,	1,    '1',  1,	  '0', 2,   '1', '8', 3,    '1',     '9',
+			  '8',	7,    'i',  'n',  '-', 'a', 'd', 'd', 'r',  4,	     'a',
+			  'r',	'p',  'a',  0,	  0,   12,  0,	 1,   0xc0, 0x0c,    0,
+			  12,	0,    1,    0,	  0,   0,   60,	 0,   10,   QUESTION};
 	TAP_IS(r, sizeof(want), "PTR reply length");
 	TAP_MEM(out, want, sizeof(want), "PTR reply bytes");
 	TAP_IS(sx_dns_reply_addrs(out, sizeof(out), &q, FAKE4, 1, 60), -EINVAL,
@@ -443,11 +467,12 @@ static void test_garbage(void)
 		free(in);
 		if (r == -EBADMSG)
 			continue;
-		unsigned rc = r == 0 ? SX_DNS_RCODE_REFUSED
+		unsigned rc = r == 0		      ? SX_DNS_RCODE_REFUSED
 			      : r == -EPROTONOSUPPORT ? SX_DNS_RCODE_BADVERS
 			      : r == -EOPNOTSUPP      ? SX_DNS_RCODE_NOTIMP
 						      : SX_DNS_RCODE_FORMERR;
-		size_t cap = sx_dns_udp_limit(&q) < sizeof(out) ? sx_dns_udp_limit(&q) : sizeof(out);
+		size_t cap =
+		    sx_dns_udp_limit(&q) < sizeof(out) ? sx_dns_udp_limit(&q) : sizeof(out);
 		int w = sx_dns_reply_rcode(out, cap, &q, rc);
 		if (w < 12 || out[0] != m[0] || out[1] != m[1])
 			bad++;
