@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "fdtab.h"
+#include "guard.h"
+#include "init.h"
+#include "log.h"
 #include "real.h"
 #include "udp.h"
 
@@ -86,9 +89,30 @@ EXPORT void closefrom(int lowfd)
 	sx_real.closefrom(lowfd);
 }
 
+/* Sockets that carry packets around the proxy: raw IP, packet, and ICMP "ping" sockets. */
+static bool bypasses_proxy(int domain, int type, int protocol)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	return domain == AF_PACKET || base == SOCK_RAW || base == SOCK_PACKET ||
+	       ((domain == AF_INET || domain == AF_INET6) &&
+		(protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6));
+}
+
 EXPORT int socket(int domain, int type, int protocol)
 {
 	NEED(socket);
+	if (bypasses_proxy(domain, type, protocol)) {
+		bool outer = sx_guard_enter(); /* the shim's own sockets are never refused */
+		bool strict = outer && sx_state()->config.strict;
+		sx_guard_leave();
+		if (strict) {
+			sx_log(SX_LOG_WARN, "strict mode: refusing a raw/packet/ICMP socket "
+					    "(domain %d, type %d): it would bypass the proxy",
+			       domain, type);
+			errno = EACCES;
+			return -1;
+		}
+	}
 	int fd = sx_real.socket(domain, type, protocol);
 	if (fd < 0)
 		return fd;

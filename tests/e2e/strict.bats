@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Leak-proof mode (--strict / SOCKSIFY_STRICT): a battery of real programs, and proof
+# from the DNS recorder and the target's log that nothing reached a proxied destination
+# except through the proxy.
+
+load helpers
+
+setup_file() {
+	load helpers
+	start_targets
+	start_proxy plain 1080 --map web.test=192.0.2.10 --map echo.test=192.0.2.10 \
+		--map who.test=198.51.100.10
+	start_proxy noudp 1081 --no-udp --map web.test=192.0.2.10
+}
+
+teardown_file() {
+	stop_all_bg
+}
+
+# Every line the target logged came from the proxy's address (or the test's own
+# loopback connections to 127.0.0.1:8080, which are not proxied destinations).
+assert_target_saw_only_proxy() {
+	run sh -c "grep -v 'listen=127.0.0.1:8080' '$BATS_FILE_TMPDIR/target.log' | grep -v 'peer=$PROXY_SRC:' | grep -v 'peer=\[::1\]:' || true"
+	assert_output ""
+}
+
+@test "strict: curl, wget, python3 and nc by name with a socks5:// URL: names go to the proxy" {
+	S=("$SOCKSIFY" --strict -s socks5://127.0.0.1:1080)
+	run "${S[@]}" curl -sS -m 10 http://web.test/
+	assert_output "peer=$PROXY_SRC"
+	run "${S[@]}" wget -q -O - http://web.test/
+	assert_output "peer=$PROXY_SRC"
+	run "${S[@]}" python3 -c 'import socket; s = socket.create_connection(("echo.test", 7)); s.sendall(b"hi\n"); print(s.recv(10).decode().strip())'
+	assert_output "hi"
+	run sh -c "printf 'x\n' | '$SOCKSIFY' --strict -s socks5://127.0.0.1:1080 nc -N web.test 7"
+	assert_output "x"
+	assert_no_dns_leak
+	assert_target_saw_only_proxy
+}
+
+@test "strict: UDP goes through the association, and is blocked where the proxy has none" {
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(b"ping", ("192.0.2.10", 7))
+print(s.recvfrom(100)[0].decode())'
+	assert_output "ping"
+	run "$SOCKSIFY" -q --strict --udp direct -s socks5://127.0.0.1:1081 python3 -c '
+import socket, errno
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.sendto(b"ping", ("192.0.2.10", 7))
+    print("sent")
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+	refute_output "sent"
+	assert_target_saw_only_proxy
+}
+
+@test "strict: raw and ICMP sockets are refused with EACCES (ping cannot go around the proxy)" {
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 -c '
+import socket, errno
+for args in ((socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP),
+             (socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP),
+             (socket.AF_PACKET, socket.SOCK_RAW, 0)):
+    try:
+        socket.socket(*args)
+        print("created")
+    except OSError as e:
+        print(errno.errorcode[e.errno])'
+	assert_line --index 0 --partial "strict mode: refusing"
+	refute_output --partial "created"
+	[ "$(echo "$output" | grep -c '^EACCES$')" -eq 3 ]
+}
+
+@test "without strict, raw sockets are left alone" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+print("created")'
+	assert_output "created"
+}
+
+@test "strict refuses a socks4:// proxy (it cannot carry names) and dns local" {
+	run "$SOCKSIFY" --strict -s socks4://127.0.0.1:1080 true
+	assert_failure 2
+	assert_output --partial "socks4 cannot carry names"
+	run "$SOCKSIFY" --strict --dns local -s socks5://127.0.0.1:1080 true
+	assert_failure 2
+	assert_output --partial "strict mode: dns local"
+}
+
+@test "strict: git, ssh and nc -u reach their targets only through the proxy" {
+	S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
+	# git's smart-HTTP probe and ssh's banner exchange fail against these targets (a web
+	# server and a peer-reporting one); what
+	# matters is the path their packets took.
+	run "${S[@]}" git ls-remote http://web.test/repo.git
+	run "${S[@]}" ssh -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -p 80 who.test true
+	run sh -c "printf 'udp-hi\n' | '$SOCKSIFY' --strict -s socks5://127.0.0.1:1080 nc -u -w 2 192.0.2.10 7"
+	assert_output "udp-hi"
+	run proxy_log plain
+	assert_output --partial "v5 CONNECT name=web.test:80"
+	assert_output --partial "v5 CONNECT name=who.test:80"
+	assert_output --partial "v5 UDP ip=192.0.2.10:7"
+	assert_no_dns_leak
+	assert_target_saw_only_proxy
+}
