@@ -7,26 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool is_digit(char ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-static int hex_val(char ch)
-{
-	if (is_digit(ch))
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static char lower(char ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-}
+#include "chars.h"
 
 /* Leading zeros are refused: some resolvers read them as octal, so "010.0.0.1" is ambiguous. */
 static bool parse_v4(const char *s, size_t len, uint8_t out[4])
@@ -37,7 +18,7 @@ static bool parse_v4(const char *s, size_t len, uint8_t out[4])
 		unsigned v = 0;
 		size_t start = i;
 
-		while (i < len && is_digit(s[i]) && i - start < 3)
+		while (i < len && sx_is_digit(s[i]) && i - start < 3)
 			v = v * 10 + (unsigned)(s[i++] - '0');
 		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
 			return false;
@@ -78,7 +59,7 @@ static bool parse_v6(const char *s, size_t len, uint8_t out[16])
 			return false;
 		unsigned v = 0;
 		for (size_t i = pos; i < t; i++) {
-			int h = hex_val(s[i]);
+			int h = sx_hex_val(s[i]);
 			if (h < 0)
 				return false;
 			v = v << 4 | (unsigned)h;
@@ -126,7 +107,7 @@ static bool parse_port(const char *s, size_t len, uint16_t *port)
 	if (len == 0 || len > 5)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		if (!is_digit(s[i]))
+		if (!sx_is_digit(s[i]))
 			return false;
 		v = v * 10 + (unsigned)(s[i] - '0');
 	}
@@ -143,7 +124,7 @@ static bool parse_prefix(const char *s, size_t len, unsigned max, unsigned *pref
 	if (len == 0 || len > 3)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		if (!is_digit(s[i]))
+		if (!sx_is_digit(s[i]))
 			return false;
 		v = v * 10 + (unsigned)(s[i] - '0');
 	}
@@ -207,12 +188,12 @@ static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len)
 			continue;
 		}
 		char ch = s[i];
-		if (!(is_digit(ch) || (lower(ch) >= 'a' && lower(ch) <= 'z') || ch == '-' ||
+		if (!(sx_is_digit(ch) || (sx_lower(ch) >= 'a' && sx_lower(ch) <= 'z') || ch == '-' ||
 		      ch == '_'))
 			return false;
 		if (i == last_start)
 			last_numeric = true;
-		if (!is_digit(ch))
+		if (!sx_is_digit(ch))
 			last_numeric = false;
 		label++;
 	}
@@ -221,7 +202,7 @@ static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len)
 		return false;
 	e->kind = SX_BYPASS_SUFFIX;
 	for (size_t i = 0; i < len; i++)
-		e->name[i] = lower(s[i]);
+		e->name[i] = sx_lower(s[i]);
 	e->name[len] = '\0';
 	return true;
 }
@@ -355,7 +336,7 @@ bool sx_bypass_match_name(const struct sx_bypass *b, const char *name, uint16_t 
 	if (len == 0 || len >= sizeof(n))
 		return false;
 	for (size_t i = 0; i < len; i++)
-		n[i] = lower(name[i]);
+		n[i] = sx_lower(name[i]);
 	n[len] = '\0';
 	for (size_t i = 0; i < b->n; i++) {
 		const struct sx_bypass_entry *e = &b->e[i];

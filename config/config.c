@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chars.h"
+
 #include "proxy_url.h"
 
 /* What the file or environment set explicitly, so later layers and derived defaults
@@ -39,17 +41,12 @@ static bool is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
 }
 
-static char lower(char ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-}
-
 static bool eq_nocase(const char *a, size_t alen, const char *b)
 {
 	if (alen != strlen(b))
 		return false;
 	for (size_t i = 0; i < alen; i++)
-		if (lower(a[i]) != lower(b[i]))
+		if (sx_lower(a[i]) != sx_lower(b[i]))
 			return false;
 	return true;
 }
@@ -310,6 +307,32 @@ static int set_dns_server(struct sx_config *c, struct load_state *st, const char
 	return 0;
 }
 
+/* "127.0.0.1, ::1 192.0.2.53": a comma/space list of addresses; replaces any earlier list. */
+static int set_dns_intercept(struct sx_config *c, struct load_state *st, const char *val,
+			     char *msg, size_t n)
+{
+	(void)st;
+	size_t count = 0;
+	for (const char *p = val; *p;) {
+		while (*p == ',' || is_space(*p))
+			p++;
+		const char *w = p;
+		while (*p && *p != ',' && !is_space(*p))
+			p++;
+		if (p == w)
+			break;
+		if (count == SX_DNS_INTERCEPT_MAX)
+			return fail(msg, n, "more than %d addresses", SX_DNS_INTERCEPT_MAX);
+		int af = sx_bypass_parse_addr(w, (size_t)(p - w), c->dns_intercept_addr[count]);
+		if (af != 4 && af != 6)
+			return fail(msg, n, "expected IP addresses, got '%.*s'",
+				    (int)((size_t)(p - w) > 64 ? 64 : (size_t)(p - w)), w);
+		c->dns_intercept_af[count++] = (uint8_t)af;
+	}
+	c->n_dns_intercept = count;
+	return 0;
+}
+
 static int onoff(bool *out, const char *val, char *msg, size_t n)
 {
 	static const char *const words[] = {"on", "yes", "true", "1", "off", "no", "false", "0"};
@@ -360,6 +383,7 @@ static const struct setting {
     {"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
     {"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
     {"dns_server", "SOCKSIFY_DNS_SERVER", set_dns_server},
+    {"dns_intercept", "SOCKSIFY_DNS_INTERCEPT", set_dns_intercept},
     {"strict", "SOCKSIFY_STRICT", set_strict},
     {"fake_net4", "SOCKSIFY_FAKE_NET4", set_fake_net4},
     {"fake_net6", "SOCKSIFY_FAKE_NET6", set_fake_net6},

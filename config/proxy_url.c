@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chars.h"
+
 #include "bypass.h"
 
 __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
@@ -22,27 +24,6 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, 
 		va_end(ap);
 	}
 	return -EINVAL;
-}
-
-static bool is_alpha(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static bool is_digit(char ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-static int hex_val(char ch)
-{
-	if (is_digit(ch))
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 static bool scheme_is(const char *s, size_t len, const char *want)
@@ -65,9 +46,9 @@ static size_t scheme_len(const char *url)
 {
 	size_t i = 0;
 
-	if (!is_alpha(url[0]))
+	if (!sx_is_alpha(url[0]))
 		return 0;
-	while (is_alpha(url[i]) || is_digit(url[i]) || url[i] == '+' || url[i] == '-' ||
+	while (sx_is_alpha(url[i]) || sx_is_digit(url[i]) || url[i] == '+' || url[i] == '-' ||
 	       url[i] == '.')
 		i++;
 	return strncmp(url + i, "://", 3) == 0 ? i : 0;
@@ -83,8 +64,8 @@ static int decode(char *out, const char *s, size_t len, const char *what, char *
 		char ch = s[i];
 
 		if (ch == '%') {
-			int hi = i + 2 < len ? hex_val(s[i + 1]) : -1;
-			int lo = hi >= 0 ? hex_val(s[i + 2]) : -1;
+			int hi = i + 2 < len ? sx_hex_val(s[i + 1]) : -1;
+			int lo = hi >= 0 ? sx_hex_val(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return fail(err, errlen, "bad percent-encoding in %s", what);
@@ -101,7 +82,7 @@ static int decode(char *out, const char *s, size_t len, const char *what, char *
 
 static bool host_char_ok(char ch)
 {
-	return is_alpha(ch) || is_digit(ch) || ch == '-' || ch == '.' || ch == '_';
+	return sx_is_alpha(ch) || sx_is_digit(ch) || ch == '-' || ch == '.' || ch == '_';
 }
 
 static int parse_port(const char *s, size_t len, uint16_t *port, char *err, size_t errlen)
@@ -111,7 +92,7 @@ static int parse_port(const char *s, size_t len, uint16_t *port, char *err, size
 	if (len == 0)
 		return 0; /* "host:" keeps the default port, as RFC 3986 §3.2.3 allows */
 	for (size_t i = 0; i < len; i++) {
-		if (!is_digit(s[i]))
+		if (!sx_is_digit(s[i]))
 			return fail(err, errlen, "bad port '%.*s'", (int)len, s);
 		if (v <= 65535)
 			v = v * 10 + (unsigned long)(s[i] - '0');
