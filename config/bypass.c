@@ -188,8 +188,8 @@ static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len)
 			continue;
 		}
 		char ch = s[i];
-		if (!(sx_is_digit(ch) || (sx_lower(ch) >= 'a' && sx_lower(ch) <= 'z') || ch == '-' ||
-		      ch == '_'))
+		if (!(sx_is_digit(ch) || (sx_lower(ch) >= 'a' && sx_lower(ch) <= 'z') ||
+		      ch == '-' || ch == '_'))
 			return false;
 		if (i == last_start)
 			last_numeric = true;
