@@ -116,7 +116,7 @@ format-check:
 	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] preload/*.[ch]
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-clang build-tsan
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -158,3 +158,22 @@ fuzz: fuzz-build
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+
+# ---- thread sanitizer and valgrind stress (tests/e2e/stress.bats; not part of check) ----
+# The library and every test tool are built with -fsanitize=thread into build-tsan/; the
+# instrumented stress program brings the TSan runtime, which the library then shares.
+# Any report fails the program (exit 66), so the test.
+TSAN_B     := build-tsan
+TSAN_TESTS := 64 threads|IPv6 fake|fork while|vfork|closes every|mid-handshake
+TSAN_BIN   := libsocksify.so socksify socksify-check stress_proc socksd target dnsrec
+
+.PHONY: check-tsan check-valgrind
+check-tsan:
+	$(MAKE) B=$(TSAN_B) OPT="-O1 -g -fsanitize=thread" $(TSAN_BIN:%=$(TSAN_B)/%)
+	TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0:report_thread_leaks=0:exitcode=66 \
+	  B=$(TSAN_B) scripts/netns.sh bats --tap --filter '$(TSAN_TESTS)' tests/e2e/stress.bats
+
+# stress.bats runs 2000 iterations under valgrind on every check (about 2 s); this runs 20000.
+check-valgrind:
+	$(MAKE) all
+	STRESS_LOOP=20000 B=$(B) scripts/netns.sh bats --tap --filter valgrind tests/e2e/stress.bats

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "chars.h"
-
 #include "proxy_url.h"
 
 /* What the file or environment set explicitly, so later layers and derived defaults
@@ -308,8 +307,8 @@ static int set_dns_server(struct sx_config *c, struct load_state *st, const char
 }
 
 /* "127.0.0.1, ::1 192.0.2.53": a comma/space list of addresses; replaces any earlier list. */
-static int set_dns_intercept(struct sx_config *c, struct load_state *st, const char *val,
-			     char *msg, size_t n)
+static int set_dns_intercept(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			     size_t n)
 {
 	(void)st;
 	size_t count = 0;
@@ -558,19 +557,21 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	}
 	bool names_ok = c->proxy.proto != SX_PROTO_SOCKS4; /* socks4 cannot carry a name */
 	if (!st.dns_set)
-		c->dns = c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
-					  c->proxy.proto == SX_PROTO_SOCKS5H ||
-					  (c->strict && names_ok))
-			     ? SX_DNS_REMOTE
-			     : SX_DNS_LOCAL;
+		c->dns =
+		    c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
+				     c->proxy.proto == SX_PROTO_SOCKS5H || (c->strict && names_ok))
+			? SX_DNS_REMOTE
+			: SX_DNS_LOCAL;
 	if (c->strict) {
 		/* Leak-proof means no name leaves through the local resolver and no datagram
 		 * goes anywhere but the proxy. */
 		if (c->dns == SX_DNS_LOCAL)
-			return fail(err, errlen, "strict mode: dns local would ask the local "
-						 "resolver%s",
-				    names_ok ? "; use dns remote or proxy"
-					     : " (socks4 cannot carry names: use socks4a or socks5)");
+			return fail(err, errlen,
+				    "strict mode: dns local would ask the local "
+				    "resolver%s",
+				    names_ok
+					? "; use dns remote or proxy"
+					: " (socks4 cannot carry names: use socks4a or socks5)");
 		c->udp = SX_UDP_BLOCK;
 	}
 	return 0;

@@ -15,7 +15,8 @@ enum sx_log_level { SX_LOG_NONE = 0, SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_
 enum sx_dns_mode { SX_DNS_LOCAL = 0, SX_DNS_REMOTE, SX_DNS_PROXY };
 enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
 
-#define SX_PATH_MAX 4096
+#define SX_PATH_MAX	     4096
+#define SX_DNS_INTERCEPT_MAX 8
 
 struct sx_config {
 	bool has_proxy; /* false: no proxy configured anywhere */
@@ -28,14 +29,19 @@ struct sx_config {
 	enum sx_log_level log_level;   /* default SX_LOG_ERROR */
 	char log_file[SX_PATH_MAX];    /* empty: stderr */
 	enum sx_udp_policy udp;
-	uint8_t fake_net4[4];  /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
+	uint8_t fake_net4[4]; /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
 	unsigned fake_prefix4;
 	uint8_t fake_net6[16]; /* and IPv6, default fd9a:5f0c:4b2d:ffff::/64 */
 	unsigned fake_prefix6;
-	bool strict;                /* leak-proof: no local DNS, no direct UDP, no raw sockets */
-	int dns_server_af;          /* 0 when unset, else 4 or 6: DNS reached through the proxy */
+	bool strict;	   /* leak-proof: no local DNS, no direct UDP, no raw sockets */
+	int dns_server_af; /* 0 when unset, else 4 or 6: DNS reached through the proxy */
 	uint8_t dns_server_addr[16];
-	uint16_t dns_server_port;   /* default 53 */
+	uint16_t dns_server_port; /* default 53 */
+	/* More addresses whose port 53 counts as "the system's nameserver" (besides
+	 * /etc/resolv.conf): DNS sent there is answered by the shim in remote/proxy mode. */
+	size_t n_dns_intercept;
+	uint8_t dns_intercept_af[SX_DNS_INTERCEPT_MAX]; /* 4 or 6 */
+	uint8_t dns_intercept_addr[SX_DNS_INTERCEPT_MAX][16];
 };
 
 typedef const char *(*sx_getenv_fn)(const char *name);

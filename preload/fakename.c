@@ -39,16 +39,19 @@ static bool is_localhost(const char *name)
 	       (n > 10 && !strncasecmp(name + n - 10, ".localhost", 10));
 }
 
+bool sx_fakename_local(const struct sx_state *st, const char *name, uint16_t port)
+{
+	/* The proxy's own name was resolved locally at init; a program asking for it
+	 * means to reach the proxy itself. */
+	return st->config.dns == SX_DNS_LOCAL || !name || !*name || sx_fakename_is_numeric(name) ||
+	       is_localhost(name) || !strcasecmp(name, st->config.proxy.host) ||
+	       sx_hosts_has(name) || sx_bypass_match_name(&st->config.bypass, name, port);
+}
+
 int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,
 		       uint8_t *addr)
 {
-	if (st->config.dns == SX_DNS_LOCAL || !name || !*name)
-		return 0;
-	/* The proxy's own name was resolved locally at init; a program asking for it
-	 * means to reach the proxy itself. */
-	if (sx_fakename_is_numeric(name) || is_localhost(name) ||
-	    !strcasecmp(name, st->config.proxy.host) || sx_hosts_has(name) ||
-	    sx_bypass_match_name(&st->config.bypass, name, port))
+	if (sx_fakename_local(st, name, port))
 		return 0;
 	if (st->config.dns == SX_DNS_PROXY) {
 		/* Real answers, asked through the proxy; a failure never falls back to the

@@ -15,6 +15,10 @@
 int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,
 		       uint8_t *addr);
 
+/* The part of that decision that needs no lookup: true when name keeps its local
+ * behaviour (local DNS mode, numeric, localhost, /etc/hosts, bypass list, the proxy). */
+bool sx_fakename_local(const struct sx_state *st, const char *name, uint16_t port);
+
 /* Whether name is an address literal (as getaddrinfo/inet_aton would take it). */
 bool sx_fakename_is_numeric(const char *name);
 

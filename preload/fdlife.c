@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+#include "dns_sock.h"
 #include "fdtab.h"
 #include "guard.h"
 #include "init.h"
@@ -28,10 +29,15 @@
 
 void sx_udp_forget(int fd)
 {
-	if (sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED && sx_fdtab_lock(fd)) {
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if ((k == SX_FD_UDP_PROXIED || k == SX_FD_DNS_TCP) && sx_fdtab_lock(fd)) {
 		struct sx_fdinfo info;
-		if (sx_fdtab_get(fd, &info))
-			sx_udp_assoc_drop(&info);
+		if (sx_fdtab_get(fd, &info)) {
+			if (k == SX_FD_UDP_PROXIED)
+				sx_udp_assoc_drop(&info);
+			else
+				sx_dns_tcp_drop(&info);
+		}
 		sx_fdtab_clear(fd);
 		sx_fdtab_unlock(fd);
 	}
@@ -43,13 +49,17 @@ void sx_udp_forget(int fd)
 static void copy_fd(int from, int to)
 {
 	sx_fdtab_copy(from, to);
-	if (sx_fdtab_kind(to) != SX_FD_UDP_PROXIED)
+	enum sx_fd_kind k = sx_fdtab_kind(to);
+	if (k != SX_FD_UDP_PROXIED && k != SX_FD_DNS_TCP)
 		return;
 	struct sx_fdinfo info;
 	if (sx_fdtab_lock(from)) {
 		if (sx_fdtab_get(from, &info)) {
-			sx_udp_assoc_dup(&info);
-			sx_fdtab_set(to, SX_FD_UDP_PROXIED, &info);
+			if (k == SX_FD_UDP_PROXIED)
+				sx_udp_assoc_dup(&info);
+			else
+				sx_dns_tcp_dup(&info);
+			sx_fdtab_set(to, k, &info);
 		}
 		sx_fdtab_unlock(from);
 	}
@@ -106,8 +116,9 @@ EXPORT int socket(int domain, int type, int protocol)
 		bool strict = outer && sx_state()->config.strict;
 		sx_guard_leave();
 		if (strict) {
-			sx_log(SX_LOG_WARN, "strict mode: refusing a raw/packet/ICMP socket "
-					    "(domain %d, type %d): it would bypass the proxy",
+			sx_log(SX_LOG_WARN,
+			       "strict mode: refusing a raw/packet/ICMP socket "
+			       "(domain %d, type %d): it would bypass the proxy",
 			       domain, type);
 			errno = EACCES;
 			return -1;

@@ -17,6 +17,7 @@ enum sx_fd_kind {
 	SX_FD_TCP_FAILED = 2,
 	SX_FD_UDP = 3,	       /* an IPv4/IPv6 UDP socket, nothing routed through the proxy yet */
 	SX_FD_UDP_PROXIED = 4, /* has a virtual peer or an association: receives are filtered */
+	SX_FD_DNS_TCP = 5,     /* TCP "to a nameserver", really to the shim's own server end */
 };
 
 struct sx_fdinfo {
@@ -33,6 +34,17 @@ struct sx_fdinfo {
 	socklen_t relay_len;
 	bool direct;	  /* the association failed and policy is udp=direct */
 	bool fail_logged; /* udp=block: the refusal was logged once */
+	/* DNS the shim answers (dns_udp.c): datagrams from the responder carry a SOCKS5 UDP
+	 * header as the relay's do; those from dns_ns are a real nameserver's, as they are. */
+	struct sockaddr_storage dns_resp;
+	socklen_t dns_resp_len;
+	struct sockaddr_storage dns_ns;
+	socklen_t dns_ns_len;
+	sa_family_t dns_family; /* the socket's, for sources when there is no relay */
+	/* SX_FD_DNS_TCP (dns_tcp.c): the server end of the program's loopback connection */
+	int dns_srv;
+	dev_t dns_srv_dev;
+	ino_t dns_srv_ino;
 };
 
 #define SX_FDTAB_MAX 65536

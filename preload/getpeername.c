@@ -6,12 +6,12 @@
 #include "fdtab.h"
 #include "real.h"
 
-__attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *sa,
-						       socklen_t *len)
+__attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	sx_real_init();
 	enum sx_fd_kind kind = sx_fdtab_kind(fd);
-	if ((kind == SX_FD_TCP_PROXIED || kind == SX_FD_UDP_PROXIED) && sa && len) {
+	if ((kind == SX_FD_TCP_PROXIED || kind == SX_FD_UDP_PROXIED || kind == SX_FD_DNS_TCP) &&
+	    sa && len) {
 		struct sx_fdinfo info;
 		/* A UDP socket's virtual peer (udp_send.c); none: the kernel's ENOTCONN. */
 		if (sx_fdtab_get(fd, &info) && info.peer_len) {

@@ -64,6 +64,8 @@ struct sx_real {
 	int (*resolv_nsearch)(struct __res_state *, const char *, int, int, unsigned char *, int);
 	int (*resolv_nquerydomain)(struct __res_state *, const char *, const char *, int, int,
 				   unsigned char *, int);
+	/* dlopen.c */
+	void *(*dlopen)(const char *, int);
 };
 
 extern struct sx_real sx_real __attribute__((visibility("hidden")));

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "dns_sock.h"
 #include "guard.h"
 #include "real.h"
 #include "tcp_connect.h"
@@ -29,6 +30,12 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 	if (!sx_real.sendto) {
 		errno = ENOSYS;
 		return -1;
+	}
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
+		ssize_t r = sx_real.sendto(fd, buf, n, flags, sa, len);
+		if (r > 0)
+			sx_dns_tcp_pump(fd);
+		return r;
 	}
 	if (!(flags & MSG_FASTOPEN) && (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
 		struct iovec iov = {(void *)buf, n};
@@ -60,6 +67,12 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 	if (!sx_real.sendmsg) {
 		errno = ENOSYS;
 		return -1;
+	}
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
+		ssize_t r = sx_real.sendmsg(fd, msg, flags);
+		if (r > 0)
+			sx_dns_tcp_pump(fd);
+		return r;
 	}
 	if (!(flags & MSG_FASTOPEN) && msg &&
 	    (msg->msg_name || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {

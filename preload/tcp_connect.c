@@ -6,11 +6,14 @@
 #include <time.h>
 
 #include "classify.h"
+#include "dns_sock.h"
 #include "fakedns_shared.h"
 #include "fdtab.h"
+#include "guard.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
+#include "resolvconf.h"
 #include "sockaddr.h"
 #include "tcp_connect.h"
 
@@ -54,14 +57,17 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	/* A second connect() on a socket we already handled: answer as the kernel would
 	 * for a connected socket, and never let a failed one go direct. */
 	enum sx_fd_kind kind = sx_fdtab_kind(fd);
-	if (kind == SX_FD_TCP_PROXIED || kind == SX_FD_TCP_FAILED) {
-		int e = kind == SX_FD_TCP_PROXIED ? EISCONN : sx_fdtab_take_error(fd);
+	if (kind == SX_FD_TCP_PROXIED || kind == SX_FD_TCP_FAILED || kind == SX_FD_DNS_TCP) {
+		int e = kind == SX_FD_TCP_FAILED ? sx_fdtab_take_error(fd) : EISCONN;
 		*ret = -1;
 		errno = e ? e : ECONNABORTED;
 		return true;
 	}
 
 	const struct sx_state *st = sx_state();
+	/* DNS to a system nameserver is the shim's to answer (dig +tcp). */
+	if (sx_resolvconf_is_nameserver(st, sa, len))
+		return sx_dns_tcp_connect(st, fd, sa, len, ret);
 	char dbuf[300];
 	if (st->config.dns == SX_DNS_REMOTE) {
 		/* A fake address stands for a name only the proxy may resolve: send the
@@ -93,7 +99,13 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 						  st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
 		r = -EAFNOSUPPORT;
 	} else {
+		/* A signal handler that connects while this thread waits on the proxy is the
+		 * program, not the shim: its connect() must take the hook, not go direct.
+		 * The handshake holds no lock, so re-entering here is safe. */
+		int depth = sx_guard_depth;
+		sx_guard_depth = 0;
 		r = sx_io_proxy_connect(st, fd, SX_CMD_CONNECT, &dst, NULL);
+		sx_guard_depth = depth;
 	}
 	long long took = mono_ms() - t0;
 	const struct sx_proxy *p = &st->config.proxy;

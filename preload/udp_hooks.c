@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "dns_sock.h"
 #include "fdtab.h"
 #include "real.h"
 #include "udp.h"
@@ -32,6 +33,21 @@ extern void __chk_fail(void) __attribute__((noreturn));
 		}                                                                                  \
 	} while (0)
 #define ORDINARY(fd) LIKELY(sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
+/* Writes also matter on a DNS TCP socket: the shim answers what was written. */
+static inline bool ordinary_out(int fd)
+{
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	return LIKELY(k != SX_FD_UDP_PROXIED && k != SX_FD_DNS_TCP);
+}
+#define ORDINARY_OUT(fd) ordinary_out(fd)
+
+/* After a write on an SX_FD_DNS_TCP socket: answer what is complete. */
+static ssize_t dns_tcp_wrote(int fd, ssize_t r)
+{
+	if (r > 0)
+		sx_dns_tcp_pump(fd);
+	return r;
+}
 
 static ssize_t recv_one(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
 			socklen_t *salen)
@@ -153,8 +169,10 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	NEED(write);
-	if (ORDINARY(fd))
+	if (ORDINARY_OUT(fd))
 		return sx_real.write(fd, buf, n);
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
+		return dns_tcp_wrote(fd, sx_real.write(fd, buf, n));
 	struct iovec iov = {(void *)buf, n};
 	ssize_t r;
 	if (send_connected(fd, &iov, 1, 0, &r))
@@ -165,8 +183,10 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n)
 EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
 	NEED(writev);
-	if (ORDINARY(fd) || cnt < 0)
+	if (ORDINARY_OUT(fd) || cnt < 0)
 		return sx_real.writev(fd, iov, cnt);
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
+		return dns_tcp_wrote(fd, sx_real.writev(fd, iov, cnt));
 	ssize_t r;
 	if (send_connected(fd, iov, cnt, 0, &r))
 		return r;
@@ -176,8 +196,10 @@ EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	NEED(send);
-	if (ORDINARY(fd))
+	if (ORDINARY_OUT(fd))
 		return sx_real.send(fd, buf, n, flags);
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
+		return dns_tcp_wrote(fd, sx_real.send(fd, buf, n, flags));
 	struct iovec iov = {(void *)buf, n};
 	ssize_t r;
 	if (send_connected(fd, &iov, 1, flags, &r))

@@ -25,15 +25,26 @@ static bool same_target(const struct sx_target *a, const struct sx_target *b)
 	return !strcmp(a->addr.name, b->addr.name);
 }
 
-static bool from_relay(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
-		       socklen_t len)
+static bool from_addr(const struct sockaddr_storage *want, socklen_t want_len,
+		      const struct sockaddr_storage *from, socklen_t len)
 {
 	struct sx_target f, r;
-	return info->has_ctl &&
-	       sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
-	       sx_sockaddr_to_target((const struct sockaddr *)&info->relay, info->relay_len, &r) ==
-		   0 &&
+	return want_len && sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
+	       sx_sockaddr_to_target((const struct sockaddr *)want, want_len, &r) == 0 &&
 	       same_target(&f, &r);
+}
+
+/* The header's length (0: a real nameserver's datagram, as it is) with *src filled, or
+ * -1 for a datagram the program must not see. */
+static int unwrap(const struct sx_fdinfo *info, const struct sockaddr_storage *from, socklen_t len,
+		  const uint8_t *buf, size_t n, struct sx_target *src)
+{
+	if ((info->has_ctl && from_addr(&info->relay, info->relay_len, from, len)) ||
+	    from_addr(&info->dns_resp, info->dns_resp_len, from, len))
+		return sx_udp_header_decode(buf, n, src);
+	if (from_addr(&info->dns_ns, info->dns_ns_len, from, len))
+		return sx_sockaddr_to_target((const struct sockaddr *)from, len, src) == 0 ? 0 : -1;
+	return -1;
 }
 
 /* The address the program is told a datagram came from; false: drop it. */
@@ -50,8 +61,10 @@ static bool source_addr(const struct sx_fdinfo *info, const struct sx_target *sr
 		return true;
 	}
 	struct sx_target t = *src;
+	/* The socket's family: the relay's is converted to it; DNS-only sockets have none. */
+	int family = info->relay_len ? info->relay.ss_family : info->dns_family;
 	if (t.kind == SX_TARGET_NAME) {
-		int af = info->relay.ss_family == AF_INET6 ? 6 : 4;
+		int af = family == AF_INET6 ? 6 : 4;
 		uint8_t a[16];
 		if (sx_fakedns_shared_assign(src->addr.name, af, a) < 0)
 			return false;
@@ -60,7 +73,7 @@ static bool source_addr(const struct sx_fdinfo *info, const struct sx_target *sr
 		else
 			sx_target_set_v6(&t, a, src->port);
 	}
-	int n = sx_target_to_sockaddr(&t, info->relay.ss_family, ss);
+	int n = sx_target_to_sockaddr(&t, family, ss);
 	if (n < 0)
 		return false;
 	*len = (socklen_t)n;
@@ -158,10 +171,8 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		struct sx_target src;
 		struct sockaddr_storage rep;
 		socklen_t rep_len;
-		int h = -1;
 		sx_fdtab_get(fd, &info); /* the association may have been renewed meanwhile */
-		if (from_relay(&info, &from, m.msg_namelen))
-			h = sx_udp_header_decode(scratch, in_scratch, &src);
+		int h = unwrap(&info, &from, m.msg_namelen, scratch, in_scratch, &src);
 		if (h < 0 || !source_addr(&info, &src, &rep, &rep_len)) {
 			if (flags & MSG_PEEK)
 				discard(fd, flags);

@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "classify.h"
+#include "dns_sock.h"
 #include "fakedns_shared.h"
 #include "guard.h"
 #include "log.h"
 #include "real.h"
+#include "resolvconf.h"
 #include "sockaddr.h"
 #include "udp.h"
 
@@ -127,6 +129,14 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 	const struct sx_state *st = sx_state();
 	struct sx_fdinfo info;
 	struct sx_target dst;
+	/* The one place a datagram's destination is known: DNS for a system nameserver
+	 * is answered by the shim, whatever call sent it. */
+	if (msg->msg_name && sx_resolvconf_is_nameserver(st, msg->msg_name, msg->msg_namelen))
+		return sx_dns_udp_send(st, fd, msg, flags, msg->msg_name, msg->msg_namelen, ret);
+	if (!msg->msg_name && sx_fdtab_get(fd, &info) && info.peer_len &&
+	    sx_resolvconf_is_nameserver(st, (struct sockaddr *)&info.peer, info.peer_len))
+		return sx_dns_udp_send(st, fd, msg, flags, (struct sockaddr *)&info.peer,
+				       info.peer_len, ret);
 	if (msg->msg_name) {
 		int r = wire_target(st, msg->msg_name, msg->msg_namelen, &dst);
 		if (r == -EHOSTUNREACH)
@@ -207,10 +217,48 @@ static void make_plain(int fd)
 	sx_fdtab_unlock(fd);
 }
 
+/* Records sa as fd's virtual peer (the kernel is not told: it would then drop the
+ * relay's or the DNS responder's datagrams). */
+static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockaddr *sa,
+			     socklen_t len, const struct sx_target *dst)
+{
+	/* A socket really connected before would not hear the relay: dissolve that. */
+	struct sockaddr_storage old;
+	socklen_t olen = sizeof old;
+	if (sx_real.getpeername(fd, (struct sockaddr *)&old, &olen) == 0) {
+		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+		sx_real.connect(fd, &unspec, sizeof unspec);
+	}
+	/* connect() binds an unbound socket: getsockname() answers as it would. */
+	struct sockaddr_storage local;
+	socklen_t llen;
+	sx_udp_autobind(fd, &local, &llen);
+	memcpy(&info->peer, sa, len < sizeof info->peer ? len : sizeof info->peer);
+	info->peer_len = len < sizeof info->peer ? len : sizeof info->peer;
+	info->peer_dst = *dst;
+	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, info);
+	sx_fdtab_unlock(fd);
+	char buf[300];
+	sx_target_format(dst, buf, sizeof buf);
+	sx_log(SX_LOG_DEBUG, "udp fd %d: virtual peer %s", fd, buf);
+}
+
 static bool connect_guarded(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 {
 	const struct sx_state *st = sx_state();
 	struct sx_target dst;
+	if (sx_resolvconf_is_nameserver(st, sa, len) && sx_sockaddr_to_target(sa, len, &dst) == 0) {
+		struct sx_fdinfo info;
+		*ret = -1;
+		errno = EBADF;
+		if (sx_fdtab_lock(fd)) {
+			if (!sx_fdtab_get(fd, &info))
+				memset(&info, 0, sizeof info);
+			set_virtual_peer(fd, &info, sa, len, &dst);
+			*ret = 0;
+		}
+		return true;
+	}
 	int r = wire_target(st, sa, len, &dst);
 	if (r < 0 && r != -EHOSTUNREACH)
 		return false;
@@ -239,25 +287,7 @@ static bool connect_guarded(int fd, const struct sockaddr *sa, socklen_t len, in
 		sx_fdtab_unlock(fd);
 		return false;
 	}
-	/* A socket really connected before would not hear the relay: dissolve that. */
-	struct sockaddr_storage old;
-	socklen_t olen = sizeof old;
-	if (sx_real.getpeername(fd, (struct sockaddr *)&old, &olen) == 0) {
-		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
-		sx_real.connect(fd, &unspec, sizeof unspec);
-	}
-	/* connect() binds an unbound socket: getsockname() answers as it would. */
-	struct sockaddr_storage local;
-	socklen_t llen;
-	sx_udp_autobind(fd, &local, &llen);
-	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
-	info.peer_len = len < sizeof info.peer ? len : sizeof info.peer;
-	info.peer_dst = dst;
-	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, &info);
-	sx_fdtab_unlock(fd);
-	char buf[300];
-	sx_target_format(&dst, buf, sizeof buf);
-	sx_log(SX_LOG_DEBUG, "udp fd %d: virtual peer %s", fd, buf);
+	set_virtual_peer(fd, &info, sa, len, &dst);
 	*ret = 0;
 	return true;
 }
@@ -273,7 +303,10 @@ bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 			struct sx_fdinfo info;
 			if (sx_fdtab_get(fd, &info)) {
 				info.peer_len = 0;
-				sx_fdtab_set(fd, info.has_ctl ? SX_FD_UDP_PROXIED : SX_FD_UDP,
+				/* A DNS reply may still be queued: keep unwrapping. */
+				sx_fdtab_set(fd,
+					     info.has_ctl || info.dns_resp_len ? SX_FD_UDP_PROXIED
+									       : SX_FD_UDP,
 					     &info);
 			}
 			sx_fdtab_unlock(fd);

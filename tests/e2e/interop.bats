@@ -4,21 +4,32 @@
 # OpenSSH's ssh -D), started inside the namespace. The same core cases for each server.
 #
 # Not covered: dante with `socksmethod: username` checks system users (passwd/PAM), and
-# these tests create no system user, so dante is tested without auth only.
+# these tests create no system user, so dante is tested without auth only. UDP to a name
+# (ATYP 03) through dante: dante would resolve it with its own resolver, i.e. the
+# namespace's DNS recorder, and names it can find in /etc/hosts the shim resolves
+# locally; the bundled proxy's --map covers that case in udp.bats.
 
 load helpers
 load interop_helpers
 
 DANTE_SRC=127.0.0.3 # dante's `external:` address
 MS_SRC=127.0.0.4    # microsocks -b
+DANTE_SRC6=2001:db8::11 # dante's IPv6 `external:` address
 ERRNO=$BATS_TEST_DIRNAME/errno_client.py
+UDP=$BATS_TEST_DIRNAME/udp_client.py
 
 setup_file() {
 	load helpers
 	load interop_helpers
 	start_targets
+	start_bg target6 "$B/target" --udp-echo '[2001:db8::10]:7' \
+		--log "$BATS_FILE_TMPDIR/target6.log"
+	start_bg target11 "$B/target" --udp-echo 192.0.2.11:7 --log "$BATS_FILE_TMPDIR/target11.log"
+	: >"$BATS_FILE_TMPDIR/dns53.log"
+	start_bg dns53 "$B/dnsrec" --listen 192.0.2.10:53 --map x.test=192.0.2.11 \
+		--log "$BATS_FILE_TMPDIR/dns53.log"
 	# Each server records why it failed to start; its own tests then fail with that.
-	start_danted dante 1085 127.0.0.3 || true
+	start_danted dante 1085 127.0.0.3 2001:db8::11 || true
 	start_microsocks ms 1086 127.0.0.4 || true
 	start_microsocks msauth 1087 127.0.0.4 -u alice -P s3cret || true
 	start_ssh_socks ssh 1088 2222 || true
@@ -246,4 +257,169 @@ pipeline_probe() { # URL EXPECTED_PEER -> sets $output to the run's output
 	SOCKSIFY_PIPELINE=on run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1088 python3 "$ERRNO" 198.51.100.10 80
 	assert_line --regexp '^ok peer='
 	refute_output --partial "refused a pipelined handshake"
+}
+
+# ---- UDP ASSOCIATE ----------------------------------------------------------------------
+# dante relays UDP (rule 2 of its config, logged per datagram); microsocks answers UDP
+# ASSOCIATE with REP 07 and OpenSSH's ssh -D closes without a reply. dante's log names
+# each endpoint as ADDR.PORT; per datagram:
+#   udp/udpassociate -: CLIENT RELAY -> EXTERNAL TARGET (LEN)     client to target
+#   udp/udpreply -: TARGET EXTERNAL -> RELAY CLIENT (LEN)         and back
+
+# The association the shim announced and the relay dante gave it, from the -vv line
+# "udp fd 3: associated from 127.0.0.1:P via 127.0.0.1:1085, relay 127.0.0.1:R":
+# sets $ANN_IP, and $ANN and $RELAY as regexps in dante's notation ("127\.0\.0\.1\.P").
+assoc_from_output() {
+	local re='associated from ([0-9.]+):([0-9]+) via 127\.0\.0\.1:1085, relay ([0-9.]+):([0-9]+)'
+	[[ $output =~ $re ]] || { echo "no association line in: $output" >&2; return 1; }
+	ANN_IP=${BASH_REMATCH[1]}
+	ANN=${BASH_REMATCH[1]//./\\.}\\.${BASH_REMATCH[2]}
+	RELAY=${BASH_REMATCH[3]//./\\.}\\.${BASH_REMATCH[4]}
+}
+
+@test "dante: UDP ASSOCIATE is answered with its relay address, not 0.0.0.0" {
+	ix_need dante
+	PROBE_CMD=3 run raw_probe 5 1085 0.0.0.0 0
+	assert_output "method=0500 reply=0500 bnd=127.0.0.1"
+}
+
+@test "dante: sendto/recvfrom through dante's relay reports the real peer; the target sees dante" {
+	ix_need dante
+	mark dante "$BATS_FILE_TMPDIR/dante.log"
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1085 python3 "$UDP" sendto 192.0.2.10 7 hello-dante
+	assert_success
+	assert_line "data=hello-dante from=192.0.2.10:7"
+	assoc_from_output
+	# The announced address is the one the kernel uses toward dante, never 0.0.0.0.
+	assert_equal "$ANN_IP" 127.0.0.1
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output --regexp "^udp listen=192\.0\.2\.10:7 peer=$DANTE_SRC:[0-9]+ len=11$"
+	run since dante "$BATS_FILE_TMPDIR/dante.log"
+	assert_line --regexp "pass\(2\): udp/udpassociate \[: $ANN $RELAY$"
+	assert_line --regexp "pass\(2\): udp/udpassociate -: $ANN $RELAY -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 \(11\)$"
+	assert_line --regexp "pass\(2\): udp/udpreply -: 192\.0\.2\.10\.7 $DANTE_SRC\.[0-9]+ -> $RELAY $ANN \(11\)$"
+	assert_line --regexp "pass\(2\): udp/udpassociate \]: .* -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 -> 11/1: local client closed\."
+}
+
+@test "dante: dig @192.0.2.10 goes through dante; the local resolver sees nothing" {
+	ix_need dante
+	mark dante "$BATS_FILE_TMPDIR/dante.log"
+	mark dns53 "$BATS_FILE_TMPDIR/dns53.log"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1085 dig @192.0.2.10 -p 53 x.test A +short +tries=1 +time=3
+	assert_success
+	assert_output "192.0.2.11"
+	run since dns53 "$BATS_FILE_TMPDIR/dns53.log"
+	assert_output --regexp "^query proto=udp from=$DANTE_SRC:[0-9]+ name=x\.test type=A$"
+	run since dante "$BATS_FILE_TMPDIR/dante.log"
+	assert_line --regexp "pass\(2\): udp/udpassociate -: 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.[0-9]+ -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.53 \([0-9]+\)$"
+	assert_line --regexp "pass\(2\): udp/udpreply -: 192\.0\.2\.10\.53 $DANTE_SRC\.[0-9]+ -> 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.[0-9]+ \([0-9]+\)$"
+	assert_no_dns_leak
+}
+
+@test "dante: connected UDP and an IPv6 destination through the relay" {
+	ix_need dante
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1085 python3 "$UDP" connected 192.0.2.10 7 conn
+	assert_success
+	assert_output - <<-OUT
+		peer=192.0.2.10:7
+		data=conn
+		data=conn-write
+	OUT
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_line --index 0 --regexp "^udp listen=192\.0\.2\.10:7 peer=$DANTE_SRC:[0-9]+ len=4$"
+	assert_line --index 1 --regexp "^udp listen=192\.0\.2\.10:7 peer=$DANTE_SRC:[0-9]+ len=10$"
+	assert_equal "${#lines[@]}" 2
+	# An AF_INET6 socket toward an IPv4 proxy: it announces and talks v4-mapped, so
+	# dante sees an IPv4 client sending to an IPv6 target.
+	mark dante "$BATS_FILE_TMPDIR/dante.log"
+	mark target6 "$BATS_FILE_TMPDIR/target6.log"
+	run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1085 python3 "$UDP" sendto 2001:db8::10 7 hello6
+	assert_success
+	assert_line "data=hello6 from=[2001:db8::10]:7"
+	assoc_from_output
+	run since target6 "$BATS_FILE_TMPDIR/target6.log"
+	assert_output --regexp "^udp listen=\[2001:db8::10\]:7 peer=\[$DANTE_SRC6\]:[0-9]+ len=6$"
+	run since dante "$BATS_FILE_TMPDIR/dante.log"
+	assert_line --regexp "pass\(2\): udp/udpassociate -: $ANN $RELAY -> $DANTE_SRC6\.[0-9]+ 2001:db8::10\.7 \(6\)$"
+	assert_line --regexp "pass\(2\): udp/udpreply -: 2001:db8::10\.7 $DANTE_SRC6\.[0-9]+ -> $RELAY $ANN \(6\)$"
+	# 28 bytes from the client: the 22-byte RFC 1928 §7 header for IPv6 and the data.
+	assert_line --regexp "pass\(2\): udp/udpassociate \]: 28/1 -> $ANN $RELAY -> 28/1, 6/1 -> $DANTE_SRC6\.[0-9]+ 2001:db8::10\.7 -> 6/1: local client closed\."
+}
+
+@test "dante: one socket bound to its own address, two destinations; each reply from its peer" {
+	ix_need dante
+	# dante connects its outgoing socket to the first destination (udp.connectdst) and
+	# unconnects it when a second one appears; replies must still come back.
+	mark dante "$BATS_FILE_TMPDIR/dante.log"
+	run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1085 python3 - <<-'EOF'
+		import socket
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		s.settimeout(5)
+		s.bind(("198.51.100.10", 0))
+		for i, dst in enumerate([("192.0.2.10", 7), ("192.0.2.11", 7), ("192.0.2.10", 7)]):
+		    s.sendto(b"two-%d" % i, dst)
+		    data, src = s.recvfrom(100)
+		    print("data=%s from=%s:%d" % (data.decode(), src[0], src[1]))
+	EOF
+	assert_success
+	assert_line "data=two-0 from=192.0.2.10:7"
+	assert_line "data=two-1 from=192.0.2.11:7"
+	assert_line "data=two-2 from=192.0.2.10:7"
+	assoc_from_output
+	# A bound socket announces its own address, not the one toward the proxy.
+	assert_equal "$ANN_IP" 198.51.100.10
+	run since dante "$BATS_FILE_TMPDIR/dante.log"
+	assert_line --regexp "pass\(2\): udp/udpassociate \[: $ANN $RELAY$"
+	assert_line --regexp "pass\(2\): udp/udpreply -: 192\.0\.2\.11\.7 $DANTE_SRC\.[0-9]+ -> $RELAY $ANN \(5\)$"
+	assert_line --regexp "pass\(2\): udp/udpassociate \]: 45/3 -> $ANN $RELAY -> 45/3, 15/3 -> $DANTE_SRC\.[0-9]+ 0\.0\.0\.0\.0 -> 15/3: local client closed\."
+}
+
+@test "microsocks: UDP ASSOCIATE is REP 07; udp=block fails the send, nothing reaches the target" {
+	ix_need ms
+	PROBE_CMD=3 run raw_probe 5 1086 0.0.0.0 0
+	assert_output "method=0500 reply=0507 bnd=0.0.0.0"
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1086 python3 "$UDP" sendto 192.0.2.10 7 blocked
+	assert_failure
+	assert_line --regexp "^errno=(EOPNOTSUPP|ENOTSUP)$"
+	assert_line --regexp "udp 192\.0\.2\.10:7: no UDP association with the proxy \(Operation not supported\): blocked \(udp=block\)$"
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output ""
+}
+
+@test "microsocks: --udp direct reaches the target directly" {
+	ix_need ms
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" --udp direct -s socks5://127.0.0.1:1086 python3 "$UDP" sendto 192.0.2.10 7 direct
+	assert_success
+	assert_line "data=direct from=192.0.2.10:7"
+	assert_line --partial "no UDP association with the proxy (Operation not supported): sending directly (udp=direct)"
+	# Direct to an address on lo, the kernel's source is the target's own address.
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output --regexp "^udp listen=192\.0\.2\.10:7 peer=192\.0\.2\.10:[0-9]+ len=6$"
+}
+
+@test "ssh -D: UDP ASSOCIATE gets no reply; udp=block fails the send, nothing reaches the target" {
+	ix_need ssh
+	PROBE_CMD=3 run raw_probe 5 1088 0.0.0.0 0
+	assert_output "method=0500 reply=eof"
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1088 python3 "$UDP" sendto 192.0.2.10 7 blocked
+	assert_failure
+	assert_line "errno=ECONNRESET"
+	assert_line --regexp "no UDP association with the proxy \(Connection reset by peer\): blocked \(udp=block\)$"
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output ""
+}
+
+@test "ssh -D: --udp direct reaches the target directly" {
+	ix_need ssh
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" --udp direct -s socks5://127.0.0.1:1088 python3 "$UDP" sendto 192.0.2.10 7 direct
+	assert_success
+	assert_line "data=direct from=192.0.2.10:7"
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output --regexp "^udp listen=192\.0\.2\.10:7 peer=192\.0\.2\.10:[0-9]+ len=6$"
 }

@@ -45,25 +45,46 @@ ix_wait_listen() {
 	done
 }
 
-# start_danted NAME PORT EXTERNAL: dante on 127.0.0.1:PORT, no auth, connecting out from
-# EXTERNAL so a target can tell it was proxied. Foreground (no -D), one main server.
+# start_danted NAME PORT EXTERNAL [EXTERNAL6]: dante on 127.0.0.1:PORT, no auth,
+# connecting out from EXTERNAL (and EXTERNAL6 toward IPv6) so a target can tell it was
+# proxied. Foreground (no -D), one main server. Rule 1 is TCP CONNECT; rule 2 is UDP
+# ASSOCIATE and the replies, logged per datagram (iooperation) so tests see the relay.
+# It says 0/0, dante's "any IPv4 or IPv6": a datagram to or a reply from an IPv6 peer
+# that matches no rule is dropped without a log line. IPv6 targets need an IPv6 external
+# address, and ::1 is refused ("none of the addresses configured on our external
+# interface(s) can be used for forwarding").
 start_danted() {
-	local name=$1 port=$2 ext=$3 conf=$BATS_FILE_TMPDIR/$1.conf
+	local name=$1 port=$2 ext=$3 ext6=${4:-} conf=$BATS_FILE_TMPDIR/$1.conf
 	ix_have danted dante-server "$name" || return 1
 	cat >"$conf" <<-EOF
 		logoutput: $BATS_FILE_TMPDIR/$name.log
 		internal: 127.0.0.1 port = $port
 		external: $ext
+		${ext6:+external: $ext6}
 		clientmethod: none
 		socksmethod: none
 		user.privileged: root
 		user.unprivileged: nobody
 		client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }
-		socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 log: connect error }
+		socks pass {
+			from: 0.0.0.0/0 to: 0.0.0.0/0
+			command: connect
+			log: connect error
+		}
+		socks pass {
+			from: 0/0 to: 0/0
+			command: udpassociate udpreply
+			log: connect disconnect error iooperation
+		}
 	EOF
 	# dante's own pidfile gets another suffix: stop_all_bg owns *.pid.
 	TMPDIR=$BATS_FILE_TMPDIR ix_bg "$name" danted -f "$conf" -N 1 -p "$BATS_FILE_TMPDIR/$name.danted-pid"
-	ix_wait_listen "$name" "$port"
+	# dante reports a bad config in its logoutput, not on stderr.
+	ix_wait_listen "$name" "$port" || {
+		ix_fail "$name" "$(cat "$BATS_FILE_TMPDIR/$name.failed") $(grep -s 'error:' \
+			"$BATS_FILE_TMPDIR/$name.log" | tail -n 1)"
+		return 1
+	}
 }
 
 # start_microsocks NAME PORT BIND [microsocks options...]
@@ -131,10 +152,12 @@ since() {
 # the server answered, so a test states the reply our errno mapping was given:
 #   v5: "method=0500 [auth=0100] reply=0505 bnd=0.0.0.0"   v4: "reply=005b"
 # "eof" where the server closed without answering, "reset" on an RST.
+# PROBE_CMD=3 sends a SOCKS5 UDP ASSOCIATE instead of CONNECT (HOST DPORT: what to announce).
 raw_probe() {
-	python3 - "$@" <<-'EOF'
-		import socket, struct, sys
+	PROBE_CMD=${PROBE_CMD:-1} python3 - "$@" <<-'EOF'
+		import os, socket, struct, sys
 		ver, port, host, dport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+		cmd = int(os.environ["PROBE_CMD"])
 		cred = sys.argv[5] if len(sys.argv) > 5 else None
 		s = socket.create_connection(("127.0.0.1", port), timeout=5)
 		out = []
@@ -164,7 +187,7 @@ raw_probe() {
 		        r = show("auth", read(2))
 		        r = b"\x05\x00" if r and len(r) == 2 and r[1] == 0 else None
 		    if r == b"\x05\x00":
-		        s.sendall(b"\x05\x01\x00\x01" + socket.inet_aton(host) + struct.pack(">H", dport))
+		        s.sendall(bytes([5, cmd, 0, 1]) + socket.inet_aton(host) + struct.pack(">H", dport))
 		        r = read(4)
 		        show("reply", r[:2] if r else r)
 		        if r and len(r) == 4 and r[3] in (1, 4):

@@ -487,6 +487,31 @@ static void test_env_errors(void)
 	TAP_STR(err, "NO_PROXY: too many bypass entries (at most 64)", "  message");
 }
 
+static void test_dns_intercept(void)
+{
+	TAP_IS(load(NULL, NULL), 0, "dns_intercept: empty by default");
+	TAP_IS(cfg.n_dns_intercept, 0, "  no addresses");
+	TAP_IS(load("dns_intercept 127.0.0.1, ::1  192.0.2.53\n", NULL), 0, "from the file");
+	TAP_IS(cfg.n_dns_intercept, 3, "  three addresses");
+	TAP_IS(cfg.dns_intercept_af[0], 4, "  first IPv4");
+	TAP_IS(cfg.dns_intercept_addr[0][0], 127, "  127.0.0.1");
+	TAP_IS(cfg.dns_intercept_af[1], 6, "  second IPv6");
+	TAP_IS(cfg.dns_intercept_addr[1][15], 1, "  ::1");
+	TAP_IS(cfg.dns_intercept_addr[2][3], 53, "  192.0.2.53");
+	TAP_IS(load("dns_intercept 127.0.0.1 ::1\n", ENV("SOCKSIFY_DNS_INTERCEPT", "10.0.0.1,")), 0,
+	       "the environment replaces the file's list");
+	TAP_IS(cfg.n_dns_intercept, 1, "  one address");
+	TAP_IS(cfg.dns_intercept_addr[0][0], 10, "  10.0.0.1");
+	TAP_IS(load(NULL, ENV("SOCKSIFY_DNS_INTERCEPT", "127.0.0.1,dns.example")), -EINVAL,
+	       "a name is rejected");
+	TAP_STR(err, "SOCKSIFY_DNS_INTERCEPT: expected IP addresses, got 'dns.example'",
+		"  message");
+	TAP_IS(load(NULL, ENV("SOCKSIFY_DNS_INTERCEPT", "1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4 5.5.5.5 "
+							"6.6.6.6 7.7.7.7 8.8.8.8 9.9.9.9")),
+	       -EINVAL, "nine addresses rejected");
+	TAP_STR(err, "SOCKSIFY_DNS_INTERCEPT: more than 8 addresses", "  message");
+}
+
 static void test_dns_server(void)
 {
 	TAP_IS(load(NULL, NULL), 0, "dns_server: unset by default");
@@ -525,8 +550,8 @@ static void test_strict(void)
 	       "strict with socks5: names go to the proxy");
 	TAP_IS(cfg.dns, SX_DNS_REMOTE, "  dns remote");
 	TAP_OK(cfg.strict, "  strict");
-	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5h://h", "SOCKSIFY_STRICT", "1",
-			      "SOCKSIFY_UDP", "direct")),
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5h://h", "SOCKSIFY_STRICT", "1", "SOCKSIFY_UDP",
+			      "direct")),
 	       0, "strict overrides udp direct");
 	TAP_IS(cfg.udp, SX_UDP_BLOCK, "  udp block");
 	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5h://h", "SOCKSIFY_STRICT", "on",
@@ -577,6 +602,7 @@ int main(void)
 	test_fake_nets();
 	test_strict();
 	test_dns_server();
+	test_dns_intercept();
 	test_defaults();
 	test_file_all_keys();
 	test_file_syntax();
