@@ -113,7 +113,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/lib/socksify
 
 format-check:
-	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] preload/*.[ch]
+	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*.[ch] tests/proxy/*.c tests/unit/*.[ch]
 
 clean:
 	rm -rf build build-asan build-clang build-tsan

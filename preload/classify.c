@@ -13,7 +13,8 @@ static bool is_proxy_addr(const struct sx_state *st, const struct sx_target *dst
 		const struct sockaddr_storage *ss = &st->proxy_addrs[i];
 		if (ss->ss_family == AF_INET && dst->kind == SX_TARGET_IPV4) {
 			const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-			if (!memcmp(&in->sin_addr, dst->addr.v4, 4) && ntohs(in->sin_port) == dst->port)
+			if (!memcmp(&in->sin_addr, dst->addr.v4, 4) &&
+			    ntohs(in->sin_port) == dst->port)
 				return true;
 		} else if (ss->ss_family == AF_INET6 && dst->kind == SX_TARGET_IPV6) {
 			const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;

@@ -12,7 +12,6 @@ enum sx_route { SX_ROUTE_DIRECT, SX_ROUTE_PROXY, SX_ROUTE_REFUSE };
 
 /* For a TCP/IP destination already converted to a target (IPv4 or IPv6).
  * *why receives a short reason for the log. */
-enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst,
-			  const char **why);
+enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst, const char **why);
 
 #endif

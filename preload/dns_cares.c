@@ -132,9 +132,10 @@ static void run(ares_channel ch, struct lookup *l)
 			continue;
 		}
 		for (int i = 0; i < n; i++)
-			ares_process_fd(ch, p[i].revents & (POLLIN | POLLHUP | POLLERR) ? p[i].fd
-										: ARES_SOCKET_BAD,
-					p[i].revents & POLLOUT ? p[i].fd : ARES_SOCKET_BAD);
+			ares_process_fd(
+			    ch,
+			    p[i].revents & (POLLIN | POLLHUP | POLLERR) ? p[i].fd : ARES_SOCKET_BAD,
+			    p[i].revents & POLLOUT ? p[i].fd : ARES_SOCKET_BAD);
 	}
 }
 
@@ -142,8 +143,9 @@ int sx_cares_resolve(const struct sx_state *st, const char *name, int af, uint8_
 {
 	const struct sx_config *c = &st->config;
 	if (!c->dns_server_af) {
-		sx_log(SX_LOG_ERROR, "dns=proxy needs a DNS server to ask through the proxy "
-				     "(SOCKSIFY_DNS_SERVER or dns_server): not resolving '%s'",
+		sx_log(SX_LOG_ERROR,
+		       "dns=proxy needs a DNS server to ask through the proxy "
+		       "(SOCKSIFY_DNS_SERVER or dns_server): not resolving '%s'",
 		       name);
 		return -EINVAL;
 	}

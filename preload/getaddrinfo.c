@@ -40,7 +40,7 @@ static int fake(const char *node, const char *service, const struct addrinfo *hi
 	if (r == 0)
 		return PASS;
 	if (r < 0)
-		return r == -ENOSPC || r == -EAGAIN		? EAI_AGAIN
+		return r == -ENOSPC || r == -EAGAIN	    ? EAI_AGAIN
 		       : r == -ENAMETOOLONG || r == -ENOENT ? EAI_NONAME
 							    : EAI_FAIL;
 

@@ -49,7 +49,7 @@ static int by_name(const char *name, int af, struct hostent *he, char *buf, size
 		return PASS;
 	*result = NULL;
 	if (r < 0) {
-		*herr = r == -ENOSPC || r == -EAGAIN		     ? TRY_AGAIN
+		*herr = r == -ENOSPC || r == -EAGAIN	     ? TRY_AGAIN
 			: r == -ENAMETOOLONG || r == -ENOENT ? HOST_NOT_FOUND
 							     : NO_RECOVERY;
 		return r == -ENOSPC || r == -EAGAIN ? EAGAIN : ENOENT;

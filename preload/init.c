@@ -99,7 +99,8 @@ static void state_load(void)
 		return;
 	}
 	if (!state.config.has_proxy) {
-		sx_log(SX_LOG_ERROR, "no proxy configured: set SOCKS_SERVER or use socksify -s URL");
+		sx_log(SX_LOG_ERROR,
+		       "no proxy configured: set SOCKS_SERVER or use socksify -s URL");
 		state.config_error = -EINVAL;
 		return;
 	}

@@ -10,7 +10,7 @@
 #define SX_PROXY_ADDRS_MAX 4
 
 struct sx_state {
-	int config_error;   /* 0, or the -errno every proxied operation fails with */
+	int config_error; /* 0, or the -errno every proxied operation fails with */
 	struct sx_config config;
 	size_t n_proxy_addrs; /* the proxy's own addresses, numeric */
 	struct sockaddr_storage proxy_addrs[SX_PROXY_ADDRS_MAX];

@@ -56,8 +56,8 @@ static int swap_family(int fd, int family)
 	static const struct {
 		int level, name;
 	} opts[] = {
-	    {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF},  {SOL_SOCKET, SO_SNDBUF},
-	    {SOL_SOCKET, SO_LINGER},    {SOL_SOCKET, SO_MARK},    {IPPROTO_TCP, TCP_NODELAY},
+	    {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF}, {SOL_SOCKET, SO_SNDBUF},
+	    {SOL_SOCKET, SO_LINGER},	{SOL_SOCKET, SO_MARK},	 {IPPROTO_TCP, TCP_NODELAY},
 	};
 	int nfd = sx_real.socket(family, SOCK_STREAM, 0);
 	if (nfd < 0)
@@ -87,7 +87,8 @@ static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockadd
 			*ss = st->proxy_addrs[i];
 			*len = st->proxy_addr_lens[i];
 			if (fam == AF_INET && domain == AF_INET6) {
-				/* Reach an IPv4 proxy from an IPv6 socket through a mapped address. */
+				/* Reach an IPv4 proxy from an IPv6 socket through a mapped address.
+				 */
 				struct sockaddr_in in = *(struct sockaddr_in *)ss;
 				struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 				memset(ss, 0, sizeof *ss);
@@ -200,7 +201,8 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 		return r;
 	r = connect_to_proxy(st, fd, now_ms() + c->connect_timeout_ms);
 	if (r == -ETIMEDOUT)
-		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms", c->connect_timeout_ms);
+		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
+		       c->connect_timeout_ms);
 	if (r < 0)
 		return r;
 	r = drive(&hs, fd, now_ms() + c->handshake_timeout_ms, got);
@@ -226,8 +228,10 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
 	if (r < 0 && p.pipeline && pipeline_refused(r, got)) {
 		/* Fall back at once, on a fresh socket under the same fd number. */
 		atomic_store(&pipeline_off, true);
-		sx_log(SX_LOG_INFO, "proxy %s:%u refused a pipelined handshake (%s): retrying "
-				    "without pipelining", p.host, p.port, strerror(-r));
+		sx_log(SX_LOG_INFO,
+		       "proxy %s:%u refused a pipelined handshake (%s): retrying "
+		       "without pipelining",
+		       p.host, p.port, strerror(-r));
 		p.pipeline = false;
 		int domain = sock_domain(fd);
 		r = domain < 0 ? domain : swap_family(fd, domain);

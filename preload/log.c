@@ -32,7 +32,8 @@ void sx_log(enum sx_log_level level, const char *fmt, ...)
 		return;
 	int saved_errno = errno;
 	char line[1024];
-	int n = snprintf(line, sizeof line, "socksify[%d]: %s: ", (int)getpid(), level_names[level]);
+	int n =
+	    snprintf(line, sizeof line, "socksify[%d]: %s: ", (int)getpid(), level_names[level]);
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);

@@ -24,6 +24,7 @@ groff-base:/usr/bin/groff
 binutils:/usr/bin/nm
 file:/usr/bin/file
 strace:/usr/bin/strace
+clang-format:/usr/bin/clang-format
 libcap2-bin:/usr/sbin/getcap
 dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}

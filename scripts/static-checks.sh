@@ -39,6 +39,10 @@ for o in "$B"/core/*.o "$B"/config/*.o; do
 	fi
 done
 
+fmt=$(clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*.[ch] \
+	tests/proxy/*.c tests/unit/*.[ch] 2>&1 | grep -c 'error:' || true)
+if [ "$fmt" -eq 0 ]; then ok "sources are clang-formatted"; else notok "sources are clang-formatted" "$fmt violations: run make format-check"; fi
+
 if [ -e socksify.1 ]; then
 	w=$(groff -mdoc -ww -z socksify.1 2>&1)
 	if [ -z "$w" ]; then ok "socksify.1 lints clean"; else notok "socksify.1 lints clean" "$w"; fi

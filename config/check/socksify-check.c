@@ -2,9 +2,9 @@
 /* The wrapper's helper: validates the configuration exactly as the library will read
  * it, and tells whether a program can be socksified at all (static, setuid, ELF class). */
 #include <elf.h>
-#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +43,9 @@ static int check_config(void)
 	struct stat st;
 	if (f && stat(path, &st) == 0 && (st.st_mode & S_IROTH) &&
 	    sx_config_text_has_secret(text, len))
-		fprintf(stderr, "socksify: warning: %s holds a password and is readable by "
-				"other users (chmod o-r %s)\n",
+		fprintf(stderr,
+			"socksify: warning: %s holds a password and is readable by "
+			"other users (chmod o-r %s)\n",
 			path, path);
 	struct sx_config c;
 	sx_config_defaults(&c);
@@ -70,14 +71,16 @@ static int check_program(const char *path)
 		return 0; /* exec will report it */
 	}
 	if (st.st_mode & (S_ISUID | S_ISGID)) {
-		fprintf(stderr, "socksify: warning: %s is set%sid: the loader ignores "
-				"LD_PRELOAD, its connections would not be proxied\n",
+		fprintf(stderr,
+			"socksify: warning: %s is set%sid: the loader ignores "
+			"LD_PRELOAD, its connections would not be proxied\n",
 			path, st.st_mode & S_ISUID ? "u" : "g");
 		problems++;
 	}
 	if (getxattr(path, "security.capability", NULL, 0) > 0) {
-		fprintf(stderr, "socksify: warning: %s has file capabilities: the loader ignores "
-				"LD_PRELOAD, its connections would not be proxied\n",
+		fprintf(stderr,
+			"socksify: warning: %s has file capabilities: the loader ignores "
+			"LD_PRELOAD, its connections would not be proxied\n",
 			path);
 		problems++;
 	}
@@ -92,9 +95,11 @@ static int check_program(const char *path)
 	}
 	int own_class = sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32;
 	if (ident[EI_CLASS] != own_class) {
-		fprintf(stderr, "socksify: warning: %s is a %d-bit program and libsocksify is "
-				"%d-bit: its connections would not be proxied\n",
-			path, ident[EI_CLASS] == ELFCLASS64 ? 64 : 32, own_class == ELFCLASS64 ? 64 : 32);
+		fprintf(stderr,
+			"socksify: warning: %s is a %d-bit program and libsocksify is "
+			"%d-bit: its connections would not be proxied\n",
+			path, ident[EI_CLASS] == ELFCLASS64 ? 64 : 32,
+			own_class == ELFCLASS64 ? 64 : 32);
 		close(fd);
 		return problems + 1;
 	}
@@ -112,9 +117,10 @@ static int check_program(const char *path)
 	}
 	close(fd);
 	if (!has_interp) {
-		fprintf(stderr, "socksify: warning: %s is statically linked (Go programs often "
-				"are): LD_PRELOAD cannot reach it, its connections would not be "
-				"proxied\n",
+		fprintf(stderr,
+			"socksify: warning: %s is statically linked (Go programs often "
+			"are): LD_PRELOAD cannot reach it, its connections would not be "
+			"proxied\n",
 			path);
 		problems++;
 	}

@@ -28,6 +28,7 @@ teardown_file() {
 
 setup() {
 	: >"$SX_DNSREC_LOG"
+	sx_setup
 }
 
 @test "curl reaches a proxy-only name by name, no DNS query" {

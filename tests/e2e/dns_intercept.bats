@@ -18,13 +18,10 @@ teardown_file() {
 	stop_all_bg
 }
 
-# helpers.bash's setup() skips curl/node tests under ASan: keep it, under another name.
-eval "helpers_setup() $(declare -f setup | tail -n +2)"
-
 setup() {
 	: >"$SX_DNSREC_LOG"
 	: >"$BATS_FILE_TMPDIR/upstream.log"
-	helpers_setup
+	sx_setup
 }
 
 S5H=socks5h://127.0.0.1:1080

@@ -23,6 +23,7 @@ teardown_file() {
 
 setup() {
 	: >"$SX_DNSREC_LOG"
+	sx_setup
 }
 
 @test "res_query A and AAAA of a proxied name give fake addresses, no DNS query" {

@@ -93,9 +93,14 @@ assert_no_dns_leak() {
 # Under `make asan` the library carries the ASan runtime, preloaded first. curl, wget
 # and node hang or abort with any ASan runtime preloaded, even without socksify, so
 # their tests are skipped there (the same paths run through python3 and nc).
-setup() {
+# A file that defines its own setup() calls sx_setup from it.
+sx_setup() {
 	if [ "${SAN:-}" = 1 ] && declare -f "$BATS_TEST_NAME" |
 		grep -qE '(^|[^a-z_])(curl|wget|node|ssh)([^a-z_]|$)'; then
 		skip "curl/wget/node/ssh do not run under a preloaded ASan runtime"
 	fi
+}
+
+setup() {
+	sx_setup
 }

@@ -32,6 +32,7 @@ teardown_file() {
 
 setup() {
 	: >"$SX_DNSREC_LOG"
+	sx_setup
 }
 
 # names_ok PROXY PREFIX FIRST LAST: the proxy connected each name FIRST..LAST by name
