@@ -64,6 +64,7 @@ static void real_resolve(void)
 	RESOLVE_AS(resolv_nquery, "res_nquery", "__res_nquery");
 	RESOLVE_AS(resolv_nsearch, "res_nsearch", "__res_nsearch");
 	RESOLVE_AS(resolv_nquerydomain, "res_nquerydomain", "__res_nquerydomain");
+	RESOLVE_AS(resolv_nsend, "res_nsend", "__res_nsend");
 	RESOLVE(dlopen);
 }
 

@@ -64,6 +64,7 @@ struct sx_real {
 	int (*resolv_nsearch)(struct __res_state *, const char *, int, int, unsigned char *, int);
 	int (*resolv_nquerydomain)(struct __res_state *, const char *, const char *, int, int,
 				   unsigned char *, int);
+	int (*resolv_nsend)(struct __res_state *, const unsigned char *, int, unsigned char *, int);
 	/* dlopen.c */
 	void *(*dlopen)(const char *, int);
 };

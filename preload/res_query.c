@@ -138,12 +138,16 @@ static const char *join(const char *name, const char *domain, char buf[NS_MAXDNA
 	}                                                                                          \
 	return r_;
 
-EXPORT int res_query(const char *name, int class, int type, unsigned char *ans, int anslen){
-    HOOK(resolv_query, NULL, name, class, type, ans, anslen, name, class, type, ans, anslen)}
+EXPORT int res_query(const char *name, int class, int type, unsigned char *ans, int anslen)
+{
+	HOOK(resolv_query, NULL, name, class, type, ans, anslen, name, class, type, ans, anslen);
+}
 
 /* The name as given: a fake answer does not depend on search domains. */
-EXPORT int res_search(const char *name, int class, int type, unsigned char *ans, int anslen){
-    HOOK(resolv_search, NULL, name, class, type, ans, anslen, name, class, type, ans, anslen)}
+EXPORT int res_search(const char *name, int class, int type, unsigned char *ans, int anslen)
+{
+	HOOK(resolv_search, NULL, name, class, type, ans, anslen, name, class, type, ans, anslen);
+}
 
 EXPORT int res_querydomain(const char *name, const char *domain, int class, int type,
 			   unsigned char *ans, int anslen)
@@ -151,16 +155,22 @@ EXPORT int res_querydomain(const char *name, const char *domain, int class, int 
 	char buf[NS_MAXDNAME];
 	const char *full = join(name, domain, buf);
 	HOOK(resolv_querydomain, NULL, full, class, type, ans, anslen, name, domain, class, type,
-	     ans, anslen)
+	     ans, anslen);
 }
 
 EXPORT int res_nquery(res_state statp, const char *name, int class, int type, unsigned char *ans,
-		      int anslen){HOOK(resolv_nquery, statp, name, class, type, ans, anslen, statp,
-				       name, class, type, ans, anslen)}
+		      int anslen)
+{
+	HOOK(resolv_nquery, statp, name, class, type, ans, anslen, statp, name, class, type, ans,
+	     anslen);
+}
 
 EXPORT int res_nsearch(res_state statp, const char *name, int class, int type, unsigned char *ans,
-		       int anslen){HOOK(resolv_nsearch, statp, name, class, type, ans, anslen,
-					statp, name, class, type, ans, anslen)}
+		       int anslen)
+{
+	HOOK(resolv_nsearch, statp, name, class, type, ans, anslen, statp, name, class, type, ans,
+	     anslen);
+}
 
 EXPORT int res_nquerydomain(res_state statp, const char *name, const char *domain, int class,
 			    int type, unsigned char *ans, int anslen)
@@ -168,7 +178,7 @@ EXPORT int res_nquerydomain(res_state statp, const char *name, const char *domai
 	char buf[NS_MAXDNAME];
 	const char *full = join(name, domain, buf);
 	HOOK(resolv_nquerydomain, statp, full, class, type, ans, anslen, statp, name, domain, class,
-	     type, ans, anslen)
+	     type, ans, anslen);
 }
 
 /* Programs built against glibc before 2.34 call these names (<resolv.h> then #defined

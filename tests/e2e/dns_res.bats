@@ -92,3 +92,24 @@ setup() {
 	run dns_queries
 	assert_output --partial "name=web.test type=A"
 }
+
+@test "res_send and res_nsend of a query the program built itself: answered, nothing leaks" {
+	run "$SOCKSIFY" "$RES" send web.test A --get 80
+	assert_success
+	assert_line --index 0 --regexp '^A 198\.1[89]\.'
+	assert_line --index 1 "$PEER"
+	run "$SOCKSIFY" "$RES" nsend web.test AAAA
+	assert_success
+	assert_output --regexp '^AAAA fd9a:5f0c:4b2d:ffff::'
+	assert_no_dns_leak
+	# localhost keeps its local behaviour: res_send asks the nameserver, as libc does.
+	run "$SOCKSIFY" "$RES" send localhost A
+	run dns_queries
+	assert_output --partial "name=localhost type=A"
+}
+
+@test "res_send in mode local still asks DNS" {
+	run "$SOCKSIFY" --dns local "$RES" send web.test A
+	run dns_queries
+	assert_output --partial "name=web.test type=A"
+}

@@ -3,6 +3,7 @@
  * dns_res.bats. Its own small DNS reader, so a bug in core/dnsmsg is not mirrored here.
  *   res_client query|search|nquery|nsearch NAME TYPE [--get PORT]
  *   res_client querydomain|nquerydomain NAME DOMAIN TYPE [--get PORT]
+ *   res_client send|nsend NAME TYPE [--get PORT]   (res_mkquery, then res_send/res_nsend)
  * TYPE is A, AAAA, PTR (NAME may be an address), MX or a number. Prints "A 198.18.0.1",
  * "PTR web.test", ...; on failure "error h_errno=N" and exit 1. --get connects to the
  * first address answered and prints the HTTP body. */
@@ -170,7 +171,16 @@ int main(int argc, char **argv)
 		n = res_nsearch(&st, qname, ns_c_in, type, ans, sizeof(ans));
 	else if (!strcmp(mode, "nquerydomain"))
 		n = res_nquerydomain(&st, qname, domain, ns_c_in, type, ans, sizeof(ans));
-	else
+	else if (!strcmp(mode, "send") || !strcmp(mode, "nsend")) {
+		unsigned char q[512];
+		int qn = res_mkquery(ns_o_query, qname, ns_c_in, type, NULL, 0, NULL, q, sizeof(q));
+		if (qn < 0)
+			return printf("error res_mkquery\n"), 1;
+		n = mode[0] == 'n' ? res_nsend(&st, q, qn, ans, sizeof(ans))
+				   : res_send(q, qn, ans, sizeof(ans));
+		if (n < 0)
+			return printf("error send\n"), 1;
+	} else
 		return 2;
 	if (n < 0) {
 		printf("error h_errno=%d%s\n", mode[0] == 'n' ? st.res_h_errno : h_errno,
