@@ -29,6 +29,8 @@ setup_file() {
 	start_bg dns53 "$B/dnsrec" --listen 192.0.2.10:53 --map x.test=192.0.2.11 \
 		--log "$BATS_FILE_TMPDIR/dns53.log"
 	# Each server records why it failed to start; its own tests then fail with that.
+	printf '127.0.0.1 localhost\n192.0.2.10 dante-only.test\n' >"$BATS_FILE_TMPDIR/dante-hosts"
+	DANTE_HOSTS=$BATS_FILE_TMPDIR/dante-hosts start_danted danteh 1089 127.0.0.3 || true
 	start_danted dante 1085 127.0.0.3 2001:db8::11 || true
 	start_microsocks ms 1086 127.0.0.4 || true
 	start_microsocks msauth 1087 127.0.0.4 -u alice -P s3cret || true
@@ -422,4 +424,26 @@ assoc_from_output() {
 	assert_line "data=direct from=192.0.2.10:7"
 	run since target "$BATS_FILE_TMPDIR/target.log"
 	assert_output --regexp "^udp listen=192\.0\.2\.10:7 peer=192\.0\.2\.10:[0-9]+ len=6$"
+}
+
+# ---- remote name resolution against dante: a name only dante can resolve ----------------
+
+@test "dante resolves a name only it knows (its own /etc/hosts): curl and python through socks5h, no DNS query" {
+	ix_need danteh
+	# The shim sends the name (its log says so); only dante's /etc/hosts knows it.
+	run "$SOCKSIFY" -vv -s socks5h://127.0.0.1:1089 curl -sS -m 10 http://dante-only.test/
+	assert_success
+	assert_line "peer=$DANTE_SRC"
+	assert_line --regexp '^socksify\[[0-9]+\]: info: connect dante-only\.test:80 via socks5h://127\.0\.0\.1:1089: ok'
+	run "$SOCKSIFY" -s socks5h://127.0.0.1:1089 python3 -c '
+import socket
+a = socket.gethostbyname("dante-only.test")
+s = socket.create_connection((a, 80))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+print(a.startswith("198.1"), s.makefile().read().split("\n")[-2])'
+	assert_success
+	assert_output "True peer=$DANTE_SRC"
+	run cat "$BATS_FILE_TMPDIR/danteh.log"
+	assert_output --partial "127.0.0.1.1089 -> 127.0.0.3"
+	assert_no_dns_leak
 }

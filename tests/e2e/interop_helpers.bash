@@ -77,8 +77,13 @@ start_danted() {
 			log: connect disconnect error iooperation
 		}
 	EOF
+	# With DANTE_HOSTS, dante runs in its own mount namespace with that file as
+	# /etc/hosts: names only the proxy can resolve, without any DNS query.
+	local pre=()
+	[ -n "${DANTE_HOSTS:-}" ] &&
+		pre=(unshare --mount sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$DANTE_HOSTS")
 	# dante's own pidfile gets another suffix: stop_all_bg owns *.pid.
-	TMPDIR=$BATS_FILE_TMPDIR ix_bg "$name" danted -f "$conf" -N 1 -p "$BATS_FILE_TMPDIR/$name.danted-pid"
+	TMPDIR=$BATS_FILE_TMPDIR ix_bg "$name" "${pre[@]}" danted -f "$conf" -N 1 -p "$BATS_FILE_TMPDIR/$name.danted-pid"
 	# dante reports a bad config in its logoutput, not on stderr.
 	ix_wait_listen "$name" "$port" || {
 		ix_fail "$name" "$(cat "$BATS_FILE_TMPDIR/$name.failed") $(grep -s 'error:' \
