@@ -50,10 +50,13 @@ $(B)/libsxcore.a: $(CORE_OBJ) $(CONFIG_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# Lazy binding (no -z now): every process that loads the library pays for its symbol
+# binding at start-up, and most never call most hooks (measured: 214k -> 148k
+# instructions for /bin/true, 127k without the library).
 $(LIB): $(PRELOAD_OBJ) $(B)/libsxcore.a preload/exports.map
 	$(CC) $(CFLAGS_ALL) -shared -o $@ $(PRELOAD_OBJ) $(B)/libsxcore.a \
 	  -Wl,--version-script=preload/exports.map -Wl,--exclude-libs,ALL \
-	  -Wl,-z,defs -Wl,-z,now $(CARES_A) -ldl -lpthread
+	  -Wl,-z,defs $(CARES_A) -ldl -lpthread
 
 $(WRAPPER): scripts/socksify.in Makefile
 	@mkdir -p $(@D)
