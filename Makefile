@@ -180,3 +180,7 @@ check-tsan:
 check-valgrind:
 	$(MAKE) all
 	STRESS_LOOP=20000 B=$(B) scripts/netns.sh bats --tap --filter valgrind tests/e2e/stress.bats
+
+# Every sanitizer suite in one go: ASan+UBSan over unit and e2e, then TSan stress.
+.PHONY: check-sanitize
+check-sanitize: asan check-tsan

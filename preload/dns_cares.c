@@ -104,12 +104,14 @@ static void run(ares_channel ch, struct lookup *l)
 {
 	while (!l->done) {
 		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		int mask = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+		/* Bits read unsigned: c-ares's ARES_GETSOCK_WRITABLE shifts 1 into the sign
+		 * bit for the 16th socket. */
+		unsigned mask = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
 		struct pollfd p[ARES_GETSOCK_MAXNUM];
 		int n = 0;
 		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short ev = (short)((ARES_GETSOCK_READABLE(mask, i) ? POLLIN : 0) |
-					   (ARES_GETSOCK_WRITABLE(mask, i) ? POLLOUT : 0));
+			short ev = (short)((mask >> i & 1u ? POLLIN : 0) |
+					   (mask >> (i + ARES_GETSOCK_MAXNUM) & 1u ? POLLOUT : 0));
 			if (ev)
 				p[n++] = (struct pollfd){.fd = socks[i], .events = ev};
 		}
