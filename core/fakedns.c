@@ -157,7 +157,8 @@ int sx_fakedns_init(void *t, size_t size, const struct sx_fakedns_cfg *cfg)
 	mask_host_bits(h->v4_base, 4, h->v4_prefix);
 	mask_host_bits(h->v6_base, 16, h->v6_prefix);
 	/* Slots need no clearing: nothing reads past the committed count. */
-	memset(buckets(h), 0, (size_t)h->nbuckets * 4);
+	if (!cfg->zeroed)
+		memset(buckets(h), 0, (size_t)h->nbuckets * 4);
 	store_rel(&h->magic, MAGIC);
 	return 0;
 }

@@ -23,6 +23,9 @@ struct sx_fakedns_cfg {
 	uint8_t v6_base[16];
 	unsigned v6_prefix; /* 0..127 */
 	unsigned capacity;  /* 1..SX_FAKEDNS_MAX_CAPACITY */
+	bool zeroed;	    /* the storage is known to be all zero bytes (a fresh mapping):
+			     * init then leaves the hash index untouched instead of clearing
+			     * it, so its pages cost no memory until names arrive */
 };
 
 /* Bytes of storage for a table of `capacity` names (0 if capacity is out of bounds):

@@ -46,6 +46,9 @@ static void cfg_load(void)
 	memcpy(cfg.v6_base, c->fake_net6, 16);
 	cfg.v6_prefix = c->fake_prefix6;
 	cfg.capacity = CAPACITY;
+	/* Only the process that moves the header from fresh initialises, and nothing has
+	 * written a fresh file (ftruncate) or anonymous mapping before it. */
+	cfg.zeroed = true;
 }
 
 static bool prefix_match(const uint8_t *a, const uint8_t *base, unsigned prefix)

@@ -551,8 +551,30 @@ static void test_fork(void)
 	munmap(map, n);
 }
 
+/* A fresh zero-filled block may skip clearing the index; the table behaves the same. */
+static void test_zeroed_storage(void)
+{
+	struct sx_fakedns_cfg c = cfg_of(15, 64, 64);
+	c.zeroed = true;
+	size_t n = sx_fakedns_size(c.capacity);
+	void *t = calloc(1, n);
+	TAP_IS(sx_fakedns_init(t, n, &c), 0, "zeroed: init on calloc'd storage");
+	uint8_t a[4], b[4];
+	char name[256];
+	TAP_IS(sx_fakedns_assign(t, "one.test", SX_FAKEDNS_V4, a), 0, "zeroed: assign");
+	TAP_IS(sx_fakedns_assign(t, "two.test", SX_FAKEDNS_V4, b), 0, "zeroed: a second name");
+	TAP_OK(memcmp(a, b, 4) != 0, "zeroed: distinct addresses");
+	TAP_IS(sx_fakedns_assign(t, "ONE.test.", SX_FAKEDNS_V4, b), 0, "zeroed: same name again");
+	TAP_MEM(a, b, 4, "zeroed: same address");
+	TAP_IS(sx_fakedns_name(t, SX_FAKEDNS_V4, a, name), 0, "zeroed: reverse");
+	TAP_STR(name, "one.test", "zeroed: the name");
+	TAP_OK(sx_fakedns_valid(t, n), "zeroed: valid");
+	free(t);
+}
+
 int main(void)
 {
+	test_zeroed_storage();
 	test_basics();
 	test_name_lengths();
 	test_exhaustion();
