@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* The res_query family (libc since glibc 2.34): the A/AAAA question of a proxied name, or
- * the PTR question of a fake address, is answered from the fake-DNS table as a DNS reply
- * built by core/dnsmsg; other questions about proxied names fail; the rest goes to libc. */
+/* The res_query family (libc since glibc 2.34). Remote mode: the A/AAAA question of a
+ * proxied name, or the PTR question of a fake address, is answered from the fake-DNS
+ * table; other questions about proxied names fail. Proxy mode: asked upstream through
+ * the proxy. The rest goes to libc. */
 #include <arpa/nameser.h>
 #include <errno.h>
 #include <netdb.h>
 #include <resolv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/dnsmsg.h"
+#include "dns_intercept.h"
 #include "fakedns_shared.h"
 #include "fakename.h"
 #include "guard.h"
@@ -56,12 +59,47 @@ static int reverse(const char *name, int af, const uint8_t *addr, int class, int
 	return reply_or_fail(sx_dns_reply_ptr(ans, (size_t)anslen, &q, target, FAKE_TTL), herr);
 }
 
+/* Proxy mode: the question goes where an intercepted query would (the upstream DNS
+ * server through the proxy), never to the local resolver; local behaviour stays libc's. */
+static int via_proxy(const struct sx_state *st, const char *name, int class, int type,
+		     unsigned char *ans, int anslen, int *herr)
+{
+	unsigned char q[NS_PACKETSZ];
+	int qn = res_mkquery(ns_o_query, name, class, type, NULL, 0, NULL, q, sizeof q);
+	uint8_t *out = qn > 0 ? malloc(SX_DNS_REPLY_MAX) : NULL;
+	if (!out) {
+		*herr = qn > 0 ? NETDB_INTERNAL : NO_RECOVERY;
+		return -1;
+	}
+	struct sockaddr_in ns = _res.nsaddr_list[0];
+	bool pass = false;
+	int n = sx_dns_intercept_answer(st, q, (size_t)qn, (struct sockaddr *)&ns, sizeof ns, false,
+					out, SX_DNS_REPLY_MAX, &pass);
+	if (n >= 12 && anslen > 0)
+		memcpy(ans, out, (size_t)(n < anslen ? n : anslen));
+	unsigned rcode = n >= 12 ? out[3] & 0xf : 0, ancount = n >= 12 ? out[6] << 8 | out[7] : 0;
+	free(out);
+	if (pass)
+		return PASS;
+	/* As libc's res_query: an error rcode or no answer is -1 with h_errno. */
+	if (n < 12 || rcode != 0 || ancount == 0) {
+		*herr = n < 12 || rcode == 2 || rcode == 5 ? TRY_AGAIN
+			: rcode == 3			   ? HOST_NOT_FOUND
+			: rcode == 0			   ? NO_DATA
+							   : NO_RECOVERY;
+		return -1;
+	}
+	return n < anslen ? n : anslen;
+}
+
 /* PASS, the reply's length, or -1 with *herr set (and the reply, if any, in ans). */
 static int answer(const char *name, int class, int type, unsigned char *ans, int anslen, int *herr)
 {
 	const struct sx_state *st = sx_state();
 	uint8_t addr[16];
 
+	if (name && st->config.dns == SX_DNS_PROXY)
+		return via_proxy(st, name, class, type, ans, anslen < 0 ? 0 : anslen, herr);
 	if (!name || st->config.dns != SX_DNS_REMOTE)
 		return PASS;
 	if (!ans || anslen < 0)

@@ -113,3 +113,21 @@ setup() {
 	run dns_queries
 	assert_output --partial "name=web.test type=A"
 }
+
+@test "dns=proxy: res_query and res_search ask the upstream through the proxy, never locally" {
+	start_bg upstream "$B/dnsrec" --listen 192.0.2.11:53 --map web.test=192.0.2.10 \
+		--mx mail.test=mx.mail.test --log "$BATS_FILE_TMPDIR/upstream.log"
+	export SOCKSIFY_DNS=proxy SOCKSIFY_DNS_SERVER=192.0.2.11
+	run "$SOCKSIFY" "$RES" query web.test A
+	assert_output "A 192.0.2.10"
+	run "$SOCKSIFY" "$RES" nsearch mail.test MX
+	assert_output --regexp "^TYPE15 [0-9]+ bytes"  # an MX record (res_client does not decode MX)
+	run "$SOCKSIFY" "$RES" query nothere.test A
+	assert_failure
+	assert_output "error h_errno=1"
+	stop_bg upstream
+	run cat "$BATS_FILE_TMPDIR/upstream.log"
+	assert_output --partial "name=web.test type=A"
+	assert_output --partial "name=mail.test type=MX"
+	assert_no_dns_leak
+}
