@@ -342,3 +342,13 @@ print(s.makefile().read().split("\n")[-2])'
 	run "$SOCKSIFY" -vv -s 'socks5://[::1]:1080' python3 "$ERRNO" 198.51.100.10 80
 	assert_line --regexp '^socksify\[[0-9]+\]: info: connect 198\.51\.100\.10:80 via socks5://\[::1\]:1080: ok'
 }
+
+@test "SOCKS4 user id: sent from the URL, and a mismatch is refused (CD 91: ECONNREFUSED)" {
+	run "$SOCKSIFY" -s socks4://alice@127.0.0.1:1081 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "ok peer=$PROXY_SRC"
+	run "$SOCKSIFY" -q -s socks4://mallory@127.0.0.1:1081 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "errno=ECONNREFUSED"
+	run proxy_log auth
+	assert_output --partial "v4 CONNECT ip=198.51.100.10:80 auth=userid user=alice result=ok"
+	assert_output --partial "user=mallory result=cd91"
+}
