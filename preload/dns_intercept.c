@@ -21,28 +21,6 @@
 
 #define FAKE_TTL 60 /* the table keeps a name's address, but a cache need not */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int wait_fd(int fd, short events, long long deadline)
-{
-	for (;;) {
-		long long left = deadline - now_ms();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		struct pollfd p = {.fd = fd, .events = events};
-		int r = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
 static int connect_direct(int s, const struct sx_target *dst, long long deadline)
 {
 	struct sockaddr_storage ss;
@@ -53,7 +31,7 @@ static int connect_direct(int s, const struct sx_target *dst, long long deadline
 		return 0;
 	if (errno != EINPROGRESS)
 		return -errno;
-	int r = wait_fd(s, POLLOUT, deadline);
+	int r = sx_io_wait(s, POLLOUT, deadline);
 	int soerr = 0;
 	socklen_t sl = sizeof soerr;
 	if (r == 0 && sx_real.getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
@@ -75,7 +53,7 @@ static int io_all(int s, uint8_t *buf, size_t n, bool out, long long deadline)
 			return -ECONNRESET;
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
-		int w = wait_fd(s, out ? POLLOUT : POLLIN, deadline);
+		int w = sx_io_wait(s, out ? POLLOUT : POLLIN, deadline);
 		if (w < 0)
 			return w;
 	}
@@ -95,7 +73,7 @@ static int tcp_exchange(const struct sx_state *st, const struct sx_target *dst, 
 	if (s < 0)
 		return -errno;
 	sx_fdtab_clear(s);
-	long long deadline = now_ms() + st->config.handshake_timeout_ms;
+	long long deadline = sx_io_now_ms() + st->config.handshake_timeout_ms;
 	int r = via_proxy ? sx_io_proxy_connect(st, s, SX_CMD_CONNECT, dst, NULL)
 			  : connect_direct(s, dst, deadline);
 	if (r == 0 && via_proxy && fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK) < 0)

@@ -16,6 +16,7 @@
 #include "dns_intercept.h"
 #include "dns_sock.h"
 #include "guard.h"
+#include "io.h"
 #include "log.h"
 #include "real.h"
 #include "sockaddr.h"
@@ -146,16 +147,9 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 	return true;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void put_all(int s, const uint8_t *p, size_t n)
 {
-	long long deadline = now_ms() + REPLY_MS;
+	long long deadline = sx_io_now_ms() + REPLY_MS;
 	while (n) {
 		ssize_t w = sx_real.sendto(s, p, n, MSG_NOSIGNAL | MSG_DONTWAIT, NULL, 0);
 		if (w > 0) {
@@ -163,7 +157,7 @@ static void put_all(int s, const uint8_t *p, size_t n)
 			n -= (size_t)w;
 			continue;
 		}
-		long long left = deadline - now_ms();
+		long long left = deadline - sx_io_now_ms();
 		if (w == 0 || (errno != EAGAIN && errno != EINTR) || left <= 0) {
 			sx_log(SX_LOG_WARN, "dns tcp: reply not delivered: %s",
 			       w == 0 ? "closed" : strerror(errno));

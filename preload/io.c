@@ -16,7 +16,7 @@
 #include "log.h"
 #include "real.h"
 
-static long long now_ms(void)
+long long sx_io_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -25,10 +25,10 @@ static long long now_ms(void)
 
 /* Waits for events on fd until deadline. A signal does not abort the wait: the
  * handshake stays bounded by the deadline instead (documented in socksify.1). */
-static int wait_fd(int fd, short events, long long deadline)
+int sx_io_wait(int fd, short events, long long deadline)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - sx_io_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
 		struct pollfd p = {.fd = fd, .events = events};
@@ -125,7 +125,7 @@ static int connect_to_proxy(const struct sx_state *st, int fd, long long deadlin
 		return 0;
 	if (errno != EINPROGRESS && errno != EINTR)
 		return -errno;
-	int r = wait_fd(fd, POLLOUT, deadline);
+	int r = sx_io_wait(fd, POLLOUT, deadline);
 	if (r < 0)
 		return r;
 	int soerr = 0;
@@ -148,7 +148,7 @@ static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 			if (w > 0) {
 				sx_hs_wrote(hs, (size_t)w);
 			} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-				int r = wait_fd(fd, POLLOUT, deadline);
+				int r = sx_io_wait(fd, POLLOUT, deadline);
 				if (r < 0)
 					sx_hs_fail(hs, r);
 			} else {
@@ -167,7 +167,7 @@ static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 			} else if (rd == 0) {
 				sx_hs_fail(hs, -ECONNRESET);
 			} else if (errno == EAGAIN || errno == EINTR) {
-				int r = wait_fd(fd, POLLIN, deadline);
+				int r = sx_io_wait(fd, POLLIN, deadline);
 				if (r < 0)
 					sx_hs_fail(hs, r);
 			} else {
@@ -199,13 +199,13 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	int r = sx_hs_init(&hs, p, cmd, dst);
 	if (r < 0)
 		return r;
-	r = connect_to_proxy(st, fd, now_ms() + c->connect_timeout_ms);
+	r = connect_to_proxy(st, fd, sx_io_now_ms() + c->connect_timeout_ms);
 	if (r == -ETIMEDOUT)
 		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
 		       c->connect_timeout_ms);
 	if (r < 0)
 		return r;
-	r = drive(&hs, fd, now_ms() + c->handshake_timeout_ms, got);
+	r = drive(&hs, fd, sx_io_now_ms() + c->handshake_timeout_ms, got);
 	if (r == 0 && bound)
 		sx_hs_result(&hs, bound);
 	return r;

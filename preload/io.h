@@ -12,4 +12,10 @@
 int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
 			const struct sx_target *dst, struct sx_target *bound);
 
+/* CLOCK_MONOTONIC in milliseconds: the clock every deadline in the shim uses. */
+long long sx_io_now_ms(void);
+/* Waits for events on fd until deadline (sx_io_now_ms() time); a signal does not end the
+ * wait early. 0, -ETIMEDOUT or -errno. */
+int sx_io_wait(int fd, short events, long long deadline);
+
 #endif

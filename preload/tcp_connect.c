@@ -38,13 +38,6 @@ static const char *proto_name(enum sx_proto p)
 	}
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 {
 	struct sx_target dst;
@@ -92,7 +85,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 
 	int r;
-	long long t0 = mono_ms();
+	long long t0 = sx_io_now_ms();
 	if (route == SX_ROUTE_REFUSE) {
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
 	} else if (dst.kind == SX_TARGET_IPV6 && (st->config.proxy.proto == SX_PROTO_SOCKS4 ||
@@ -107,7 +100,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 		r = sx_io_proxy_connect(st, fd, SX_CMD_CONNECT, &dst, NULL);
 		sx_guard_depth = depth;
 	}
-	long long took = mono_ms() - t0;
+	long long took = sx_io_now_ms() - t0;
 	const struct sx_proxy *p = &st->config.proxy;
 	bool v6 = strchr(p->host, ':') != NULL; /* an IPv6 literal keeps its URL brackets */
 	if (r == 0)
