@@ -118,17 +118,23 @@ void sx_fdtab_copy(int from, int to)
 		sx_fdtab_clear(to);
 }
 
+/* The fd this thread holds: a signal handler that asks for it again would wait for
+ * itself forever, so it is refused instead. */
+static __thread int held_fd __attribute__((tls_model("initial-exec"))) = -1;
+
 bool sx_fdtab_lock(int fd)
 {
-	if (fd < 0 || fd >= FD_MAX)
+	if (fd < 0 || fd >= FD_MAX || held_fd == fd)
 		return false;
 	pthread_once(&atfork_once, atfork_register);
 	atomic_store(&busy_used, true);
 	/* Held across an association handshake (seconds at worst), so sleep, not spin. */
 	for (unsigned i = 0;; i++) {
 		unsigned char expect = 0;
-		if (atomic_compare_exchange_weak(&busy[fd], &expect, 1))
+		if (atomic_compare_exchange_weak(&busy[fd], &expect, 1)) {
+			held_fd = fd;
 			return true;
+		}
 		if (i < 64) {
 			sched_yield();
 		} else {
@@ -140,6 +146,8 @@ bool sx_fdtab_lock(int fd)
 
 void sx_fdtab_unlock(int fd)
 {
+	if (held_fd == fd)
+		held_fd = -1;
 	if (fd >= 0 && fd < FD_MAX)
 		atomic_store(&busy[fd], 0);
 }

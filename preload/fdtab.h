@@ -69,7 +69,8 @@ void sx_fdtab_clear(int fd);
 void sx_fdtab_copy(int from, int to);
 
 /* A per-fd lock for the slow UDP work (one association per socket even when threads
- * race on the first datagram). Never taken on the fast path. false: fd out of range. */
+ * race on the first datagram). Never taken on the fast path. false: fd out of range, or
+ * this thread already holds it (a signal handler re-entering: waiting would never end). */
 bool sx_fdtab_lock(int fd);
 void sx_fdtab_unlock(int fd);
 

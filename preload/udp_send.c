@@ -158,8 +158,10 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		dst = info.peer_dst;
 	}
 
+	/* Refused only to a signal handler re-entering while this thread sets up this
+	 * socket's association: it may try again once the handler returns. */
 	if (!sx_fdtab_lock(fd))
-		return fail(ret, -EBADF);
+		return fail(ret, -EAGAIN);
 	if (!sx_fdtab_get(fd, &info))
 		memset(&info, 0, sizeof info);
 	if (info.direct) {

@@ -189,3 +189,14 @@ OUT
 	assert_output --partial "v5 UDP name=echo.test:7 len=6"
 	assert_no_dns_leak
 }
+
+@test "a signal handler sending on the socket whose association is being set up gets EAGAIN, not a hang" {
+	start_bg slowudp "$B/socksd" --listen 127.0.0.1:1099 --source "$PROXY_SRC" --delay-ms 400 \
+		--log "$BATS_FILE_TMPDIR/slowudp.log"
+	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1099 "$B/sig_udp" 192.0.2.10 7
+	stop_bg slowudp
+	assert_success
+	assert_line "handler: Resource temporarily unavailable"
+	assert_line "main: sent"
+	assert_line "reply: main"
+}
