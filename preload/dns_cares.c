@@ -58,7 +58,7 @@ static int a_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t
 	struct sx_target dst;
 	int r = sx_sockaddr_to_target(sa, len, &dst);
 	if (r == 0)
-		r = sx_io_proxy_connect(l->st, fd, SX_CMD_CONNECT, &dst, NULL);
+		r = sx_io_proxy_connect(l->st, fd, -1, SX_CMD_CONNECT, &dst, NULL);
 	if (r < 0) {
 		char d[300];
 		sx_target_format(&dst, d, sizeof d);

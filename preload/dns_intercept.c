@@ -27,16 +27,7 @@ static int connect_direct(int s, const struct sx_target *dst, long long deadline
 	int len = sx_target_to_sockaddr(dst, dst->kind == SX_TARGET_IPV6 ? AF_INET6 : AF_INET, &ss);
 	if (len < 0)
 		return len;
-	if (sx_real.connect(s, (struct sockaddr *)&ss, (socklen_t)len) == 0)
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	int r = sx_io_wait(s, POLLOUT, deadline);
-	int soerr = 0;
-	socklen_t sl = sizeof soerr;
-	if (r == 0 && sx_real.getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-		r = -errno;
-	return r < 0 ? r : -soerr;
+	return sx_io_connect(s, (struct sockaddr *)&ss, (socklen_t)len, deadline);
 }
 
 static int io_all(int s, uint8_t *buf, size_t n, bool out, long long deadline)
@@ -74,7 +65,7 @@ static int tcp_exchange(const struct sx_state *st, const struct sx_target *dst, 
 		return -errno;
 	sx_fdtab_clear(s);
 	long long deadline = sx_io_now_ms() + st->config.handshake_timeout_ms;
-	int r = via_proxy ? sx_io_proxy_connect(st, s, SX_CMD_CONNECT, dst, NULL)
+	int r = via_proxy ? sx_io_proxy_connect(st, s, -1, SX_CMD_CONNECT, dst, NULL)
 			  : connect_direct(s, dst, deadline);
 	if (r == 0 && via_proxy && fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK) < 0)
 		r = -errno;

@@ -34,7 +34,7 @@ int sx_io_wait(int fd, short events, long long deadline)
 		struct pollfd p = {.fd = fd, .events = events};
 		int r = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
 		if (r > 0)
-			return 0;
+			return p.revents;
 		if (r < 0 && errno != EINTR)
 			return -errno;
 	}
@@ -59,7 +59,9 @@ static int swap_family(int fd, int family)
 	    {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF}, {SOL_SOCKET, SO_SNDBUF},
 	    {SOL_SOCKET, SO_LINGER},	{SOL_SOCKET, SO_MARK},	 {IPPROTO_TCP, TCP_NODELAY},
 	};
-	int nfd = sx_real.socket(family, SOCK_STREAM, 0);
+	/* Non-blocking like the socket it replaces during the handshake; the caller's
+	 * flags are put back afterwards. */
+	int nfd = sx_real.socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (nfd < 0)
 		return -errno;
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
@@ -121,22 +123,31 @@ static int connect_to_proxy(const struct sx_state *st, int fd, long long deadlin
 		if (r < 0)
 			return r;
 	}
-	if (sx_real.connect(fd, (struct sockaddr *)&ss, len) == 0)
+	return sx_io_connect(fd, (struct sockaddr *)&ss, len, deadline);
+}
+
+int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long deadline)
+{
+	if (sx_real.connect(fd, sa, len) == 0)
 		return 0;
 	if (errno != EINPROGRESS && errno != EINTR)
 		return -errno;
-	int r = sx_io_wait(fd, POLLOUT, deadline);
-	if (r < 0)
-		return r;
+	int ev = sx_io_wait(fd, POLLOUT, deadline);
+	if (ev < 0)
+		return ev;
+	/* Writable without an error condition is connected: no SO_ERROR round trip. */
+	if (!(ev & (POLLERR | POLLHUP)))
+		return 0;
 	int soerr = 0;
 	socklen_t sl = sizeof soerr;
 	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
 		return -errno;
-	return -soerr;
+	return soerr ? -soerr : -ECONNRESET;
 }
 
 static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 {
+	bool awaiting = false;
 	for (;;) {
 		size_t n;
 		switch (sx_hs_next(hs, &n)) {
@@ -147,6 +158,7 @@ static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 			ssize_t w = sx_real.sendto(fd, sx_hs_out(hs), n, MSG_NOSIGNAL, NULL, 0);
 			if (w > 0) {
 				sx_hs_wrote(hs, (size_t)w);
+				awaiting = true;
 			} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
 				int r = sx_io_wait(fd, POLLOUT, deadline);
 				if (r < 0)
@@ -160,6 +172,16 @@ static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 			uint8_t buf[SX_HS_BUF];
 			if (n > sizeof buf)
 				n = sizeof buf;
+			/* Right after a write the answer is a round trip away: wait first rather
+			 * than spend a recv() on EAGAIN (one syscall less per message). */
+			if (awaiting) {
+				awaiting = false;
+				int r = sx_io_wait(fd, POLLIN, deadline);
+				if (r < 0) {
+					sx_hs_fail(hs, r);
+					break;
+				}
+			}
 			ssize_t rd = recv(fd, buf, n, 0);
 			if (rd > 0) {
 				*got += (size_t)rd;
@@ -211,14 +233,13 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	return r;
 }
 
-int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
+int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			const struct sx_target *dst, struct sx_target *bound)
 {
 	struct sx_proxy p = st->config.proxy;
 	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
 
-	int flags = fcntl(fd, F_GETFL);
-	if (flags < 0)
+	if (flags < 0 && (flags = fcntl(fd, F_GETFL)) < 0)
 		return -errno;
 	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;
@@ -235,15 +256,13 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
 		p.pipeline = false;
 		int domain = sock_domain(fd);
 		r = domain < 0 ? domain : swap_family(fd, domain);
-		if (r == 0) {
-			if (!(fcntl(fd, F_GETFL) & O_NONBLOCK))
-				fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+		if (r == 0)
 			r = attempt(st, fd, &p, cmd, dst, bound, &got);
-		}
 	}
 
-	/* After a swap_family() dup3 the flags belong to a new file: set them anyway. */
-	if (fcntl(fd, F_GETFL) != flags)
-		fcntl(fd, F_SETFL, flags);
+	/* The handshake ran non-blocking (on this file, or on one swap_family() put under
+	 * the fd, which starts with O_NONBLOCK only): put the program's flags back. */
+	if (fcntl(fd, F_SETFL, flags) < 0 && r == 0)
+		r = -errno;
 	return r;
 }

@@ -4,18 +4,23 @@
 #ifndef SX_PRELOAD_IO_H
 #define SX_PRELOAD_IO_H
 
+#include <sys/socket.h>
+
 #include "../core/handshake.h"
 #include "init.h"
 
 /* 0 when the socket is connected through the proxy to dst, else -errno.
- * bound (may be NULL) receives the proxy's BND address. */
-int sx_io_proxy_connect(const struct sx_state *st, int fd, enum sx_cmd cmd,
+ * flags: the fd's F_GETFL flags if the caller has them, else -1; they are what the fd
+ * has again afterwards. bound (may be NULL) receives the proxy's BND address. */
+int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			const struct sx_target *dst, struct sx_target *bound);
 
 /* CLOCK_MONOTONIC in milliseconds: the clock every deadline in the shim uses. */
 long long sx_io_now_ms(void);
 /* Waits for events on fd until deadline (sx_io_now_ms() time); a signal does not end the
- * wait early. 0, -ETIMEDOUT or -errno. */
+ * wait early. The revents (> 0), -ETIMEDOUT or -errno. */
 int sx_io_wait(int fd, short events, long long deadline);
+/* connect() on a non-blocking fd, waiting until deadline: 0 or -errno. */
+int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long deadline);
 
 #endif

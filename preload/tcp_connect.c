@@ -61,11 +61,14 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	/* DNS to a system nameserver is the shim's to answer (dig +tcp). */
 	if (sx_resolvconf_is_nameserver(st, sa, len))
 		return sx_dns_tcp_connect(st, fd, sa, len, ret);
-	char dbuf[300];
+	/* Formatting the destination costs more than a hook should when nobody logs it. */
+	char dbuf[300] = "";
+	bool logging = sx_log_enabled(SX_LOG_WARN);
 	if (st->config.dns == SX_DNS_REMOTE) {
 		/* A fake address stands for a name only the proxy may resolve: send the
 		 * name, and never let an unknown one go anywhere. */
-		sx_target_format(&dst, dbuf, sizeof dbuf);
+		if (logging)
+			sx_target_format(&dst, dbuf, sizeof dbuf);
 		int f = sx_fakedns_shared_unfake(&dst);
 		if (f < 0) {
 			sx_log(SX_LOG_WARN,
@@ -77,7 +80,8 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 	const char *why;
 	enum sx_route route = sx_classify(st, &dst, &why);
-	sx_target_format(&dst, dbuf, sizeof dbuf);
+	if (logging)
+		sx_target_format(&dst, dbuf, sizeof dbuf);
 	if (route == SX_ROUTE_DIRECT) {
 		sx_log(SX_LOG_DEBUG, "connect %s: direct (%s)", dbuf, why);
 		sx_fdtab_clear(fd);
@@ -86,6 +90,8 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 
 	int r;
 	long long t0 = sx_io_now_ms();
+	int flags = fcntl(fd, F_GETFL);
+	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
 	if (route == SX_ROUTE_REFUSE) {
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
 	} else if (dst.kind == SX_TARGET_IPV6 && (st->config.proxy.proto == SX_PROTO_SOCKS4 ||
@@ -97,7 +103,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 		 * The handshake holds no lock, so re-entering here is safe. */
 		int depth = sx_guard_depth;
 		sx_guard_depth = 0;
-		r = sx_io_proxy_connect(st, fd, SX_CMD_CONNECT, &dst, NULL);
+		r = sx_io_proxy_connect(st, fd, flags, SX_CMD_CONNECT, &dst, NULL);
 		sx_guard_depth = depth;
 	}
 	long long took = sx_io_now_ms() - t0;
@@ -113,7 +119,6 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 
 	struct sx_fdinfo info = {.peer_len = len};
 	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
-	bool nonblocking = fcntl(fd, F_GETFL) & O_NONBLOCK;
 	if (r == 0) {
 		sx_fdtab_set(fd, SX_FD_TCP_PROXIED, &info);
 		if (nonblocking) {

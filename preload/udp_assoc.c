@@ -183,7 +183,7 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 	 * its lock held by this thread and gets EAGAIN rather than going direct. */
 	int depth = sx_guard_depth;
 	sx_guard_depth = 0;
-	r = sx_io_proxy_connect(st, ctl, SX_CMD_UDP_ASSOCIATE, &ann, &bound);
+	r = sx_io_proxy_connect(st, ctl, -1, SX_CMD_UDP_ASSOCIATE, &ann, &bound);
 	sx_guard_depth = depth;
 	if (r == 0)
 		r = relay_addr(ctl, family, &bound, info);
