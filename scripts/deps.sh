@@ -17,6 +17,8 @@ wget:/usr/bin/wget
 netcat-openbsd:/bin/nc.openbsd
 socat:/usr/bin/socat
 dnsutils:/usr/bin/dig
+bind9-host:/usr/bin/host
+git:/usr/bin/git
 iproute2:/usr/sbin/ip
 util-linux:/usr/bin/unshare
 python3:/usr/bin/python3
