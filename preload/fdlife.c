@@ -16,6 +16,7 @@
 #include "log.h"
 #include "real.h"
 #include "udp.h"
+#include "udp_handoff.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define NEED(fn)                                                                                   \
@@ -33,9 +34,11 @@ void sx_udp_forget(int fd)
 	if ((k == SX_FD_UDP_PROXIED || k == SX_FD_DNS_TCP) && sx_fdtab_lock(fd)) {
 		struct sx_fdinfo info;
 		if (sx_fdtab_get(fd, &info)) {
-			if (k == SX_FD_UDP_PROXIED)
+			if (k == SX_FD_UDP_PROXIED) {
 				sx_udp_assoc_drop(&info);
-			else
+				if (info.peer_len)
+					sx_udp_handoff_forget(fd);
+			} else
 				sx_dns_tcp_drop(&info);
 		}
 		sx_fdtab_clear(fd);

@@ -12,9 +12,11 @@
 #include "fdtab.h"
 #include "real.h"
 #include "udp.h"
+#include "udp_handoff.h"
 
-#define EXPORT	  __attribute__((visibility("default")))
-#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define EXPORT	    __attribute__((visibility("default")))
+#define LIKELY(x)   __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* The fortified entry points (-D_FORTIFY_SOURCE programs call these). */
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
@@ -166,11 +168,17 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 	return (int)i;
 }
 
+/* Only after libc has failed: a connected UDP socket inherited across exec. */
+#define HANDED_OFF(fd, r) UNLIKELY((r) < 0 && errno == EDESTADDRREQ && sx_udp_handoff_restore(fd))
+
 EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	NEED(write);
-	if (ORDINARY_OUT(fd))
-		return sx_real.write(fd, buf, n);
+	if (ORDINARY_OUT(fd)) {
+		ssize_t r = sx_real.write(fd, buf, n);
+		if (!HANDED_OFF(fd, r))
+			return r;
+	}
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.write(fd, buf, n));
 	struct iovec iov = {(void *)buf, n};
@@ -196,8 +204,11 @@ EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	NEED(send);
-	if (ORDINARY_OUT(fd))
-		return sx_real.send(fd, buf, n, flags);
+	if (ORDINARY_OUT(fd)) {
+		ssize_t r = sx_real.send(fd, buf, n, flags);
+		if (!HANDED_OFF(fd, r))
+			return r;
+	}
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.send(fd, buf, n, flags));
 	struct iovec iov = {(void *)buf, n};

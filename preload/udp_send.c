@@ -15,6 +15,7 @@
 #include "resolvconf.h"
 #include "sockaddr.h"
 #include "udp.h"
+#include "udp_handoff.h"
 
 #include "../core/socks5_udp.h"
 
@@ -240,6 +241,7 @@ static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockad
 	info->peer_dst = *dst;
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, info);
 	sx_fdtab_unlock(fd);
+	sx_udp_handoff_save(fd, sa, len);
 	char buf[300];
 	sx_target_format(dst, buf, sizeof buf);
 	sx_log(SX_LOG_DEBUG, "udp fd %d: virtual peer %s", fd, buf);

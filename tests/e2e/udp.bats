@@ -200,3 +200,27 @@ OUT
 	assert_line "main: sent"
 	assert_line "reply: main"
 }
+
+@test "a connected UDP socket keeps its virtual peer across exec (send, recv, getpeername)" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("192.0.2.10", 7))
+os.set_inheritable(s.fileno(), True)
+child = """
+import socket, sys
+s = socket.socket(fileno=int(sys.argv[1]))
+print("peer", "%s:%d" % s.getpeername())
+s.send(b"after-exec")
+s.settimeout(5)
+print("reply", s.recv(100).decode())
+"""
+os.execvp("python3", ["python3", "-c", child, str(s.fileno())])'
+	assert_success
+	assert_line "peer 192.0.2.10:7"
+	assert_line "reply after-exec"
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=192.0.2.10:7 len=10"
+	run target_log
+	refute_output --regexp "peer=192\.0\.2\.10:[0-9]+ len=10"
+}
