@@ -31,11 +31,10 @@ struct record {
 
 static atomic_bool touched; /* this image wrote or read a record: close() must look */
 
-static int open_file(bool create)
+static int open_file(bool create, pid_t pid)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/dev/shm/socksify-%u-%d-udp", (unsigned)getuid(),
-		 (int)getpid());
+	snprintf(path, sizeof path, "/dev/shm/socksify-%u-%d-udp", (unsigned)getuid(), (int)pid);
 	int fd = open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC | O_NOFOLLOW, 0600);
 	struct stat st;
 	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != getuid() || !S_ISREG(st.st_mode))) {
@@ -74,7 +73,7 @@ static int find(int file, int fd, struct record *r, bool want_free)
 
 void sx_udp_handoff_save(int fd, const struct sockaddr *peer, socklen_t len)
 {
-	int file = open_file(true);
+	int file = open_file(true, getpid());
 	if (file < 0)
 		return;
 	struct record r;
@@ -95,7 +94,7 @@ void sx_udp_handoff_forget(int fd)
 {
 	if (!atomic_load(&touched))
 		return;
-	int file = open_file(false);
+	int file = open_file(false, getpid());
 	if (file < 0)
 		return;
 	struct record r;
@@ -109,9 +108,9 @@ void sx_udp_handoff_forget(int fd)
 	sx_real.close(file);
 }
 
-bool sx_udp_handoff_load(int fd, struct sockaddr_storage *peer, socklen_t *len)
+static bool load_from(pid_t pid, int fd, struct sockaddr_storage *peer, socklen_t *len)
 {
-	int file = open_file(false);
+	int file = open_file(false, pid);
 	if (file < 0)
 		return false;
 	struct record r;
@@ -120,10 +119,19 @@ bool sx_udp_handoff_load(int fd, struct sockaddr_storage *peer, socklen_t *len)
 	if (ok) {
 		memcpy(peer, &r.peer, r.len);
 		*len = r.len;
-		atomic_store(&touched, true);
 	}
 	sx_real.close(file);
 	return ok;
+}
+
+bool sx_udp_handoff_load(int fd, struct sockaddr_storage *peer, socklen_t *len)
+{
+	/* This pid before exec, or the parent that forked and then exec'd us (the inode
+	 * check makes sure the fd is still that socket). */
+	if (!load_from(getpid(), fd, peer, len) && !load_from(getppid(), fd, peer, len))
+		return false;
+	atomic_store(&touched, true);
+	return true;
 }
 
 bool sx_udp_handoff_restore(int fd)

@@ -224,3 +224,24 @@ os.execvp("python3", ["python3", "-c", child, str(s.fileno())])'
 	run target_log
 	refute_output --regexp "peer=192\.0\.2\.10:[0-9]+ len=10"
 }
+
+@test "a child started with the connected UDP socket (fork+exec) sends through the relay too" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import socket, subprocess, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("192.0.2.10", 7))
+child = """
+import socket, sys
+s = socket.socket(fileno=int(sys.argv[1]))
+s.send(b"from-child")
+s.settimeout(5)
+print("reply", s.recv(100).decode())
+"""
+subprocess.run(["python3", "-c", child, str(s.fileno())], pass_fds=[s.fileno()], check=True)'
+	assert_success
+	assert_line "reply from-child"
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=192.0.2.10:7 len=10"
+	run target_log
+	refute_output --regexp "peer=192\.0\.2\.10:[0-9]+ len=10"
+}
