@@ -3,12 +3,10 @@
  * one-shot loopback listener whose accepted end the shim keeps; each complete framed
  * query the program writes is answered into that end, so reads need no hook at all. */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,23 +22,14 @@
 #define ACCEPT_MS 1000 /* loopback: the handshake is done before connect() returns */
 #define REPLY_MS  1000 /* a program that never reads cannot hold us longer */
 
-static bool srv_is_ours(const struct sx_fdinfo *info)
-{
-	struct stat sb;
-	return info->dns_srv >= 0 && fstat(info->dns_srv, &sb) == 0 && S_ISSOCK(sb.st_mode) &&
-	       sb.st_dev == info->dns_srv_dev && sb.st_ino == info->dns_srv_ino;
-}
-
 void sx_dns_tcp_drop(struct sx_fdinfo *info)
 {
-	if (srv_is_ours(info))
-		sx_real.close(info->dns_srv);
-	info->dns_srv = -1;
+	sx_ownfd_close(&info->dns_srv);
 }
 
 void sx_dns_tcp_dup(struct sx_fdinfo *info)
 {
-	info->dns_srv = srv_is_ours(info) ? fcntl(info->dns_srv, F_DUPFD_CLOEXEC, 0) : -1;
+	sx_ownfd_dup(&info->dns_srv);
 }
 
 static int listener(int family, struct sockaddr_storage *addr, socklen_t *len)
@@ -50,19 +39,7 @@ static int listener(int family, struct sockaddr_storage *addr, socklen_t *len)
 		return -errno;
 	sx_fdtab_clear(l);
 	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof ss);
-	socklen_t sl;
-	if (family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		in->sin_family = AF_INET;
-		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sl = sizeof *in;
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = in6addr_loopback;
-		sl = sizeof *in6;
-	}
+	socklen_t sl = sx_sockaddr_loopback(family, &ss);
 	*len = sizeof *addr;
 	if (bind(l, (struct sockaddr *)&ss, sl) < 0 || listen(l, 1) < 0 ||
 	    getsockname(l, (struct sockaddr *)addr, len) < 0) {
@@ -113,12 +90,11 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 	if (sx_sockaddr_to_target(sa, len, &ns) < 0)
 		return false;
 	int rc = -1, err = 0;
+	struct sx_fdinfo info;
+	memset(&info, 0, sizeof info);
 	int srv = loop_connect(fd, sa, &ns, &rc, &err);
-	struct stat sb;
-	if (srv >= 0 && fstat(srv, &sb) < 0) {
-		sx_real.close(srv);
-		srv = -errno;
-	}
+	if (srv >= 0)
+		srv = sx_ownfd_take(&info.dns_srv, srv);
 	char d[300];
 	sx_target_format(&ns, d, sizeof d);
 	if (srv < 0) {
@@ -127,16 +103,11 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 		errno = rc == 0 || err == EINPROGRESS ? -srv : err;
 		return true;
 	}
-	sx_fdtab_clear(srv);
-	struct sx_fdinfo info;
-	memset(&info, 0, sizeof info);
+	sx_fdtab_clear(info.dns_srv.fd);
 	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
 	info.peer_len = len < sizeof info.peer ? len : sizeof info.peer;
-	info.dns_srv = srv;
-	info.dns_srv_dev = sb.st_dev;
-	info.dns_srv_ino = sb.st_ino;
 	if (!sx_fdtab_set(fd, SX_FD_DNS_TCP, &info)) {
-		sx_real.close(srv);
+		sx_real.close(info.dns_srv.fd);
 		*ret = -1;
 		errno = EMFILE;
 		return true;
@@ -172,7 +143,7 @@ static void put_all(int s, const uint8_t *p, size_t n)
 static bool answer_one(const struct sx_state *st, const struct sx_fdinfo *info, uint8_t *buf,
 		       uint8_t *out)
 {
-	int s = info->dns_srv;
+	int s = info->dns_srv.fd;
 	uint8_t pre[2];
 	if (sx_real.recv(s, pre, 2, MSG_PEEK | MSG_DONTWAIT) != 2)
 		return false;
@@ -195,7 +166,7 @@ void sx_dns_tcp_pump(int fd)
 {
 	int saved = errno;
 	struct sx_fdinfo info;
-	if (sx_guard_enter() && sx_fdtab_get(fd, &info) && srv_is_ours(&info)) {
+	if (sx_guard_enter() && sx_fdtab_get(fd, &info) && sx_ownfd_still(&info.dns_srv)) {
 		uint8_t *buf = malloc(2 * (2 + SX_DNS_REPLY_MAX));
 		if (buf) {
 			const struct sx_state *st = sx_state();

@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../core/socks5_udp.h"
 #include "dns_intercept.h"
@@ -19,14 +18,12 @@
 #include "udp.h"
 
 struct responder {
-	int fd; /* -1: none yet */
-	dev_t dev;
-	ino_t ino; /* the program may close our number (close_range) and reuse it */
+	struct sx_ownfd own; /* the program may close our number (close_range) */
 	struct sockaddr_storage addr;
 	socklen_t len;
 };
 
-static struct responder resp[2] = {{.fd = -1}, {.fd = -1}};
+static struct responder resp[2] = {{.own.fd = -1}, {.own.fd = -1}};
 static pthread_mutex_t resp_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
@@ -40,13 +37,6 @@ static void atfork_register(void)
 	pthread_atfork(NULL, NULL, child_reset);
 }
 
-static bool still_ours(const struct responder *r)
-{
-	struct stat sb;
-	return r->fd >= 0 && fstat(r->fd, &sb) == 0 && S_ISSOCK(sb.st_mode) &&
-	       sb.st_dev == r->dev && sb.st_ino == r->ino;
-}
-
 static int make(struct responder *r, int family)
 {
 	int s = sx_real.socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -54,31 +44,15 @@ static int make(struct responder *r, int family)
 		return -errno;
 	sx_fdtab_clear(s);
 	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof ss);
-	socklen_t len;
-	if (family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		in->sin_family = AF_INET;
-		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		len = sizeof *in;
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = in6addr_loopback;
-		len = sizeof *in6;
-	}
-	struct stat sb;
+	socklen_t len = sx_sockaddr_loopback(family, &ss);
 	r->len = sizeof r->addr;
 	if (bind(s, (struct sockaddr *)&ss, len) < 0 ||
-	    getsockname(s, (struct sockaddr *)&r->addr, &r->len) < 0 || fstat(s, &sb) < 0) {
+	    getsockname(s, (struct sockaddr *)&r->addr, &r->len) < 0) {
 		int e = errno;
 		sx_real.close(s);
 		return -e;
 	}
-	r->fd = s;
-	r->dev = sb.st_dev;
-	r->ino = sb.st_ino;
-	return 0;
+	return sx_ownfd_take(&r->own, s);
 }
 
 /* The responder for family (made or re-made as needed): its fd, address in *r. */
@@ -88,10 +62,8 @@ static int responder(int family, struct responder *out)
 	pthread_mutex_lock(&resp_lock);
 	struct responder *r = &resp[family == AF_INET6];
 	int e = 0;
-	if (!still_ours(r)) {
-		r->fd = -1;
+	if (!sx_ownfd_still(&r->own))
 		e = make(r, family);
-	}
 	*out = *r;
 	pthread_mutex_unlock(&resp_lock);
 	return e;
@@ -231,7 +203,7 @@ bool sx_dns_udp_send(const struct sx_state *st, int fd, const struct msghdr *msg
 		    .msg_iovlen = 2,
 		};
 		/* A full receive queue drops it, as the network would. */
-		if (sx_real.sendmsg(r.fd, &m, MSG_DONTWAIT) < 0)
+		if (sx_real.sendmsg(r.own.fd, &m, MSG_DONTWAIT) < 0)
 			sx_log(SX_LOG_WARN, "dns: reply to fd %d lost: %s", fd, strerror(errno));
 	}
 	free(buf);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "../core/target.h"
+#include "ownfd.h"
 
 enum sx_fd_kind {
 	SX_FD_NONE = 0,
@@ -27,9 +28,7 @@ struct sx_fdinfo {
 	/* UDP sockets only */
 	struct sx_target peer_dst; /* the virtual peer on the wire (a name for a fake address) */
 	bool has_ctl;		   /* an association exists: ctl is its control connection */
-	int ctl;
-	dev_t ctl_dev; /* the control socket's identity: the program may close its */
-	ino_t ctl_ino; /* number (close_range) and get another file under it */
+	struct sx_ownfd ctl;
 	struct sockaddr_storage relay; /* in the UDP socket's family */
 	socklen_t relay_len;
 	bool direct;	  /* the association failed and policy is udp=direct */
@@ -42,9 +41,7 @@ struct sx_fdinfo {
 	socklen_t dns_ns_len;
 	sa_family_t dns_family; /* the socket's, for sources when there is no relay */
 	/* SX_FD_DNS_TCP (dns_tcp.c): the server end of the program's loopback connection */
-	int dns_srv;
-	dev_t dns_srv_dev;
-	ino_t dns_srv_ino;
+	struct sx_ownfd dns_srv;
 };
 
 #define SX_FDTAB_MAX 65536

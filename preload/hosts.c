@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* A private /etc/hosts reader (not gethostent: that would go through NSS and our own
  * hooks), loaded once into static memory and scanned per lookup. */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "hosts.h"
-#include "real.h"
+#include "readfile.h"
 
 #define HOSTS_MAX (256 * 1024)
 
@@ -19,18 +16,8 @@ static pthread_once_t hosts_once = PTHREAD_ONCE_INIT;
 
 static void hosts_load(void)
 {
-	int fd = open("/etc/hosts", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while (text_len < HOSTS_MAX) {
-		ssize_t r = read(fd, text + text_len, HOSTS_MAX - text_len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		text_len += (size_t)r;
-	}
-	sx_real.close(fd);
+	ssize_t n = sx_read_file("/etc/hosts", text, HOSTS_MAX);
+	text_len = n > 0 ? (size_t)n : 0;
 }
 
 static bool is_space(char c)

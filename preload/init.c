@@ -15,6 +15,7 @@
 #include "guard.h"
 #include "init.h"
 #include "log.h"
+#include "readfile.h"
 #include "real.h"
 
 #define CONF_TEXT_MAX (64 * 1024)
@@ -25,25 +26,6 @@ static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 static const char *env_get(const char *name)
 {
 	return getenv(name);
-}
-
-/* Returns the bytes read into buf, 0 when the file does not exist, -errno otherwise. */
-static ssize_t read_file(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	size_t got = 0;
-	while (got < cap) {
-		ssize_t r = read(fd, buf + got, cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	sx_real.close(fd);
-	return (ssize_t)got;
 }
 
 static bool readable(const char *path)
@@ -82,7 +64,7 @@ static void state_load(void)
 	char path[SX_PATH_MAX];
 	bool explicit_path;
 	sx_config_path(path, sizeof path, env_get, readable, &explicit_path);
-	ssize_t len = read_file(path, text, sizeof text);
+	ssize_t len = sx_read_file(path, text, sizeof text);
 	if (len < 0 || (len == 0 && explicit_path && access(path, R_OK) != 0)) {
 		sx_log(SX_LOG_ERROR, "%s: cannot read config file: %s", path,
 		       strerror(len < 0 ? (int)-len : ENOENT));

@@ -15,6 +15,7 @@
 #include "io.h"
 #include "log.h"
 #include "real.h"
+#include "sockaddr.h"
 
 long long sx_io_now_ms(void)
 {
@@ -89,17 +90,10 @@ static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockadd
 			*ss = st->proxy_addrs[i];
 			*len = st->proxy_addr_lens[i];
 			if (fam == AF_INET && domain == AF_INET6) {
-				/* Reach an IPv4 proxy from an IPv6 socket through a mapped address.
-				 */
-				struct sockaddr_in in = *(struct sockaddr_in *)ss;
-				struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-				memset(ss, 0, sizeof *ss);
-				in6->sin6_family = AF_INET6;
-				in6->sin6_port = in.sin_port;
-				in6->sin6_addr.s6_addr[10] = 0xff;
-				in6->sin6_addr.s6_addr[11] = 0xff;
-				memcpy(&in6->sin6_addr.s6_addr[12], &in.sin_addr, 4);
-				*len = sizeof *in6;
+				/* An IPv4 proxy from an IPv6 socket: its v4-mapped address. */
+				struct sx_target t;
+				sx_sockaddr_to_target((struct sockaddr *)ss, *len, &t);
+				*len = (socklen_t)sx_target_to_sockaddr(&t, AF_INET6, ss);
 				return AF_INET6;
 			}
 			return fam;

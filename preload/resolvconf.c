@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* A private /etc/resolv.conf reader (libc's res_init would run our hooks and keep
  * state we do not own): the nameserver addresses, read once on first use. */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../config/bypass.h"
-#include "real.h"
+#include "readfile.h"
 #include "resolvconf.h"
 #include "sockaddr.h"
 
@@ -53,19 +50,8 @@ static void parse_line(const char *p, const char *end)
 static void load(void)
 {
 	static char text[FILE_MAX];
-	size_t len = 0;
-	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while (len < sizeof text) {
-		ssize_t r = read(fd, text + len, sizeof text - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	sx_real.close(fd);
+	ssize_t n = sx_read_file("/etc/resolv.conf", text, sizeof text);
+	size_t len = n > 0 ? (size_t)n : 0;
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)

@@ -75,3 +75,14 @@ void sx_target_format(const struct sx_target *t, char *buf, size_t len)
 		snprintf(buf, len, "%s:%u", t->addr.name, t->port);
 	}
 }
+
+socklen_t sx_sockaddr_loopback(int family, struct sockaddr_storage *ss)
+{
+	static const uint8_t v4[4] = {127, 0, 0, 1}, v6[16] = {[15] = 1};
+	struct sx_target t;
+	if (family == AF_INET6)
+		sx_target_set_v6(&t, v6, 0);
+	else
+		sx_target_set_v4(&t, v4, 0);
+	return (socklen_t)sx_target_to_sockaddr(&t, family == AF_INET6 ? AF_INET6 : AF_INET, ss);
+}

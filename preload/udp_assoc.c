@@ -2,11 +2,9 @@
 /* One association per UDP socket: a private TCP control connection to the proxy, kept
  * open for the association's life (RFC 1928 §6), and the relay address from the reply. */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guard.h"
@@ -18,9 +16,7 @@
 
 static bool ctl_is_ours(const struct sx_fdinfo *info)
 {
-	struct stat sb;
-	return info->has_ctl && fstat(info->ctl, &sb) == 0 && S_ISSOCK(sb.st_mode) &&
-	       sb.st_dev == info->ctl_dev && sb.st_ino == info->ctl_ino;
+	return info->has_ctl && sx_ownfd_still(&info->ctl);
 }
 
 /* The proxy never speaks on the control connection after its reply, so readable
@@ -29,26 +25,22 @@ static bool ctl_alive(const struct sx_fdinfo *info)
 {
 	if (!ctl_is_ours(info))
 		return false;
-	struct pollfd p = {.fd = info->ctl, .events = POLLIN};
+	struct pollfd p = {.fd = info->ctl.fd, .events = POLLIN};
 	return poll(&p, 1, 0) == 0;
 }
 
 void sx_udp_assoc_drop(struct sx_fdinfo *info)
 {
-	if (ctl_is_ours(info))
-		sx_real.close(info->ctl);
+	if (info->has_ctl)
+		sx_ownfd_close(&info->ctl);
 	info->has_ctl = false;
 }
 
 void sx_udp_assoc_dup(struct sx_fdinfo *info)
 {
-	if (!ctl_is_ours(info)) {
-		info->has_ctl = false;
-		return;
-	}
-	int nctl = fcntl(info->ctl, F_DUPFD_CLOEXEC, 0);
-	info->has_ctl = nctl >= 0;
-	info->ctl = nctl;
+	if (info->has_ctl)
+		sx_ownfd_dup(&info->ctl);
+	info->has_ctl = info->has_ctl && info->ctl.fd >= 0;
 }
 
 static bool is_unspecified(const struct sx_target *t)
@@ -187,17 +179,14 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 	sx_guard_depth = depth;
 	if (r == 0)
 		r = relay_addr(ctl, family, &bound, info);
-	struct stat sb;
-	if (r == 0 && fstat(ctl, &sb) < 0)
-		r = -errno;
 	if (r < 0) {
 		sx_real.close(ctl);
 		return r;
 	}
+	r = sx_ownfd_take(&info->ctl, ctl);
+	if (r < 0)
+		return r;
 	info->has_ctl = true;
-	info->ctl = ctl;
-	info->ctl_dev = sb.st_dev;
-	info->ctl_ino = sb.st_ino;
 	if (sx_log_enabled(SX_LOG_INFO)) {
 		char a[300], b[300];
 		struct sx_target rt;

@@ -72,6 +72,42 @@ static bool send_connected(int fd, const struct iovec *iov, int cnt, int flags, 
 	return sx_udp_send(fd, &m, flags, ret);
 }
 
+/* recvmmsg/sendmmsg on our sockets: one message at a time, stopping at the first
+ * failure after at least one success (whose errno the caller then does not see). */
+static int per_message(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+		       ssize_t (*one)(int fd, struct msghdr *m, int flags, unsigned int i))
+{
+	unsigned int i;
+	for (i = 0; i < vlen; i++) {
+		int saved = errno;
+		ssize_t r = one(fd, &vec[i].msg_hdr, flags, i);
+		if (r < 0) {
+			if (i == 0)
+				return -1;
+			errno = saved;
+			break;
+		}
+		vec[i].msg_len = (unsigned int)r;
+	}
+	return (int)i;
+}
+
+/* After the first message, only what is already queued (the MSG_WAITFORONE
+ * behaviour; a recvmmsg timeout is not applied). */
+static ssize_t recv_nth(int fd, struct msghdr *m, int flags, unsigned int i)
+{
+	return sx_udp_recv(fd, m, i ? flags | MSG_DONTWAIT : flags);
+}
+
+static ssize_t send_nth(int fd, struct msghdr *m, int flags, unsigned int i)
+{
+	(void)i;
+	ssize_t r;
+	if (!sx_udp_send(fd, m, flags, &r))
+		r = sx_real.sendmsg(fd, m, flags);
+	return r;
+}
+
 EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
 	NEED(read);
@@ -151,21 +187,7 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 	NEED(recvmmsg);
 	if (ORDINARY(fd) || !vec)
 		return sx_real.recvmmsg(fd, vec, vlen, flags, timeout);
-	/* One message at a time; after the first, only what is already queued (the
-	 * MSG_WAITFORONE behaviour; the timeout is not applied). */
-	unsigned int i;
-	for (i = 0; i < vlen; i++) {
-		int saved = errno;
-		ssize_t r = sx_udp_recv(fd, &vec[i].msg_hdr, i ? flags | MSG_DONTWAIT : flags);
-		if (r < 0) {
-			if (i == 0)
-				return -1;
-			errno = saved;
-			break;
-		}
-		vec[i].msg_len = (unsigned int)r;
-	}
-	return (int)i;
+	return per_message(fd, vec, vlen, flags, recv_nth);
 }
 
 /* Only after libc has failed: a connected UDP socket inherited across exec. */
@@ -226,21 +248,7 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED ||
 	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd))))
 		return sx_real.sendmmsg(fd, vec, vlen, flags);
-	unsigned int i;
-	for (i = 0; i < vlen; i++) {
-		int saved = errno;
-		ssize_t r;
-		if (!sx_udp_send(fd, &vec[i].msg_hdr, flags, &r))
-			r = sx_real.sendmsg(fd, &vec[i].msg_hdr, flags);
-		if (r < 0) {
-			if (i == 0)
-				return -1;
-			errno = saved;
-			break;
-		}
-		vec[i].msg_len = (unsigned int)r;
-	}
-	return (int)i;
+	return per_message(fd, vec, vlen, flags, send_nth);
 }
 
 /* libuv 1.44 (Debian 12's dig, node) sends with syscall(SYS_sendmmsg) and receives
