@@ -1,136 +1,71 @@
 /* SPDX-License-Identifier: MIT */
-/* The res_query family (libc since glibc 2.34). Remote mode: the A/AAAA question of a
- * proxied name, or the PTR question of a fake address, is answered from the fake-DNS
- * table; other questions about proxied names fail. Proxy mode: asked upstream through
- * the proxy. The rest goes to libc. */
+/* The res_query family (libc since glibc 2.34): in remote and proxy mode the question is
+ * built into a query and answered as one the program sent itself would be (res_send.c,
+ * dns_intercept.c): fake addresses and names from the table, other questions through
+ * the proxy to the upstream server. Local names and local mode go to libc. */
 #include <arpa/nameser.h>
 #include <errno.h>
 #include <netdb.h>
 #include <resolv.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../core/dnsmsg.h"
-#include "dns_intercept.h"
 #include "fakedns_shared.h"
-#include "fakename.h"
 #include "guard.h"
-#include "log.h"
+#include "init.h"
 #include "real.h"
+#include "res_answer.h"
 
-#define EXPORT	 __attribute__((visibility("default")))
-#define PASS	 (-2) /* not a return value of res_query: "ask libc" */
-#define FAKE_TTL 60   /* the table keeps a name's address, but a cache need not */
+#define EXPORT __attribute__((visibility("default")))
+#define PASS   SX_RES_PASS
 
-static int reply_or_fail(int n, int *herr)
-{
-	if (n >= 0)
-		return n;
-	/* The caller's buffer cannot hold even a truncated reply. */
-	errno = EMSGSIZE;
-	*herr = NETDB_INTERNAL;
-	return -1;
-}
-
-/* The question of a reverse name: only fake addresses are ours to answer. */
-static int reverse(const char *name, int af, const uint8_t *addr, int class, int type,
-		   unsigned char *ans, int anslen, int *herr)
-{
-	char target[256];
-	int r = sx_fakedns_shared_name(af, addr, target);
-	if (r == -EINVAL)
-		return PASS;
-	struct sx_dns_query q;
-	if (sx_dns_query_make(&q, 0, name, (uint16_t) class, (uint16_t)type) < 0) {
-		*herr = NO_RECOVERY;
-		return -1;
-	}
-	if (r < 0) {
-		/* In the fake range but never handed out: fail closed, ask no one. */
-		sx_dns_reply_rcode(ans, (size_t)anslen, &q, SX_DNS_RCODE_NXDOMAIN);
-		*herr = HOST_NOT_FOUND;
-		return -1;
-	}
-	if (class != C_IN || type != T_PTR) {
-		sx_dns_reply_rcode(ans, (size_t)anslen, &q, SX_DNS_RCODE_NOERROR);
-		*herr = NO_DATA;
-		return -1;
-	}
-	return reply_or_fail(sx_dns_reply_ptr(ans, (size_t)anslen, &q, target, FAKE_TTL), herr);
-}
-
-/* Proxy mode: the question goes where an intercepted query would (the upstream DNS
- * server through the proxy), never to the local resolver; local behaviour stays libc's. */
-static int via_proxy(const struct sx_state *st, const char *name, int class, int type,
-		     unsigned char *ans, int anslen, int *herr)
-{
-	unsigned char q[NS_PACKETSZ];
-	int qn = res_mkquery(ns_o_query, name, class, type, NULL, 0, NULL, q, sizeof q);
-	uint8_t *out = qn > 0 ? malloc(SX_DNS_REPLY_MAX) : NULL;
-	if (!out) {
-		*herr = qn > 0 ? NETDB_INTERNAL : NO_RECOVERY;
-		return -1;
-	}
-	struct sockaddr_in ns = _res.nsaddr_list[0];
-	bool pass = false;
-	int n = sx_dns_intercept_answer(st, q, (size_t)qn, (struct sockaddr *)&ns, sizeof ns, false,
-					out, SX_DNS_REPLY_MAX, &pass);
-	if (n >= 12 && anslen > 0)
-		memcpy(ans, out, (size_t)(n < anslen ? n : anslen));
-	unsigned rcode = n >= 12 ? out[3] & 0xf : 0, ancount = n >= 12 ? out[6] << 8 | out[7] : 0;
-	free(out);
-	if (pass)
-		return PASS;
-	/* As libc's res_query: an error rcode or no answer is -1 with h_errno. */
-	if (n < 12 || rcode != 0 || ancount == 0) {
-		*herr = n < 12 || rcode == 2 || rcode == 5 ? TRY_AGAIN
-			: rcode == 3			   ? HOST_NOT_FOUND
-			: rcode == 0			   ? NO_DATA
-							   : NO_RECOVERY;
-		return -1;
-	}
-	return n < anslen ? n : anslen;
-}
-
-/* PASS, the reply's length, or -1 with *herr set (and the reply, if any, in ans). */
-static int answer(const char *name, int class, int type, unsigned char *ans, int anslen, int *herr)
+/* PASS, the reply's length, or -1 with *herr set (and the reply, if any, in ans): the
+ * question goes to the same answer as a query the program sent itself (res_send). */
+static int answer(res_state statp, const char *name, int class, int type, unsigned char *ans,
+		  int anslen, int *herr)
 {
 	const struct sx_state *st = sx_state();
+	if (!name || st->config.dns == SX_DNS_LOCAL)
+		return PASS;
+	/* In remote mode a reverse name is ours only for a fake address: others keep
+	 * libc's answer, as gethostbyaddr() does. */
 	uint8_t addr[16];
-
-	if (name && st->config.dns == SX_DNS_PROXY)
-		return via_proxy(st, name, class, type, ans, anslen < 0 ? 0 : anslen, herr);
-	if (!name || st->config.dns != SX_DNS_REMOTE)
-		return PASS;
-	if (!ans || anslen < 0)
-		anslen = 0;
+	char fake[256];
 	int af = sx_dns_ptr_addr(name, addr);
-	if (af > 0)
-		return reverse(name, af, addr, class, type, ans, anslen, herr);
-
-	int r = sx_fakename_lookup(st, name, type == T_AAAA ? 6 : 4, 0, addr);
-	if (r == 0)
+	if (st->config.dns == SX_DNS_REMOTE && af > 0 &&
+	    sx_fakedns_shared_name(af, addr, fake) == -EINVAL)
 		return PASS;
-	if (r < 0) {
-		*herr = r == -ENOSPC	     ? TRY_AGAIN
-			: r == -ENAMETOOLONG ? HOST_NOT_FOUND
-					     : NO_RECOVERY;
+	if (!ans || anslen < HFIXEDSZ) {
+		errno = EINVAL;
+		*herr = NETDB_INTERNAL;
 		return -1;
 	}
-	if (class != C_IN || (type != T_A && type != T_AAAA)) {
-		sx_log(SX_LOG_WARN,
-		       "res_query %s class %d type %d: only A and AAAA of a proxied name are "
-		       "answered; failing without asking DNS",
-		       name, class, type);
+	unsigned char q[NS_PACKETSZ];
+	int qn = res_mkquery(ns_o_query, name, class, type, NULL, 0, NULL, q, sizeof q);
+	if (qn < 0) {
 		*herr = NO_RECOVERY;
 		return -1;
 	}
-	struct sx_dns_query q;
-	if (sx_dns_query_make(&q, 0, name, (uint16_t) class, (uint16_t)type) < 0) {
-		*herr = NO_RECOVERY;
-		return -1;
+	if (!statp) {
+		if (!(_res.options & RES_INIT) && res_init() < 0) {
+			*herr = NETDB_INTERNAL;
+			return -1;
+		}
+		statp = &_res;
 	}
-	return reply_or_fail(sx_dns_reply_addrs(ans, (size_t)anslen, &q, addr, 1, FAKE_TTL), herr);
+	int n = sx_res_answer(statp, q, qn, ans, anslen);
+	if (n == PASS)
+		return PASS;
+	/* As libc's res_query: an error rcode or no answer is -1 with h_errno. */
+	unsigned rcode = n >= HFIXEDSZ ? ans[3] & 0xf : 0;
+	unsigned ancount = n >= HFIXEDSZ ? (unsigned)ans[6] << 8 | ans[7] : 0;
+	if (n >= HFIXEDSZ && rcode == ns_r_noerror && ancount > 0)
+		return n;
+	*herr = n < HFIXEDSZ || rcode == ns_r_servfail ? TRY_AGAIN
+		: rcode == ns_r_nxdomain	       ? HOST_NOT_FOUND
+		: rcode == ns_r_noerror		       ? NO_DATA
+						       : NO_RECOVERY;
+	return -1;
 }
 
 /* res_querydomain joins as glibc does (resolv/res_query.c); NULL: let libc report it. */
@@ -161,7 +96,7 @@ static const char *join(const char *name, const char *domain, char buf[NS_MAXDNA
 		return sx_real.fn(__VA_ARGS__);                                                    \
 	}                                                                                          \
 	int saved_ = errno, herr_ = 0;                                                             \
-	int r_ = answer(qname, class, type, ans, anslen, &herr_);                                  \
+	int r_ = answer((res_state)(statp), qname, class, type, ans, anslen, &herr_);              \
 	if (r_ == PASS) {                                                                          \
 		errno = saved_;                                                                    \
 		r_ = sx_real.fn(__VA_ARGS__);                                                      \

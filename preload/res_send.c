@@ -11,11 +11,12 @@
 #include "dns_intercept.h"
 #include "guard.h"
 #include "real.h"
+#include "res_answer.h"
 
 #define EXPORT __attribute__((visibility("default")))
-#define PASS   (-2) /* "ask libc" */
+#define PASS   SX_RES_PASS
 
-static int answer(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
+int sx_res_answer(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
 		  int anslen)
 {
 	const struct sx_state *st = sx_state();
@@ -60,7 +61,7 @@ EXPORT int res_nsend(res_state statp, const unsigned char *msg, int len, unsigne
 		return sx_real.resolv_nsend(statp, msg, len, ans, anslen);
 	}
 	int saved = errno;
-	int r = statp ? answer(statp, msg, len, ans, anslen) : PASS;
+	int r = statp ? sx_res_answer(statp, msg, len, ans, anslen) : PASS;
 	if (r == PASS) {
 		errno = saved;
 		r = sx_real.resolv_nsend(statp, msg, len, ans, anslen);
