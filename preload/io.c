@@ -176,7 +176,7 @@ static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 					break;
 				}
 			}
-			ssize_t rd = recv(fd, buf, n, 0);
+			ssize_t rd = sx_real.recv(fd, buf, n, 0);
 			if (rd > 0) {
 				*got += (size_t)rd;
 				sx_hs_read(hs, buf, (size_t)rd);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "real.h"
 
 static enum sx_log_level log_level = SX_LOG_ERROR;
 static char log_file[SX_PATH_MAX];
@@ -49,9 +50,10 @@ void sx_log(enum sx_log_level level, const char *fmt, ...)
 		if (fd < 0)
 			fd = 2;
 	}
-	ssize_t w = write(fd, line, len);
+	sx_real_init();
+	ssize_t w = sx_real.write ? sx_real.write(fd, line, len) : -1;
 	(void)w;
 	if (fd != 2)
-		close(fd);
+		sx_real.close(fd);
 	errno = saved_errno;
 }

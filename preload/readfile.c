@@ -14,7 +14,7 @@ ssize_t sx_read_file(const char *path, char *buf, size_t cap)
 		return errno == ENOENT ? 0 : -errno;
 	size_t got = 0;
 	while (got < cap) {
-		ssize_t r = read(fd, buf + got, cap - got);
+		ssize_t r = sx_real.read(fd, buf + got, cap - got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
