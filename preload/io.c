@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
@@ -227,8 +228,8 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	return r;
 }
 
-int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
-			const struct sx_target *dst, struct sx_target *bound)
+static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
+			 const struct sx_target *dst, struct sx_target *bound)
 {
 	struct sx_proxy p = st->config.proxy;
 	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
@@ -258,5 +259,18 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cm
 	 * the fd, which starts with O_NONBLOCK only): put the program's flags back. */
 	if (fcntl(fd, F_SETFL, flags) < 0 && r == 0)
 		r = -errno;
+	return r;
+}
+
+int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
+			const struct sx_target *dst, struct sx_target *bound)
+{
+	/* While this thread waits on the proxy, a signal handler's calls are the
+	 * program's: they take the hooks rather than go direct. The wait holds no lock of
+	 * ours but a UDP socket's own, which refuses its holder (EAGAIN). */
+	int depth = sx_guard_depth;
+	sx_guard_depth = 0;
+	int r = proxy_connect(st, fd, flags, cmd, dst, bound);
+	sx_guard_depth = depth;
 	return r;
 }

@@ -9,7 +9,6 @@
 #include "dns_sock.h"
 #include "fakedns_shared.h"
 #include "fdtab.h"
-#include "guard.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
@@ -98,13 +97,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 						  st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
 		r = -EAFNOSUPPORT;
 	} else {
-		/* A signal handler that connects while this thread waits on the proxy is the
-		 * program, not the shim: its connect() must take the hook, not go direct.
-		 * The handshake holds no lock, so re-entering here is safe. */
-		int depth = sx_guard_depth;
-		sx_guard_depth = 0;
 		r = sx_io_proxy_connect(st, fd, flags, SX_CMD_CONNECT, &dst, NULL);
-		sx_guard_depth = depth;
 	}
 	long long took = sx_io_now_ms() - t0;
 	const struct sx_proxy *p = &st->config.proxy;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "guard.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
@@ -170,13 +169,7 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 		return -errno;
 	sx_fdtab_clear(ctl);
 	struct sx_target bound;
-	/* As for TCP (tcp_connect.c): a signal handler's calls while this thread waits on
-	 * the proxy are the program's and take the hooks; one on this very socket finds
-	 * its lock held by this thread and gets EAGAIN rather than going direct. */
-	int depth = sx_guard_depth;
-	sx_guard_depth = 0;
 	r = sx_io_proxy_connect(st, ctl, -1, SX_CMD_UDP_ASSOCIATE, &ann, &bound);
-	sx_guard_depth = depth;
 	if (r == 0)
 		r = relay_addr(ctl, family, &bound, info);
 	if (r < 0) {
