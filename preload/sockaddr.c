@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ int sx_sockaddr_to_target(const struct sockaddr *sa, socklen_t len, struct sx_ta
 		return 0;
 	}
 	if (sa->sa_family == AF_INET6) {
-		if (len < sizeof(struct sockaddr_in6))
+		/* The kernel accepts the RFC 2133 layout without sin6_scope_id (24 bytes). */
+		if (len < offsetof(struct sockaddr_in6, sin6_scope_id))
 			return -EINVAL;
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
 		const uint8_t *a = in6->sin6_addr.s6_addr;

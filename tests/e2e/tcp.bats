@@ -352,3 +352,26 @@ print(s.makefile().read().split("\n")[-2])'
 	assert_output --partial "v4 CONNECT ip=198.51.100.10:80 auth=userid user=alice result=ok"
 	assert_output --partial "user=mallory result=cd91"
 }
+
+@test "a 24-byte sockaddr_in6 (no sin6_scope_id) is proxied: connect, MSG_FASTOPEN, UDP sendto/sendmsg/connect" {
+	start_bg target6 "$B/target" --udp-echo '[2001:db8::10]:7' \
+		--log "$BATS_FILE_TMPDIR/target6.log"
+	: >"$BATS_FILE_TMPDIR/plain.log"
+	for mode in connect fastopen; do
+		run timeout 20 "$SOCKSIFY" -s socks5://127.0.0.1:1080 "$B/short_in6" $mode 2001:db8::10 80
+		assert_output "peer=::1"
+	done
+	for mode in udp-sendto udp-sendmsg udp-connect; do
+		run timeout 20 "$SOCKSIFY" -s socks5://127.0.0.1:1080 "$B/short_in6" $mode 2001:db8::10 7
+		assert_output "ping"
+	done
+	stop_bg target6
+	run proxy_log plain
+	[ "$(grep -c 'v5 CONNECT ip=\[2001:db8::10\]:80 auth=none result=ok' <<<"$output")" -eq 2 ]
+	assert_output --partial "v5 UDP ip=[2001:db8::10]:7"
+	# Every datagram the UDP target saw came from the proxy.
+	run grep -c 'peer=\[::1\]:' "$BATS_FILE_TMPDIR/target6.log"
+	assert_output 3
+	run grep -vc 'peer=\[::1\]:' "$BATS_FILE_TMPDIR/target6.log"
+	assert_output 0
+}
