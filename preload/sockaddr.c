@@ -78,6 +78,18 @@ void sx_target_format(const struct sx_target *t, char *buf, size_t len)
 	}
 }
 
+socklen_t sx_sockaddr_copy(struct sockaddr_storage *out, const struct sockaddr *sa, socklen_t len)
+{
+	socklen_t n = len < sizeof *out ? len : (socklen_t)sizeof *out;
+	memset(out, 0, sizeof *out);
+	memcpy(out, sa, n);
+	if (n >= sizeof(sa_family_t) && out->ss_family == AF_INET)
+		return sizeof(struct sockaddr_in);
+	if (n >= sizeof(sa_family_t) && out->ss_family == AF_INET6)
+		return sizeof(struct sockaddr_in6);
+	return n;
+}
+
 socklen_t sx_sockaddr_loopback(int family, struct sockaddr_storage *ss)
 {
 	static const uint8_t v4[4] = {127, 0, 0, 1}, v6[16] = {[15] = 1};

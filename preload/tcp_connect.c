@@ -114,8 +114,8 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port,
 		       strerror(-r), took, r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
 
-	struct sx_fdinfo info = {.peer_len = len};
-	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
+	struct sx_fdinfo info = {0};
+	info.peer_len = sx_sockaddr_copy(&info.peer, sa, len);
 	if (r == 0) {
 		sx_fdtab_set(fd, SX_FD_TCP_PROXIED, &info);
 		if (nonblocking) {

@@ -357,14 +357,17 @@ print(s.makefile().read().split("\n")[-2])'
 	start_bg target6 "$B/target" --udp-echo '[2001:db8::10]:7' \
 		--log "$BATS_FILE_TMPDIR/target6.log"
 	: >"$BATS_FILE_TMPDIR/plain.log"
-	for mode in connect fastopen; do
+	for mode in fastopen connect; do
 		run timeout 20 "$SOCKSIFY" -s socks5://127.0.0.1:1080 "$B/short_in6" $mode 2001:db8::10 80
-		assert_output "peer=::1"
+		assert_line "peer=::1"
 	done
+	# getpeername reports the whole sockaddr_in6, as the kernel does.
+	assert_line --index 0 "peer [2001:db8::10]:80 len 28 scope 0"
 	for mode in udp-sendto udp-sendmsg udp-connect; do
 		run timeout 20 "$SOCKSIFY" -s socks5://127.0.0.1:1080 "$B/short_in6" $mode 2001:db8::10 7
-		assert_output "ping"
+		assert_line "ping"
 	done
+	assert_line --index 0 "peer [2001:db8::10]:7 len 28 scope 0"
 	stop_bg target6
 	run proxy_log plain
 	[ "$(grep -c 'v5 CONNECT ip=\[2001:db8::10\]:80 auth=none result=ok' <<<"$output")" -eq 2 ]

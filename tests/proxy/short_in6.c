@@ -2,7 +2,8 @@
 /* short_in6 MODE IPV6 PORT: reaches an IPv6 destination through a struct sockaddr_in6 of
  * 24 bytes (no sin6_scope_id, SIN6_LEN_RFC2133), which the kernel accepts. MODE: connect,
  * fastopen (TCP: send an HTTP request, print the reply's last line), udp-sendto,
- * udp-sendmsg, udp-connect (UDP: send "ping", print the echo), or "error: ...". */
+ * udp-sendmsg, udp-connect (UDP: send "ping", print the echo), or "error: ...". connect
+ * and udp-connect first print what getpeername() reports: "peer [ADDR]:PORT len N". */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -24,6 +25,23 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* The kernel reports the whole struct sockaddr_in6, whatever length connect() was given. */
+static void print_peer(int fd)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0xa5, sizeof ss);
+	socklen_t len = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) {
+		printf("getpeername: %s\n", strerror(errno));
+		return;
+	}
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+	char a[INET6_ADDRSTRLEN] = "?";
+	inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
+	printf("peer [%s]:%u len %u scope %u\n", a, ntohs(in6->sin6_port), (unsigned)len,
+	       (unsigned)in6->sin6_scope_id);
+}
+
 static void set_timeout(int fd)
 {
 	struct timeval tv = {10, 0};
@@ -41,6 +59,7 @@ static int tcp(const char *mode, const struct sockaddr *dst)
 	} else {
 		if (connect(fd, dst, SHORT_LEN) < 0)
 			return fail("connect");
+		print_peer(fd);
 		if (write(fd, request, sizeof request - 1) < 0)
 			return fail("write");
 	}
@@ -76,6 +95,7 @@ static int udp(const char *mode, const struct sockaddr *dst)
 	} else {
 		if (connect(fd, dst, SHORT_LEN) < 0)
 			return fail("connect");
+		print_peer(fd);
 		r = send(fd, "ping", 4, 0);
 	}
 	if (r != 4)
