@@ -90,7 +90,8 @@ except OSError as e:
 	[ "$(grep -c '^EACCES$' <<<"$output")" -eq 3 ]
 }
 
-@test "strict: MPTCP and explicit TCP/UDP protocols are carried; UDP-Lite and SCTP are refused with EACCES" {
+@test "strict: MPTCP (as TCP) and explicit IPPROTO_TCP/IPPROTO_UDP are carried through the proxy" {
+	python3 "$SOCKET_TRY" AF_INET:SOCK_STREAM:262 | grep -qx created || skip "no MPTCP in this kernel"
 	: >"$BATS_FILE_TMPDIR/plain.log"
 	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 -c '
 import socket
@@ -108,13 +109,18 @@ print(s.recvfrom(100)[0].decode())'
 	assert_line --index 2 "ping"
 	run proxy_log plain
 	[ "$(grep -c 'v5 CONNECT ip=198.51.100.10:80 auth=none result=ok' <<<"$output")" -eq 2 ]
+	assert_output --partial "v5 UDP ip=192.0.2.10:7"
+	assert_target_saw_only_proxy
+}
+
+@test "strict: UDP-Lite and SCTP sockets are refused with EACCES and a log line" {
 	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 "$SOCKET_TRY" \
 		AF_INET:SOCK_DGRAM:IPPROTO_UDPLITE AF_INET6:SOCK_DGRAM:IPPROTO_UDPLITE \
 		AF_INET:SOCK_STREAM:IPPROTO_SCTP AF_INET6:SOCK_SEQPACKET:IPPROTO_SCTP
 	assert_line --index 0 --partial "strict mode: refusing a socket of protocol 136 (domain 2, type 2)"
+	assert_output --partial "strict mode: refusing a socket of protocol 132 (domain 10, type 5)"
 	refute_output --partial "created"
 	[ "$(grep -c '^EACCES$' <<<"$output")" -eq 4 ]
-	assert_target_saw_only_proxy
 }
 
 @test "without strict, UDP-Lite passes with one line at the default log level per process" {

@@ -378,3 +378,15 @@ print(s.makefile().read().split("\n")[-2])'
 	run grep -vc 'peer=\[::1\]:' "$BATS_FILE_TMPDIR/target6.log"
 	assert_output 0
 }
+
+@test "only TCP and MPTCP sockets are proxied: an AF_UNIX stream connected to an IPv4 address gets the kernel's EINVAL" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sin = socket.AF_INET.to_bytes(2, "little") + (80).to_bytes(2, "big") + socket.inet_aton("198.51.100.10") + bytes(8)
+r = libc.connect(s.fileno(), sin, len(sin))
+print(r, os.strerror(ctypes.get_errno()) if r else "connected",
+      "domain", s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN))'
+	assert_output "-1 Invalid argument domain 1"
+}
