@@ -104,8 +104,7 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 		return true;
 	}
 	sx_fdtab_clear(info.dns_srv.fd);
-	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
-	info.peer_len = len < sizeof info.peer ? len : sizeof info.peer;
+	info.peer_len = sx_sockaddr_copy(&info.peer, sa, len);
 	if (!sx_fdtab_set(fd, SX_FD_DNS_TCP, &info)) {
 		sx_real.close(info.dns_srv.fd);
 		*ret = -1;

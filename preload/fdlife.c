@@ -5,16 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <unistd.h>
 
 #include "dns_sock.h"
 #include "fdtab.h"
-#include "guard.h"
-#include "init.h"
-#include "log.h"
 #include "real.h"
+#include "sockkind.h"
 #include "udp.h"
 #include "udp_handoff.h"
 
@@ -102,38 +99,22 @@ EXPORT void closefrom(int lowfd)
 	sx_real.closefrom(lowfd);
 }
 
-/* Sockets that carry packets around the proxy: raw IP, packet, and ICMP "ping" sockets. */
-static bool bypasses_proxy(int domain, int type, int protocol)
-{
-	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	return domain == AF_PACKET || base == SOCK_RAW || base == SOCK_PACKET ||
-	       ((domain == AF_INET || domain == AF_INET6) &&
-		(protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6));
-}
-
 EXPORT int socket(int domain, int type, int protocol)
 {
 	NEED(socket);
-	if (bypasses_proxy(domain, type, protocol)) {
-		bool outer = sx_guard_enter(); /* the shim's own sockets are never refused */
-		bool strict = outer && sx_state()->config.strict;
-		sx_guard_leave();
-		if (strict) {
-			sx_log(SX_LOG_WARN,
-			       "strict mode: refusing a raw/packet/ICMP socket "
-			       "(domain %d, type %d): it would bypass the proxy",
-			       domain, type);
-			errno = EACCES;
-			return -1;
-		}
+	enum sx_sock_kind kind = sx_sock_kind(domain, type, protocol);
+	bool around = kind == SX_SOCK_RAW || kind == SX_SOCK_FOREIGN;
+	if (around && sx_sock_refused(kind, domain, type, protocol)) {
+		errno = EACCES;
+		return -1;
 	}
 	int fd = sx_real.socket(domain, type, protocol);
 	if (fd < 0)
 		return fd;
+	if (around)
+		sx_sock_bypass_logged(kind, domain, type, protocol);
 	/* Marking UDP sockets here spares sendto() a getsockopt() per datagram. */
-	if ((domain == AF_INET || domain == AF_INET6) &&
-	    (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_DGRAM &&
-	    (protocol == 0 || protocol == IPPROTO_UDP)) {
+	if (kind == SX_SOCK_UDP) {
 		struct sx_fdinfo none = {0};
 		sx_fdtab_set(fd, SX_FD_UDP, &none);
 	} else {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ int sx_sockaddr_to_target(const struct sockaddr *sa, socklen_t len, struct sx_ta
 		return 0;
 	}
 	if (sa->sa_family == AF_INET6) {
-		if (len < sizeof(struct sockaddr_in6))
+		/* The kernel accepts the RFC 2133 layout without sin6_scope_id (24 bytes). */
+		if (len < offsetof(struct sockaddr_in6, sin6_scope_id))
 			return -EINVAL;
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
 		const uint8_t *a = in6->sin6_addr.s6_addr;
@@ -74,6 +76,18 @@ void sx_target_format(const struct sx_target *t, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "%s:%u", t->addr.name, t->port);
 	}
+}
+
+socklen_t sx_sockaddr_copy(struct sockaddr_storage *out, const struct sockaddr *sa, socklen_t len)
+{
+	socklen_t n = len < sizeof *out ? len : (socklen_t)sizeof *out;
+	memset(out, 0, sizeof *out);
+	memcpy(out, sa, n);
+	if (n >= sizeof(sa_family_t) && out->ss_family == AF_INET)
+		return sizeof(struct sockaddr_in);
+	if (n >= sizeof(sa_family_t) && out->ss_family == AF_INET6)
+		return sizeof(struct sockaddr_in6);
+	return n;
 }
 
 socklen_t sx_sockaddr_loopback(int family, struct sockaddr_storage *ss)

@@ -2,6 +2,7 @@
 /* Decide, drive the proxy handshake through io, record the virtual peer, map errors. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,11 +17,14 @@
 #include "sockaddr.h"
 #include "tcp_connect.h"
 
+/* By protocol, not by SOCK_STREAM: an SCTP or SMC stream cannot be connected to a SOCKS
+ * proxy (sockkind.c says which pass by). */
 static bool is_tcp(int fd)
 {
-	int type = 0;
-	socklen_t len = sizeof type;
-	return sx_real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+	int proto = 0;
+	socklen_t len = sizeof proto;
+	return sx_real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
+	       (proto == IPPROTO_TCP || proto == IPPROTO_MPTCP);
 }
 
 static const char *proto_name(enum sx_proto p)
@@ -110,8 +114,8 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port,
 		       strerror(-r), took, r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
 
-	struct sx_fdinfo info = {.peer_len = len};
-	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);
+	struct sx_fdinfo info = {0};
+	info.peer_len = sx_sockaddr_copy(&info.peer, sa, len);
 	if (r == 0) {
 		sx_fdtab_set(fd, SX_FD_TCP_PROXIED, &info);
 		if (nonblocking) {

@@ -236,8 +236,7 @@ static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockad
 	struct sockaddr_storage local;
 	socklen_t llen;
 	sx_udp_autobind(fd, &local, &llen);
-	memcpy(&info->peer, sa, len < sizeof info->peer ? len : sizeof info->peer);
-	info->peer_len = len < sizeof info->peer ? len : sizeof info->peer;
+	info->peer_len = sx_sockaddr_copy(&info->peer, sa, len);
 	info->peer_dst = *dst;
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, info);
 	sx_fdtab_unlock(fd);

@@ -18,6 +18,8 @@ teardown_file() {
 	stop_all_bg
 }
 
+SOCKET_TRY=$BATS_TEST_DIRNAME/socket_try.py
+
 # Every line the target logged came from the proxy's address (or the test's own
 # loopback connections to 127.0.0.1:8080, which are not proxied destinations).
 assert_target_saw_only_proxy() {
@@ -60,27 +62,114 @@ except OSError as e:
 }
 
 @test "strict: raw and ICMP sockets are refused with EACCES (ping cannot go around the proxy)" {
-	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 -c '
-import socket, errno
-for args in ((socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP),
-             (socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP),
-             (socket.AF_PACKET, socket.SOCK_RAW, 0)):
-    try:
-        socket.socket(*args)
-        print("created")
-    except OSError as e:
-        print(errno.errorcode[e.errno])'
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 "$SOCKET_TRY" \
+		AF_INET:SOCK_RAW:IPPROTO_ICMP AF_INET:SOCK_DGRAM:IPPROTO_ICMP AF_PACKET:SOCK_RAW:0
 	assert_line --index 0 --partial "strict mode: refusing"
 	refute_output --partial "created"
 	[ "$(echo "$output" | grep -c '^EACCES$')" -eq 3 ]
 }
 
-@test "without strict, raw sockets are left alone" {
-	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+@test "strict: netlink and unix sockets of any type are allowed (ip addr, ss); raw IPv6 and packet sockets are not" {
+	S=("$SOCKSIFY" --strict -s socks5://127.0.0.1:1080)
+	run "${S[@]}" ip addr
+	assert_success
+	assert_output --partial "inet 192.0.2.10/32"
+	run "${S[@]}" ss -tan
+	assert_success
+	assert_line --index 0 --partial "State"
+	# nmap looks its route up over netlink, then connects through the proxy.
+	: >"$BATS_FILE_TMPDIR/plain.log"
+	run "${S[@]}" nmap -n -Pn -sT -p 80 192.0.2.10
+	assert_output --partial "80/tcp open"
+	run proxy_log plain
+	assert_output --partial "v5 CONNECT ip=192.0.2.10:80 auth=none result=ok"
+	run "${S[@]}" python3 "$SOCKET_TRY" AF_NETLINK:SOCK_RAW:0 AF_NETLINK:SOCK_DGRAM:0 \
+		AF_UNIX:SOCK_RAW:0 AF_UNIX:SOCK_SEQPACKET:0 AF_INET6:SOCK_RAW:IPPROTO_ICMPV6 \
+		AF_INET6:SOCK_DGRAM:IPPROTO_ICMPV6 AF_PACKET:SOCK_DGRAM:0
+	[ "$(grep -c '^created$' <<<"$output")" -eq 4 ]
+	[ "$(grep -c '^EACCES$' <<<"$output")" -eq 3 ]
+}
+
+@test "strict: MPTCP (as TCP) and explicit IPPROTO_TCP/IPPROTO_UDP are carried through the proxy" {
+	python3 "$SOCKET_TRY" AF_INET:SOCK_STREAM:262 | grep -qx created || skip "no MPTCP in this kernel"
+	: >"$BATS_FILE_TMPDIR/plain.log"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 -c '
 import socket
-socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+for proto in (262, socket.IPPROTO_TCP):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+    s.connect(("198.51.100.10", 80))
+    print(s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL), s.recv(100).decode().strip())
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+s.settimeout(5)
+s.sendto(b"ping", ("192.0.2.10", 7))
+print(s.recvfrom(100)[0].decode())'
+	assert_success
+	assert_line --index 0 "262 peer=$PROXY_SRC"
+	assert_line --index 1 "6 peer=$PROXY_SRC"
+	assert_line --index 2 "ping"
+	run proxy_log plain
+	[ "$(grep -c 'v5 CONNECT ip=198.51.100.10:80 auth=none result=ok' <<<"$output")" -eq 2 ]
+	assert_output --partial "v5 UDP ip=192.0.2.10:7"
+	assert_target_saw_only_proxy
+}
+
+@test "strict: UDP-Lite and SCTP sockets are refused with EACCES and a log line" {
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 python3 "$SOCKET_TRY" \
+		AF_INET:SOCK_DGRAM:IPPROTO_UDPLITE AF_INET6:SOCK_DGRAM:IPPROTO_UDPLITE \
+		AF_INET:SOCK_STREAM:IPPROTO_SCTP AF_INET6:SOCK_SEQPACKET:IPPROTO_SCTP
+	assert_line --index 0 --partial "strict mode: refusing a socket of protocol 136 (domain 2, type 2)"
+	assert_output --partial "strict mode: refusing a socket of protocol 132 (domain 10, type 5)"
+	refute_output --partial "created"
+	[ "$(grep -c '^EACCES$' <<<"$output")" -eq 4 ]
+}
+
+@test "without strict, UDP-Lite passes with one line at the default log level per process" {
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import socket
+for family, addr in ((socket.AF_INET, "192.0.2.10"), (socket.AF_INET6, "2001:db8::10"),
+                     (socket.AF_INET, "192.0.2.10")):
+    s = socket.socket(family, socket.SOCK_DGRAM, socket.IPPROTO_UDPLITE)
+    print("sent", s.sendto(b"x", (addr, 9)))'
+	assert_success
+	[ "$(grep -c '^sent 1$' <<<"$output")" -eq 3 ]
+	[ "$(grep -c '^socksify\[[0-9]*\]: ' <<<"$output")" -eq 1 ]
+	assert_line --regexp '^socksify\[[0-9]+\]: error: a socket of protocol 136 \(domain 2, type 2\) bypasses the proxy'
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -q -s socks5://127.0.0.1:1080 python3 -c '
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDPLITE)
 print("created")'
 	assert_output "created"
+}
+
+@test "without strict, raw, packet and ICMP sockets are created with one warning per process at the default level" {
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import os, socket
+for args in ((socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP),
+             (socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP),
+             (socket.AF_PACKET, socket.SOCK_RAW, 0)):
+    socket.socket(*args)
+    print("created")
+if os.fork() == 0:
+    socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    os._exit(0)
+os.wait()'
+	assert_success
+	[ "$(grep -c '^created$' <<<"$output")" -eq 3 ]
+	# One line from the program and one from its forked child, each its own process.
+	[ "$(grep -c '^socksify\[[0-9]*\]: ' <<<"$output")" -eq 2 ]
+	assert_line --index 0 --regexp '^socksify\[[0-9]+\]: error: a raw/packet/ICMP socket \(domain 2, type 3\) bypasses the proxy'
+	[ "$(grep -c 'domain 10, type 3' <<<"$output")" -eq 1 ]
+}
+
+@test "without strict, nmap's SYN scan (raw sockets) warns once; with --strict it cannot run" {
+	[ "$(id -u)" -eq 0 ] || skip "nmap -sS needs root"
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1080 nmap -n -Pn -sS -p 80,81 192.0.2.10
+	assert_output --partial "80/tcp"
+	[ "$(grep -c '^socksify\[[0-9]*\]: ' <<<"$output")" -eq 1 ]
+	assert_output --partial "bypasses the proxy"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 nmap -n -Pn -sS -p 80 192.0.2.10
+	assert_output --partial "strict mode: refusing a raw/packet/ICMP socket"
+	refute_output --partial "80/tcp open"
 }
 
 @test "strict refuses a socks4:// proxy (it cannot carry names) and dns local" {

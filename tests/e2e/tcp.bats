@@ -352,3 +352,41 @@ print(s.makefile().read().split("\n")[-2])'
 	assert_output --partial "v4 CONNECT ip=198.51.100.10:80 auth=userid user=alice result=ok"
 	assert_output --partial "user=mallory result=cd91"
 }
+
+@test "a 24-byte sockaddr_in6 (no sin6_scope_id) is proxied: connect, MSG_FASTOPEN, UDP sendto/sendmsg/connect" {
+	start_bg target6 "$B/target" --udp-echo '[2001:db8::10]:7' \
+		--log "$BATS_FILE_TMPDIR/target6.log"
+	: >"$BATS_FILE_TMPDIR/plain.log"
+	for mode in fastopen connect; do
+		run timeout 20 "$SOCKSIFY" -s socks5://127.0.0.1:1080 "$B/short_in6" $mode 2001:db8::10 80
+		assert_line "peer=::1"
+	done
+	# getpeername reports the whole sockaddr_in6, as the kernel does.
+	assert_line --index 0 "peer [2001:db8::10]:80 len 28 scope 0"
+	for mode in udp-sendto udp-sendmsg udp-connect; do
+		run timeout 20 "$SOCKSIFY" -s socks5://127.0.0.1:1080 "$B/short_in6" $mode 2001:db8::10 7
+		assert_line "ping"
+	done
+	assert_line --index 0 "peer [2001:db8::10]:7 len 28 scope 0"
+	stop_bg target6
+	run proxy_log plain
+	[ "$(grep -c 'v5 CONNECT ip=\[2001:db8::10\]:80 auth=none result=ok' <<<"$output")" -eq 2 ]
+	assert_output --partial "v5 UDP ip=[2001:db8::10]:7"
+	# Every datagram the UDP target saw came from the proxy.
+	run grep -c 'peer=\[::1\]:' "$BATS_FILE_TMPDIR/target6.log"
+	assert_output 3
+	run grep -vc 'peer=\[::1\]:' "$BATS_FILE_TMPDIR/target6.log"
+	assert_output 0
+}
+
+@test "only TCP and MPTCP sockets are proxied: an AF_UNIX stream connected to an IPv4 address gets the kernel's EINVAL" {
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1080 python3 -c '
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sin = socket.AF_INET.to_bytes(2, "little") + (80).to_bytes(2, "big") + socket.inet_aton("198.51.100.10") + bytes(8)
+r = libc.connect(s.fileno(), sin, len(sin))
+print(r, os.strerror(ctypes.get_errno()) if r else "connected",
+      "domain", s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN))'
+	assert_output "-1 Invalid argument domain 1"
+}
