@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dns_cares.h"
+#include "guard.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
@@ -126,7 +127,7 @@ static void run(ares_channel ch, struct lookup *l)
 		}
 		struct timeval tv, *tvp = ares_timeout(ch, NULL, &tv);
 		int ms = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 1000;
-		int r = poll(p, (nfds_t)n, ms);
+		int r = SX_UNGUARDED(poll(p, (nfds_t)n, ms));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0) {

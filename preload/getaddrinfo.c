@@ -84,9 +84,11 @@ __attribute__((visibility("default"))) int getaddrinfo(const char *node, const c
 	int saved = errno;
 	int r = fake(node, service, hints, res);
 	if (r == PASS) {
-		/* Inside the guard: the resolver's own sockets are not the program's. */
+		/* libc's resolver reaches its sockets through its own internal names, not our
+		 * hooks; the guard is set aside so a signal handler that jumps out of the wait
+		 * does not leave it raised. */
 		errno = saved;
-		r = sx_real.getaddrinfo(node, service, hints, res);
+		r = SX_UNGUARDED(sx_real.getaddrinfo(node, service, hints, res));
 		if (r == 0 && node && res && !sx_fakename_is_numeric(node) &&
 		    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
 			sx_direct_names_learn(*res);

@@ -113,11 +113,12 @@ static __thread struct {
 		return sx_real.fn(__VA_ARGS__);                                                    \
 	}
 
-/* Leaves the guard after calling libc, so the resolver's sockets are left alone. */
+/* libc with the guard set aside (a signal handler may jump out of its wait). */
 #define PASS_OR_RETURN(r, fn, ...)                                                                 \
 	do {                                                                                       \
 		if ((r) == PASS) {                                                                 \
-			__typeof__(sx_real.fn(__VA_ARGS__)) pr_ = sx_real.fn(__VA_ARGS__);         \
+			__typeof__(sx_real.fn(__VA_ARGS__)) pr_ =                                  \
+			    SX_UNGUARDED(sx_real.fn(__VA_ARGS__));                                 \
 			sx_guard_leave();                                                          \
 			return pr_;                                                                \
 		}                                                                                  \

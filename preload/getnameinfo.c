@@ -70,7 +70,8 @@ __attribute__((visibility("default"))) int getnameinfo(const struct sockaddr *sa
 	int r = fake(sa, salen, host, hostlen, serv, servlen, flags);
 	if (r == PASS) {
 		errno = saved;
-		r = sx_real.getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+		r = SX_UNGUARDED(
+		    sx_real.getnameinfo(sa, salen, host, hostlen, serv, servlen, flags));
 		sx_guard_leave();
 		return r;
 	}

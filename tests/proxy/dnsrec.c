@@ -51,6 +51,9 @@ struct record {
 
 static struct record records[MAX_RECORDS];
 static size_t n_records;
+/* --silent names: logged, never answered, so a client's lookup hangs until its timeout. */
+static char silent[MAX_RECORDS][NAME_TEXT];
+static size_t n_silent;
 static int log_fd = -1;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -376,6 +379,9 @@ static size_t handle_query(const uint8_t *q, size_t qlen, uint8_t *buf, size_t c
 	qclass = (uint16_t)(q[off + 2] << 8 | q[off + 3]);
 	log_line("query proto=%s from=%s name=%s type=%s", proto, from, name,
 		 type_name(qtype, tbuf));
+	for (size_t i = 0; i < n_silent; i++)
+		if (!strcmp(silent[i], name))
+			return 0;
 
 	/* Header is patched below once the counts are known. */
 	put(&o, q, 12);
@@ -552,7 +558,7 @@ static void write_ready(const char *path)
 static void usage(void)
 {
 	fputs("usage: dnsrec --listen ADDR:PORT... [--log FILE] [--ready-file FILE]\n"
-	      "              [--map NAME=ADDR]... [--mx NAME=EXCHANGE]...\n",
+	      "              [--map NAME=ADDR]... [--mx NAME=EXCHANGE]... [--silent NAME]...\n",
 	      stderr);
 	exit(2);
 }
@@ -565,6 +571,7 @@ int main(int argc, char **argv)
 	    {"ready-file", required_argument, NULL, 'r'},
 	    {"map", required_argument, NULL, 'm'},
 	    {"mx", required_argument, NULL, 'x'},
+	    {"silent", required_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -590,6 +597,11 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			ready = optarg;
+			break;
+		case 's':
+			if (n_silent == MAX_RECORDS)
+				die("too many --silent");
+			norm_name(silent[n_silent++], optarg, strlen(optarg));
 			break;
 		case 'm':
 		case 'x':
