@@ -11,6 +11,7 @@
 #include "guard.h"
 #include "local_names.h"
 #include "real.h"
+#include "reverse.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define PASS   (-1) /* "ask libc" */
@@ -107,13 +108,15 @@ static int by_name(const char *name, int af, struct hostent *he, char *buf, size
 	return 0;
 }
 
-/* Reverse: a fake address names its name; an unknown fake address is not looked up. */
+/* Reverse: a fake address names its name; an unknown fake address is not looked up; a
+ * real one is named by /etc/hosts or through the proxy (reverse.c). */
 static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *he, char *buf,
 		   size_t len, struct hostent **result, int *herr)
 {
+	const struct sx_state *st = sx_state();
 	const uint8_t *a = addr;
 	int af = 0;
-	if (!a || sx_state()->config.dns != SX_DNS_REMOTE)
+	if (!a || st->config.dns == SX_DNS_LOCAL)
 		return PASS;
 	if (type == AF_INET && alen == 4) {
 		af = 4;
@@ -122,16 +125,21 @@ static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *h
 		if (af == 4)
 			a += 12;
 	}
-	char name[256];
-	int r = af ? sx_fakedns_shared_name(af, a, name) : -EINVAL;
+	if (!af)
+		return PASS; /* libc reports the bad length or family */
+	struct sx_hosts_entry e;
+	int r = st->config.dns == SX_DNS_REMOTE ? sx_fakedns_shared_name(af, a, e.names) : -EINVAL;
+	e.n_names = 1;
 	if (r == -EINVAL)
-		return PASS;
+		r = sx_reverse_lookup(st, af, a, &e);
 	*result = NULL;
 	if (r < 0) {
-		*herr = HOST_NOT_FOUND;
-		return ENOENT;
+		*herr = r == -EAGAIN ? TRY_AGAIN : HOST_NOT_FOUND;
+		return r == -EAGAIN ? EAGAIN : ENOENT;
 	}
-	if (build(name, type, addr, he, buf, len)) {
+	uint8_t one[1][16];
+	memcpy(one[0], addr, alen);
+	if (build_n(e.names, e.n_names, type, (const uint8_t(*)[16])one, 1, he, buf, len)) {
 		*herr = NETDB_INTERNAL;
 		return ERANGE;
 	}
@@ -169,6 +177,14 @@ static __thread struct {
 		sx_guard_leave();                                                                  \
 	} while (0)
 
+/* glibc's _r forms set h_errno as well as *herr (python reads h_errno). */
+static void finish_r(int r, int herr, int saved)
+{
+	if (r)
+		h_errno = herr;
+	errno = r ? r : saved;
+}
+
 static struct hostent *finish_static(int r, struct hostent *res, int herr)
 {
 	if (r != 0) {
@@ -187,7 +203,7 @@ EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *he, char *
 	int saved = errno;
 	int r = by_name(name, af, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyname2_r, name, af, he, buf, len, result, herr);
-	errno = r ? r : saved;
+	finish_r(r, *herr, saved);
 	return r;
 }
 
@@ -198,7 +214,7 @@ EXPORT int gethostbyname_r(const char *name, struct hostent *he, char *buf, size
 	int saved = errno;
 	int r = by_name(name, AF_INET, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyname_r, name, he, buf, len, result, herr);
-	errno = r ? r : saved;
+	finish_r(r, *herr, saved);
 	return r;
 }
 
@@ -229,7 +245,7 @@ EXPORT int gethostbyaddr_r(const void *addr, socklen_t alen, int type, struct ho
 	int saved = errno;
 	int r = by_addr(addr, alen, type, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr);
-	errno = r ? r : saved;
+	finish_r(r, *herr, saved);
 	return r;
 }
 

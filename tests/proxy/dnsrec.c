@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* dnsrec: a DNS server that logs every query it receives (UDP and TCP), so an end-to-end test
  * can prove that no name lookup leaked past the shim. Doubles as a tiny authoritative
- * "upstream" server answering A/AAAA/MX from the command line, NXDOMAIN otherwise. */
+ * "upstream" server answering A/AAAA/MX/PTR from the command line, NXDOMAIN otherwise. */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,7 +40,7 @@ enum {
 };
 enum { RC_OK = 0, RC_FORMERR = 1, RC_NXDOMAIN = 3, RC_NOTIMP = 4, RC_REFUSED = 5 };
 
-/* One --map (A/AAAA) or --mx entry. */
+/* One --map (A/AAAA), --mx or --ptr entry. */
 struct record {
 	char name[NAME_TEXT]; /* lower case, no trailing dot */
 	uint16_t type;	      /* T_A, T_AAAA or T_MX */
@@ -214,17 +214,30 @@ static int encode_name(const char *name, uint8_t *out, size_t cap)
 	return (int)o;
 }
 
-static void add_record(const char *arg, int mx)
+static void add_record(const char *arg, int mx) /* mx: 0 --map, 1 --mx, 2 --ptr */
 {
 	const char *eq = strchr(arg, '=');
 	struct record *r = &records[n_records];
 	int n;
 
 	if (!eq || eq == arg || n_records == MAX_RECORDS)
-		die("bad %s '%s' (want NAME=%s)", mx ? "--mx" : "--map", arg,
-		    mx ? "EXCHANGE" : "ADDR");
+		die("bad %s '%s' (want NAME=%s)",
+		    mx == 2 ? "--ptr"
+		    : mx    ? "--mx"
+			    : "--map",
+		    arg,
+		    mx == 2 ? "TARGET"
+		    : mx    ? "EXCHANGE"
+			    : "ADDR");
 	norm_name(r->name, arg, (size_t)(eq - arg));
-	if (mx) {
+	if (mx == 2) {
+		/* --ptr: the owner is the reverse name, the data the name it gives */
+		n = encode_name(eq + 1, r->rdata, sizeof(r->rdata));
+		if (n < 0)
+			die("bad name '%s'", eq + 1);
+		r->type = T_PTR;
+		r->rdlen = (uint16_t)n;
+	} else if (mx) {
 		norm_name(r->target, eq + 1, strlen(eq + 1));
 		n = encode_name(r->target, r->rdata + 2, sizeof(r->rdata) - 2);
 		if (n < 0)
@@ -558,7 +571,8 @@ static void write_ready(const char *path)
 static void usage(void)
 {
 	fputs("usage: dnsrec --listen ADDR:PORT... [--log FILE] [--ready-file FILE]\n"
-	      "              [--map NAME=ADDR]... [--mx NAME=EXCHANGE]... [--silent NAME]...\n",
+	      "              [--map NAME=ADDR]... [--mx NAME=EXCHANGE]... [--silent NAME]...\n"
+	      "              [--ptr REVERSE-NAME=NAME]...\n",
 	      stderr);
 	exit(2);
 }
@@ -572,6 +586,7 @@ int main(int argc, char **argv)
 	    {"map", required_argument, NULL, 'm'},
 	    {"mx", required_argument, NULL, 'x'},
 	    {"silent", required_argument, NULL, 's'},
+	    {"ptr", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -605,7 +620,8 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 		case 'x':
-			add_record(optarg, c == 'x');
+		case 'p':
+			add_record(optarg, c == 'x' ? 1 : c == 'p' ? 2 : 0);
 			break;
 		default:
 			usage();
