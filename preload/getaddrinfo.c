@@ -8,11 +8,12 @@
 
 #include "direct_names.h"
 #include "fakename.h"
+#include "getaddrinfo.h"
 #include "guard.h"
 #include "local_names.h"
 #include "real.h"
 
-#define PASS 1 /* not a return value of getaddrinfo: "ask libc" */
+#define PASS SX_GAI_WAITS /* "ask libc" */
 #define KNOWN_FLAGS                                                                                \
 	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_ADDRCONFIG | AI_V4MAPPED |                \
 	 AI_NUMERICSERV | AI_ALL | AI_IDN | AI_CANONIDN)
@@ -130,6 +131,33 @@ static int fake(const char *node, const char *service, const struct addrinfo *hi
 	return 0;
 }
 
+/* Connections to what a bypass-listed name resolved to go direct. */
+static void learn(const char *node, const char *service, struct addrinfo **res)
+{
+	if (node && res && !sx_fakename_is_numeric(node) &&
+	    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
+		sx_direct_names_learn(*res);
+}
+
+int sx_getaddrinfo_now(const char *node, const char *service, const struct addrinfo *hints,
+		       struct addrinfo **res)
+{
+	const struct sx_state *st = sx_state();
+	bool numeric =
+	    !node || (hints && (hints->ai_flags & AI_NUMERICHOST)) || sx_fakename_is_numeric(node);
+	if (!numeric && st->config.dns == SX_DNS_PROXY &&
+	    !sx_fakename_local(st, node, numeric_port(service)))
+		return SX_GAI_WAITS; /* asked through the proxy */
+	int r = fake(node, service, hints, res);
+	if (r == PASS && !numeric)
+		return SX_GAI_WAITS; /* libc's resolver */
+	if (r == PASS)
+		r = sx_real.getaddrinfo(node, service, hints, res);
+	if (r == 0)
+		learn(node, service, res);
+	return r;
+}
+
 __attribute__((visibility("default"))) int getaddrinfo(const char *node, const char *service,
 						       const struct addrinfo *hints,
 						       struct addrinfo **res)
@@ -152,9 +180,8 @@ __attribute__((visibility("default"))) int getaddrinfo(const char *node, const c
 		errno = saved;
 		r = SX_UNGUARDED(sx_real.getaddrinfo(node, service, hints, res));
 	}
-	if (r == 0 && node && res && !sx_fakename_is_numeric(node) &&
-	    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
-		sx_direct_names_learn(*res);
+	if (r == 0)
+		learn(node, service, res);
 	sx_guard_leave();
 	errno = saved;
 	return r;

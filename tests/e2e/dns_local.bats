@@ -1,20 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 # Names that keep their local behaviour: answered without DNS where the answer is known
-# here (localhost, /etc/hosts), handed to libc otherwise (bypass-listed names), and a
-# signal handler that jumps out of such a lookup leaves the shim on for the thread.
+# here (localhost, /etc/hosts), handed to libc otherwise (bypass-listed names).
 
 load helpers
-
-JMP=$B/sigjmp_lookup
 
 setup_file() {
 	load helpers
 	start_targets
-	start_proxy plain 1080
 	export SOCKS_SERVER=socks5h://127.0.0.1:1080
-	# libc waits on the silent name far longer than the client's 300 ms alarm.
-	export RES_OPTIONS="timeout:5 attempts:1"
 }
 
 teardown_file() {
@@ -23,39 +17,7 @@ teardown_file() {
 
 setup() {
 	: >"$SX_DNSREC_LOG"
-	: >"$BATS_FILE_TMPDIR/plain.log"
 	sx_setup
-}
-
-# jump_then_connect MODE NAME [socksify options]: the lookup is cut short by siglongjmp,
-# and the connection made afterwards on the same thread still goes through the proxy.
-jump_then_connect() {
-	local mode=$1 name=$2
-	shift 2
-	run timeout 20 "$SOCKSIFY" "$@" "$JMP" "$mode" "$name" 192.0.2.10 80
-	assert_success
-	assert_line --index 0 "jumped"
-	assert_line --index 1 "peer=$PROXY_SRC"
-	run proxy_log plain
-	assert_output --partial "CONNECT ip=192.0.2.10:80"
-}
-
-@test "siglongjmp out of a bypass-name getaddrinfo leaves the shim on, also in strict mode" {
-	jump_then_connect getaddrinfo silent.test --bypass silent.test
-	run dns_queries
-	assert_output --partial "name=silent.test"
-	: >"$BATS_FILE_TMPDIR/plain.log"
-	jump_then_connect getaddrinfo silent.test --strict --bypass silent.test
-}
-
-@test "siglongjmp out of gethostbyname, gethostbyname_r and getnameinfo leaves the shim on" {
-	jump_then_connect gethostbyname silent.test --bypass silent.test
-	: >"$BATS_FILE_TMPDIR/plain.log"
-	jump_then_connect gethostbyname_r silent.test --strict --bypass silent.test
-	: >"$BATS_FILE_TMPDIR/plain.log"
-	jump_then_connect getnameinfo 192.0.2.99 --dns local
-	run dns_queries
-	assert_output --partial "name=99.2.0.192.in-addr.arpa type=PTR"
 }
 
 @test "strict: localhost, names under it and localhost. are loopback without DNS" {
