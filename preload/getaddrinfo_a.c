@@ -112,11 +112,12 @@ static void notify(const struct sigevent *sev)
  * unlocking) when it was the batch's last. */
 static void batch_drop(struct batch *b)
 {
-	bool last = b && --b->pending == 0;
+	/* A GAI_WAIT caller frees its batch once woken: decide before unlocking. */
+	bool last = b && --b->pending == 0 && !b->waited;
 	__atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&lock);
 	futex(FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
-	if (last && !b->waited) {
+	if (last) {
 		notify(&b->sev);
 		free(b);
 	}
@@ -289,25 +290,26 @@ EXPORT int gai_suspend(const struct gaicb *const list[], int nitems, const struc
 			}
 		pthread_mutex_unlock(&lock);
 		if (!wait || finished)
-			return 0;
+			break;
 		struct timespec left, *ts = NULL;
 		if (timeout) {
 			long long ns = deadline - now_ns();
-			if (ns <= 0)
+			if (ns <= 0) {
+				errno = saved;
 				return EAI_AGAIN;
+			}
 			left.tv_sec = (time_t)(ns / 1000000000LL);
 			left.tv_nsec = (long)(ns % 1000000000LL);
 			ts = &left;
 		}
-		if (futex(FUTEX_WAIT_PRIVATE, seen, ts) < 0 && errno != EAGAIN) {
-			int e = errno;
-			errno = saved;
-			if (e == EINTR)
-				return EAI_INTR;
-			if (e == ETIMEDOUT)
-				return EAI_AGAIN;
-		}
+		if (futex(FUTEX_WAIT_PRIVATE, seen, ts) == 0 || errno == EAGAIN)
+			continue; /* woken, or a completion came first */
+		int e = errno;
+		errno = e == EINTR || e == ETIMEDOUT ? saved : e;
+		return e == EINTR ? EAI_INTR : e == ETIMEDOUT ? EAI_AGAIN : EAI_SYSTEM;
 	}
+	errno = saved;
+	return 0;
 }
 
 EXPORT int gai_error(struct gaicb *req)
