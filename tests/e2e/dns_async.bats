@@ -17,7 +17,7 @@ setup_file() {
 	start_proxy plain 1080 --map web.test=192.0.2.10
 	: >"$BATS_FILE_TMPDIR/upstream.log"
 	start_bg upstream "$B/dnsrec" --listen 192.0.2.11:53 --map web.test=192.0.2.10 \
-		--log "$BATS_FILE_TMPDIR/upstream.log"
+		--silent silent.test --log "$BATS_FILE_TMPDIR/upstream.log"
 	export SOCKS_SERVER=socks5h://127.0.0.1:1080
 	# libc waits on the silent name far longer than the clients' 300 ms timeouts.
 	export RES_OPTIONS="timeout:5 attempts:1"
@@ -140,4 +140,12 @@ jump_then_connect() {
 	jump_then_connect getnameinfo 192.0.2.99 --dns local
 	run dns_queries
 	assert_output --partial "name=99.2.0.192.in-addr.arpa type=PTR"
+}
+
+@test "siglongjmp out of a lookup through the proxy (dns=proxy) leaves the shim on" {
+	SOCKSIFY_DNS=proxy SOCKSIFY_DNS_SERVER=192.0.2.11 \
+		jump_then_connect getaddrinfo silent.test --strict
+	run cat "$BATS_FILE_TMPDIR/upstream.log"
+	assert_output --partial "name=silent.test"
+	assert_no_dns_leak
 }

@@ -367,7 +367,10 @@ static int answer(struct out *o, const char *name, uint16_t qtype, uint16_t *an,
 	return known ? RC_OK : RC_NXDOMAIN;
 }
 
-/* Build the reply to q into out; its length, or 0 to send nothing. Logs the query. */
+#define SILENT ((size_t)-1) /* no reply, and a TCP connection stays open */
+
+/* Build the reply to q into out; its length, 0 to send nothing, or SILENT. Logs the
+ * query. */
 static size_t handle_query(const uint8_t *q, size_t qlen, uint8_t *buf, size_t cap,
 			   const char *proto, const char *from)
 {
@@ -394,7 +397,7 @@ static size_t handle_query(const uint8_t *q, size_t qlen, uint8_t *buf, size_t c
 		 type_name(qtype, tbuf));
 	for (size_t i = 0; i < n_silent; i++)
 		if (!strcmp(silent[i], name))
-			return 0;
+			return SILENT;
 
 	/* Header is patched below once the counts are known. */
 	put(&o, q, 12);
@@ -480,6 +483,8 @@ static void *tcp_main(void *arg)
 		if (read_exact(c->fd, in, n) < 0)
 			break;
 		r = handle_query(in, n, out + 2, 65535, "tcp", c->from);
+		if (r == SILENT)
+			continue;
 		if (!r)
 			break;
 		out[0] = (uint8_t)(r >> 8);
@@ -532,7 +537,7 @@ static void on_datagram(int fd)
 		return;
 	fmt_addr(&ss, from, sizeof(from));
 	r = handle_query(in, (size_t)n, out, sizeof(out), "udp", from);
-	if (r)
+	if (r && r != SILENT)
 		sendto(fd, out, r, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
 }
 
