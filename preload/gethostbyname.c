@@ -151,7 +151,7 @@ static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *h
 /* For the non-_r forms: one result per thread, like libc's static one per process. */
 static __thread struct {
 	struct hostent he;
-	char buf[512];
+	char buf[2048]; /* room for an /etc/hosts line of names and addresses */
 } tls;
 
 #define ENTER(fail, fn, ...)                                                                       \

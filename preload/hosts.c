@@ -24,7 +24,9 @@ static void hosts_load(void)
 }
 
 struct line {
-	int af; /* 0: no address glibc would take */
+	const char *addr_text; /* the first field, parsed only for lines that matter */
+	size_t addr_len;
+	int af; /* after parse_addr: 0 for an address glibc would not take */
 	uint8_t addr[16];
 	int n; /* names */
 	const char *name[LINE_WORDS];
@@ -48,8 +50,7 @@ static bool next_line(const char **p, struct line *l)
 	const char *hash = memchr(*p, '#', (size_t)(eol - *p));
 	const char *stop = hash ? hash : eol, *q = *p;
 	*p = eol + 1;
-	memset(l->addr, 0, sizeof l->addr);
-	l->af = 0;
+	l->addr_len = 0;
 	l->n = 0;
 	for (int field = 0; q < stop; field++) {
 		while (q < stop && is_space(*q))
@@ -61,14 +62,8 @@ static bool next_line(const char **p, struct line *l)
 		if (!wl)
 			break;
 		if (field == 0) {
-			char a[INET6_ADDRSTRLEN];
-			if (wl >= sizeof a)
-				return true;
-			memcpy(a, w, wl);
-			a[wl] = '\0';
-			l->af = inet_pton(AF_INET, a, l->addr) == 1    ? 4
-				: inet_pton(AF_INET6, a, l->addr) == 1 ? 6
-								       : 0;
+			l->addr_text = w;
+			l->addr_len = wl;
 			continue;
 		}
 		if (w[wl - 1] == '.')
@@ -79,6 +74,22 @@ static bool next_line(const char **p, struct line *l)
 		}
 	}
 	return true;
+}
+
+/* The line's address: its family (4 or 6), or 0 when glibc would skip the line. */
+static int parse_addr(struct line *l)
+{
+	char a[INET6_ADDRSTRLEN];
+	memset(l->addr, 0, sizeof l->addr);
+	l->af = 0;
+	if (!l->addr_len || l->addr_len >= sizeof a)
+		return 0;
+	memcpy(a, l->addr_text, l->addr_len);
+	a[l->addr_len] = '\0';
+	l->af = inet_pton(AF_INET, a, l->addr) == 1    ? 4
+		: inet_pton(AF_INET6, a, l->addr) == 1 ? 6
+						       : 0;
+	return l->af;
 }
 
 static bool lists(const struct line *l, const char *name, size_t len)
@@ -113,7 +124,7 @@ int sx_hosts_by_name(const char *name, int af, struct sx_hosts_entry *e)
 	struct line l;
 	e->n = 0;
 	for (const char *p = text; next_line(&p, &l);) {
-		if (!l.af || !lists(&l, name, len))
+		if (!lists(&l, name, len) || !parse_addr(&l))
 			continue;
 		if (!found)
 			keep_names(&l, e);
@@ -137,7 +148,7 @@ int sx_hosts_by_addr(int af, const uint8_t *addr, struct sx_hosts_entry *e)
 	pthread_once(&hosts_once, hosts_load);
 	struct line l;
 	for (const char *p = text; next_line(&p, &l);) {
-		if (l.af != af || !l.n || memcmp(l.addr, addr, af == 4 ? 4 : 16))
+		if (!l.n || parse_addr(&l) != af || memcmp(l.addr, addr, af == 4 ? 4 : 16))
 			continue;
 		keep_names(&l, e);
 		e->n = 1;
