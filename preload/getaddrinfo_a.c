@@ -156,7 +156,8 @@ static char *dup_or_null(const char *s, bool *failed)
 	return d;
 }
 
-/* Starts a thread for cb (the lock held). 0 or EAI_AGAIN / EAI_MEMORY. */
+/* Starts a thread for cb: 0, or EAI_AGAIN / EAI_MEMORY (the request is then not in
+ * flight, unless a gai_cancel took it meanwhile). */
 static int start(struct gaicb *cb, struct batch *b)
 {
 	struct job *j = calloc(1, sizeof *j);
@@ -178,6 +179,13 @@ static int start(struct gaicb *cb, struct batch *b)
 		job_free(j);
 		return EAI_MEMORY;
 	}
+	pthread_mutex_lock(&lock);
+	__atomic_store_n(&cb->__return, EAI_INPROGRESS, __ATOMIC_RELEASE);
+	j->next = in_flight;
+	in_flight = j;
+	b->pending++;
+	pthread_mutex_unlock(&lock);
+
 	/* The thread takes no signal meant for the program (SIGEV_SIGNAL included). */
 	sigset_t all, old;
 	sigfillset(&all);
@@ -186,20 +194,19 @@ static int start(struct gaicb *cb, struct batch *b)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_t t;
-	cb->__return = EAI_INPROGRESS;
-	j->next = in_flight;
-	in_flight = j;
-	b->pending++;
 	int r = pthread_create(&t, &attr, work, j);
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0) {
-		in_flight = j->next;
+	if (r == 0)
+		return 0;
+	pthread_mutex_lock(&lock);
+	if (j->cb) {
+		*find(cb) = j->next;
 		b->pending--;
-		job_free(j);
-		return EAI_AGAIN;
 	}
-	return 0;
+	pthread_mutex_unlock(&lock);
+	job_free(j);
+	return EAI_AGAIN;
 }
 
 EXPORT int getaddrinfo_a(int mode, struct gaicb *list[], int nitems, struct sigevent *sevp)
@@ -231,9 +238,7 @@ EXPORT int getaddrinfo_a(int mode, struct gaicb *list[], int nitems, struct sige
 						 &cb->ar_result)
 			    : SX_GAI_WAITS;
 		if (r == SX_GAI_WAITS) {
-			pthread_mutex_lock(&lock);
 			r = start(cb, b);
-			pthread_mutex_unlock(&lock);
 			if (r == 0)
 				continue;
 			result = r;
