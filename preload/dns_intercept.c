@@ -14,6 +14,7 @@
 #include "fakedns_shared.h"
 #include "fakename.h"
 #include "fdtab.h"
+#include "guard.h"
 #include "hosts.h"
 #include "io.h"
 #include "log.h"
@@ -115,7 +116,9 @@ static int forward(const struct sx_state *st, const struct sx_dns_query *q, cons
 			sx_target_set_v6(&up, c->dns_server_addr, c->dns_server_port);
 		dst = &up;
 	}
-	int r = tcp_exchange(st, dst, via_proxy, in, n, out, cap);
+	/* The exchange waits on the network and holds no lock of ours: a signal handler
+	 * that jumps out of it must find the guard down. */
+	int r = SX_UNGUARDED(tcp_exchange(st, dst, via_proxy, in, n, out, cap));
 	if (r < 0) {
 		char d[300];
 		sx_target_format(dst, d, sizeof d);

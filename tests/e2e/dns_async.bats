@@ -142,9 +142,12 @@ jump_then_connect() {
 	assert_output --partial "name=99.2.0.192.in-addr.arpa type=PTR"
 }
 
-@test "siglongjmp out of a lookup through the proxy (dns=proxy) leaves the shim on" {
+@test "siglongjmp out of getaddrinfo and res_query through the proxy (dns=proxy) leaves the shim on" {
 	SOCKSIFY_DNS=proxy SOCKSIFY_DNS_SERVER=192.0.2.11 \
 		jump_then_connect getaddrinfo silent.test --strict
+	: >"$BATS_FILE_TMPDIR/plain.log"
+	SOCKSIFY_DNS=proxy SOCKSIFY_DNS_SERVER=192.0.2.11 \
+		jump_then_connect res_query silent.test --strict
 	run cat "$BATS_FILE_TMPDIR/upstream.log"
 	assert_output --partial "name=silent.test"
 	assert_no_dns_leak

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* sigjmp_lookup MODE NAME HOST PORT: a SIGALRM handler siglongjmps out of a lookup of
- * NAME (MODE getaddrinfo, gethostbyname, gethostbyname_r or getnameinfo, which takes NAME
- * as an address), as wget --dns-timeout does; then an HTTP GET to HOST:PORT on the same
+ * NAME (MODE getaddrinfo, gethostbyname, gethostbyname_r, res_query, or getnameinfo, which
+ * takes NAME as an address), as wget --dns-timeout does; then an HTTP GET to HOST:PORT on the same
  * thread. Prints "jumped" or "returned", then the reply's body. */
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <resolv.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +38,9 @@ static void lookup(const char *mode, const char *name)
 		char buf[1024];
 		int herr;
 		gethostbyname_r(name, &he, buf, sizeof buf, &res, &herr);
+	} else if (!strcmp(mode, "res_query")) {
+		unsigned char ans[512];
+		res_query(name, C_IN, T_A, ans, sizeof ans);
 	} else if (!strcmp(mode, "getnameinfo")) {
 		struct sockaddr_in sa = {.sin_family = AF_INET};
 		char host[NI_MAXHOST];
