@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dns_cares.h"
+#include "guard.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
@@ -23,7 +24,8 @@ struct lookup {
 	bool done;
 	int status;
 	int af;
-	uint8_t *addr;
+	uint8_t *addr; /* forward: the answer's first address */
+	char *name;    /* reverse: the answer's name, 256 bytes */
 };
 
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -92,11 +94,17 @@ static void on_host(void *arg, int status, int timeouts, struct hostent *h)
 	struct lookup *l = arg;
 	l->done = true;
 	l->status = status;
-	if (status == ARES_SUCCESS) {
-		if (h && h->h_addr_list[0] && h->h_length == (l->af == 4 ? 4 : 16))
-			memcpy(l->addr, h->h_addr_list[0], (size_t)h->h_length);
+	if (status != ARES_SUCCESS)
+		return;
+	if (l->name) {
+		if (h && h->h_name && strlen(h->h_name) < 256)
+			strcpy(l->name, h->h_name);
 		else
 			l->status = ARES_ENODATA;
+	} else if (h && h->h_addr_list[0] && h->h_length == (l->af == 4 ? 4 : 16)) {
+		memcpy(l->addr, h->h_addr_list[0], (size_t)h->h_length);
+	} else {
+		l->status = ARES_ENODATA;
 	}
 }
 
@@ -126,7 +134,7 @@ static void run(ares_channel ch, struct lookup *l)
 		}
 		struct timeval tv, *tvp = ares_timeout(ch, NULL, &tv);
 		int ms = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 1000;
-		int r = poll(p, (nfds_t)n, ms);
+		int r = SX_UNGUARDED(poll(p, (nfds_t)n, ms));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0) {
@@ -141,19 +149,14 @@ static void run(ares_channel ch, struct lookup *l)
 	}
 }
 
-int sx_cares_resolve(const struct sx_state *st, const char *name, int af, uint8_t *addr)
+/* One question on a fresh channel to the configured server; c-ares's status. */
+static int ask(const struct sx_state *st, struct lookup *l, const char *name, int af,
+	       const uint8_t *addr)
 {
 	const struct sx_config *c = &st->config;
-	if (!c->dns_server_af) {
-		sx_log(SX_LOG_ERROR,
-		       "dns=proxy needs a DNS server to ask through the proxy "
-		       "(SOCKSIFY_DNS_SERVER or dns_server): not resolving '%s'",
-		       name);
-		return -EINVAL;
-	}
 	pthread_once(&lib_once, lib_init);
 	if (lib_status != ARES_SUCCESS)
-		return -EAGAIN;
+		return ARES_ENOTINITIALIZED;
 
 	struct ares_options o = {0};
 	o.flags = ARES_FLAG_USEVC | ARES_FLAG_NOSEARCH;
@@ -164,33 +167,71 @@ int sx_cares_resolve(const struct sx_state *st, const char *name, int af, uint8_
 	if (ares_init_options(&ch, &o,
 			      ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
 				  ARES_OPT_LOOKUPS) != ARES_SUCCESS)
-		return -EAGAIN;
+		return ARES_ENOMEM;
 
 	struct ares_addr_port_node server = {0};
 	server.family = c->dns_server_af == 4 ? AF_INET : AF_INET6;
 	memcpy(&server.addr, c->dns_server_addr, c->dns_server_af == 4 ? 4 : 16);
 	server.udp_port = server.tcp_port = c->dns_server_port;
-	struct lookup l = {.st = st, .af = af, .addr = addr};
-	ares_set_socket_functions(ch, &socket_functions, &l);
+	l->st = st;
+	l->af = af;
+	ares_set_socket_functions(ch, &socket_functions, l);
 	if (ares_set_servers_ports(ch, &server) != ARES_SUCCESS) {
 		ares_destroy(ch);
-		return -EAGAIN;
+		return ARES_ENOMEM;
 	}
-	ares_gethostbyname(ch, name, af == 4 ? AF_INET : AF_INET6, on_host, &l);
-	run(ch, &l);
+	if (name)
+		ares_gethostbyname(ch, name, af == 4 ? AF_INET : AF_INET6, on_host, l);
+	else
+		ares_gethostbyaddr(ch, addr, af == 4 ? 4 : 16, af == 4 ? AF_INET : AF_INET6,
+				   on_host, l);
+	run(ch, l);
 	ares_destroy(ch);
+	return l->status;
+}
 
-	switch (l.status) {
+static int status_errno(int status)
+{
+	switch (status) {
 	case ARES_SUCCESS:
-		sx_log(SX_LOG_DEBUG, "resolve %s: answered through the proxy", name);
 		return 0;
 	case ARES_ENOTFOUND:
 	case ARES_ENODATA:
 	case ARES_ENONAME:
 		return -ENOENT;
 	default:
-		sx_log(SX_LOG_WARN, "resolve %s through the proxy: %s", name,
-		       ares_strerror(l.status));
 		return -EAGAIN;
 	}
+}
+
+int sx_cares_resolve(const struct sx_state *st, const char *name, int af, uint8_t *addr)
+{
+	if (!st->config.dns_server_af) {
+		sx_log(SX_LOG_ERROR,
+		       "dns=proxy needs a DNS server to ask through the proxy "
+		       "(SOCKSIFY_DNS_SERVER or dns_server): not resolving '%s'",
+		       name);
+		return -EINVAL;
+	}
+	struct lookup l = {.addr = addr};
+	int status = ask(st, &l, name, af, NULL);
+	int r = status_errno(status);
+	if (r == 0)
+		sx_log(SX_LOG_DEBUG, "resolve %s: answered through the proxy", name);
+	else if (r == -EAGAIN)
+		sx_log(SX_LOG_WARN, "resolve %s through the proxy: %s", name,
+		       ares_strerror(status));
+	return r;
+}
+
+int sx_cares_reverse(const struct sx_state *st, int af, const uint8_t *addr, char name[256])
+{
+	if (!st->config.dns_server_af)
+		return -EINVAL;
+	struct lookup l = {.name = name};
+	int status = ask(st, &l, NULL, af, addr);
+	int r = status_errno(status);
+	if (r == -EAGAIN)
+		sx_log(SX_LOG_WARN, "reverse lookup through the proxy: %s", ares_strerror(status));
+	return r;
 }

@@ -12,4 +12,8 @@
  * (server or proxy unreachable, timeout), -EINVAL (no dns_server configured). */
 int sx_cares_resolve(const struct sx_state *st, const char *name, int af, uint8_t *addr);
 
+/* The PTR name of addr (af 4 or 6), asked the same way: 0 with name filled, -ENOENT,
+ * -EAGAIN, or -EINVAL (no dns_server configured; nothing logged). */
+int sx_cares_reverse(const struct sx_state *st, int af, const uint8_t *addr, char name[256]);
+
 #endif

@@ -14,6 +14,8 @@
 #include "fakedns_shared.h"
 #include "fakename.h"
 #include "fdtab.h"
+#include "guard.h"
+#include "hosts.h"
 #include "io.h"
 #include "log.h"
 #include "real.h"
@@ -114,7 +116,9 @@ static int forward(const struct sx_state *st, const struct sx_dns_query *q, cons
 			sx_target_set_v6(&up, c->dns_server_addr, c->dns_server_port);
 		dst = &up;
 	}
-	int r = tcp_exchange(st, dst, via_proxy, in, n, out, cap);
+	/* The exchange waits on the network and holds no lock of ours: a signal handler
+	 * that jumps out of it must find the guard down. */
+	int r = SX_UNGUARDED(tcp_exchange(st, dst, via_proxy, in, n, out, cap));
 	if (r < 0) {
 		char d[300];
 		sx_target_format(dst, d, sizeof d);
@@ -170,6 +174,26 @@ static int from_table(const struct sx_state *st, const struct sx_dns_query *q, u
 	return sx_dns_reply_addrs(out, limit, q, addr, 1, FAKE_TTL);
 }
 
+/* PTR of a real address: /etc/hosts, else the upstream through the proxy when there is
+ * one, else no such name, as getnameinfo and gethostbyaddr answer it (reverse.c). */
+static int real_ptr(const struct sx_state *st, const struct sx_dns_query *q, uint8_t *out,
+		    size_t limit, bool *handled)
+{
+	uint8_t addr[16];
+	struct sx_hosts_entry e;
+	int af = sx_dns_ptr_addr(q->name, addr);
+	bool named = af > 0 && sx_hosts_by_addr(af, addr, &e) == 0;
+	*handled = named || (af > 0 && !st->config.dns_server_af);
+	if (!*handled)
+		return 0;
+	if (named) {
+		sx_log(SX_LOG_DEBUG, "dns PTR %s: %s, from /etc/hosts", q->name, e.names);
+		return sx_dns_reply_ptr(out, limit, q, e.names, FAKE_TTL);
+	}
+	sx_log(SX_LOG_DEBUG, "dns PTR %s: no upstream DNS server, NXDOMAIN", q->name);
+	return sx_dns_reply_rcode(out, limit, q, SX_DNS_RCODE_NXDOMAIN);
+}
+
 static int rcode_for(int parse_err)
 {
 	switch (parse_err) {
@@ -217,6 +241,8 @@ int sx_dns_intercept_answer(const struct sx_state *st, const uint8_t *in, size_t
 	bool handled = false;
 	if (ours)
 		w = from_table(st, &q, out, limit, &handled);
+	if (!handled && in_class && q.qtype == SX_DNS_TYPE_PTR)
+		w = real_ptr(st, &q, out, limit, &handled);
 	if (!handled) {
 		bool local = q.qtype == SX_DNS_TYPE_PTR ? false : sx_fakename_local(st, q.name, 0);
 		if (local && !tcp) {

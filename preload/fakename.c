@@ -10,6 +10,7 @@
 #include "fakedns_shared.h"
 #include "fakename.h"
 #include "hosts.h"
+#include "local_names.h"
 #include "log.h"
 
 bool sx_fakename_is_numeric(const char *name)
@@ -29,22 +30,13 @@ bool sx_fakename_is_numeric(const char *name)
 	return inet_pton(AF_INET6, buf, &a6) == 1;
 }
 
-static bool is_localhost(const char *name)
-{
-	size_t n = strlen(name);
-	if (n && name[n - 1] == '.')
-		n--;
-	/* RFC 6761 §6.3: localhost and everything under it is loopback, never asked about. */
-	return (n == 9 && !strncasecmp(name, "localhost", 9)) ||
-	       (n > 10 && !strncasecmp(name + n - 10, ".localhost", 10));
-}
-
 bool sx_fakename_local(const struct sx_state *st, const char *name, uint16_t port)
 {
 	/* The proxy's own name was resolved locally at init; a program asking for it
-	 * means to reach the proxy itself. */
+	 * means to reach the proxy itself. localhost and everything under it is
+	 * loopback, never asked about (RFC 6761 §6.3). */
 	return st->config.dns == SX_DNS_LOCAL || !name || !*name || sx_fakename_is_numeric(name) ||
-	       is_localhost(name) || !strcasecmp(name, st->config.proxy.host) ||
+	       sx_local_names_is_localhost(name) || !strcasecmp(name, st->config.proxy.host) ||
 	       sx_hosts_has(name) || sx_bypass_match_name(&st->config.bypass, name, port);
 }
 

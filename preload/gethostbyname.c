@@ -9,31 +9,76 @@
 #include "fakedns_shared.h"
 #include "fakename.h"
 #include "guard.h"
+#include "local_names.h"
 #include "real.h"
+#include "reverse.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define PASS   (-1) /* "ask libc" */
+
+/* Names (canonical first, then aliases, each NUL-terminated) and addresses of family af
+ * laid out in the caller's buffer. 0 or ERANGE. */
+static int build_n(const char *names, int n_names, int af, const uint8_t (*addrs)[16], int n,
+		   struct hostent *he, char *buf, size_t len)
+{
+	size_t alen = af == AF_INET ? 4 : 16, nlen = 0;
+	for (int i = 0; i < n_names; i++)
+		nlen += strlen(names + nlen) + 1;
+	size_t pad = (size_t)(-(uintptr_t)buf & (sizeof(char *) - 1));
+	size_t nptrs = (size_t)n_names + (size_t)n + 1;
+	if (!buf || n_names < 1 || len < pad + nptrs * sizeof(char *) + (size_t)n * alen + nlen)
+		return ERANGE;
+	char **ptrs = (char **)(void *)(buf + pad);
+	char *a = (char *)(ptrs + nptrs), *nm = a + (size_t)n * alen;
+	memcpy(nm, names, nlen);
+	he->h_name = nm;
+	he->h_aliases = ptrs;
+	for (int i = 1; i < n_names; i++) {
+		nm += strlen(nm) + 1;
+		*ptrs++ = nm;
+	}
+	*ptrs++ = NULL;
+	he->h_addr_list = ptrs;
+	for (int i = 0; i < n; i++, a += alen) {
+		memcpy(a, addrs[i], alen);
+		*ptrs++ = a;
+	}
+	*ptrs = NULL;
+	he->h_addrtype = af;
+	he->h_length = (int)alen;
+	return 0;
+}
 
 /* One name, no aliases, one address. 0 or ERANGE. */
 static int build(const char *name, int af, const uint8_t *addr, struct hostent *he, char *buf,
 		 size_t len)
 {
-	size_t alen = af == AF_INET ? 4 : 16, nlen = strlen(name) + 1;
-	size_t pad = (size_t)(-(uintptr_t)buf & (sizeof(char *) - 1));
-	if (!buf || len < pad + 3 * sizeof(char *) + alen + nlen)
+	uint8_t one[1][16];
+	memcpy(one[0], addr, af == AF_INET ? 4 : 16);
+	return build_n(name, 1, af, (const uint8_t(*)[16])one, 1, he, buf, len);
+}
+
+/* A localhost or /etc/hosts name: PASS when it is not one, else as by_name(). */
+static int local(const char *name, int af, struct hostent *he, char *buf, size_t len,
+		 struct hostent **result, int *herr)
+{
+	struct sx_hosts_entry e;
+	if (!sx_local_names_answer(sx_state(), name, af == AF_INET ? 4 : 6, &e))
+		return PASS;
+	*result = NULL;
+	if (e.n == 0) {
+		*herr = HOST_NOT_FOUND;
+		return ENOENT;
+	}
+	uint8_t addrs[SX_HOSTS_ADDRS][16];
+	for (int i = 0; i < e.n; i++)
+		memcpy(addrs[i], e.addr[i].a, 16);
+	if (build_n(e.names, e.n_names, af, (const uint8_t(*)[16])addrs, e.n, he, buf, len)) {
+		*herr = NETDB_INTERNAL;
 		return ERANGE;
-	char **ptrs = (char **)(void *)(buf + pad);
-	char *a = (char *)(ptrs + 3), *n = a + alen;
-	memcpy(a, addr, alen);
-	memcpy(n, name, nlen);
-	ptrs[0] = NULL; /* aliases */
-	ptrs[1] = a;
-	ptrs[2] = NULL;
-	he->h_name = n;
-	he->h_aliases = ptrs;
-	he->h_addrtype = af;
-	he->h_length = (int)alen;
-	he->h_addr_list = ptrs + 1;
+	}
+	*result = he;
+	*herr = 0;
 	return 0;
 }
 
@@ -46,7 +91,7 @@ static int by_name(const char *name, int af, struct hostent *he, char *buf, size
 	uint8_t addr[16];
 	int r = sx_fakename_lookup(sx_state(), name, af == AF_INET ? 4 : 6, 0, addr);
 	if (r == 0)
-		return PASS;
+		return local(name, af, he, buf, len, result, herr);
 	*result = NULL;
 	if (r < 0) {
 		*herr = r == -ENOSPC || r == -EAGAIN	     ? TRY_AGAIN
@@ -63,13 +108,15 @@ static int by_name(const char *name, int af, struct hostent *he, char *buf, size
 	return 0;
 }
 
-/* Reverse: a fake address names its name; an unknown fake address is not looked up. */
+/* Reverse: a fake address names its name; an unknown fake address is not looked up; a
+ * real one is named by /etc/hosts or through the proxy (reverse.c). */
 static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *he, char *buf,
 		   size_t len, struct hostent **result, int *herr)
 {
+	const struct sx_state *st = sx_state();
 	const uint8_t *a = addr;
 	int af = 0;
-	if (!a || sx_state()->config.dns != SX_DNS_REMOTE)
+	if (!a || st->config.dns == SX_DNS_LOCAL)
 		return PASS;
 	if (type == AF_INET && alen == 4) {
 		af = 4;
@@ -78,16 +125,21 @@ static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *h
 		if (af == 4)
 			a += 12;
 	}
-	char name[256];
-	int r = af ? sx_fakedns_shared_name(af, a, name) : -EINVAL;
+	if (!af)
+		return PASS; /* libc reports the bad length or family */
+	struct sx_hosts_entry e;
+	int r = st->config.dns == SX_DNS_REMOTE ? sx_fakedns_shared_name(af, a, e.names) : -EINVAL;
+	e.n_names = 1;
 	if (r == -EINVAL)
-		return PASS;
+		r = sx_reverse_lookup(st, af, a, &e);
 	*result = NULL;
 	if (r < 0) {
-		*herr = HOST_NOT_FOUND;
-		return ENOENT;
+		*herr = r == -EAGAIN ? TRY_AGAIN : HOST_NOT_FOUND;
+		return r == -EAGAIN ? EAGAIN : ENOENT;
 	}
-	if (build(name, type, addr, he, buf, len)) {
+	uint8_t one[1][16];
+	memcpy(one[0], addr, alen);
+	if (build_n(e.names, e.n_names, type, (const uint8_t(*)[16])one, 1, he, buf, len)) {
 		*herr = NETDB_INTERNAL;
 		return ERANGE;
 	}
@@ -99,7 +151,7 @@ static int by_addr(const void *addr, socklen_t alen, int type, struct hostent *h
 /* For the non-_r forms: one result per thread, like libc's static one per process. */
 static __thread struct {
 	struct hostent he;
-	char buf[512];
+	char buf[2048]; /* room for an /etc/hosts line of names and addresses */
 } tls;
 
 #define ENTER(fail, fn, ...)                                                                       \
@@ -113,16 +165,25 @@ static __thread struct {
 		return sx_real.fn(__VA_ARGS__);                                                    \
 	}
 
-/* Leaves the guard after calling libc, so the resolver's sockets are left alone. */
+/* libc with the guard set aside (a signal handler may jump out of its wait). */
 #define PASS_OR_RETURN(r, fn, ...)                                                                 \
 	do {                                                                                       \
 		if ((r) == PASS) {                                                                 \
-			__typeof__(sx_real.fn(__VA_ARGS__)) pr_ = sx_real.fn(__VA_ARGS__);         \
+			__typeof__(sx_real.fn(__VA_ARGS__)) pr_ =                                  \
+			    SX_UNGUARDED(sx_real.fn(__VA_ARGS__));                                 \
 			sx_guard_leave();                                                          \
 			return pr_;                                                                \
 		}                                                                                  \
 		sx_guard_leave();                                                                  \
 	} while (0)
+
+/* glibc's _r forms set h_errno as well as *herr (python reads h_errno). */
+static void finish_r(int r, int herr, int saved)
+{
+	if (r)
+		h_errno = herr;
+	errno = r ? r : saved;
+}
 
 static struct hostent *finish_static(int r, struct hostent *res, int herr)
 {
@@ -142,7 +203,7 @@ EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *he, char *
 	int saved = errno;
 	int r = by_name(name, af, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyname2_r, name, af, he, buf, len, result, herr);
-	errno = r ? r : saved;
+	finish_r(r, *herr, saved);
 	return r;
 }
 
@@ -153,7 +214,7 @@ EXPORT int gethostbyname_r(const char *name, struct hostent *he, char *buf, size
 	int saved = errno;
 	int r = by_name(name, AF_INET, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyname_r, name, he, buf, len, result, herr);
-	errno = r ? r : saved;
+	finish_r(r, *herr, saved);
 	return r;
 }
 
@@ -184,7 +245,7 @@ EXPORT int gethostbyaddr_r(const void *addr, socklen_t alen, int type, struct ho
 	int saved = errno;
 	int r = by_addr(addr, alen, type, he, buf, len, result, herr);
 	PASS_OR_RETURN(r, gethostbyaddr_r, addr, alen, type, he, buf, len, result, herr);
-	errno = r ? r : saved;
+	finish_r(r, *herr, saved);
 	return r;
 }
 

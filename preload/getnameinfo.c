@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The getnameinfo() hook: a fake address maps back to its name without any DNS query;
- * everything else, and every service lookup, is libc's. */
+/* The getnameinfo() hook: a fake address maps back to its name without any DNS query,
+ * a real one is named by /etc/hosts or through the proxy (reverse.c); in local mode,
+ * and for every service lookup, libc's. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "guard.h"
 #include "init.h"
 #include "real.h"
+#include "reverse.h"
 
 #define PASS 1 /* not a getnameinfo return value */
 
@@ -29,14 +31,25 @@ static int fake(const struct sockaddr *sa, socklen_t salen, char *host, socklen_
 	} else {
 		return PASS;
 	}
-	if (sx_state()->config.dns != SX_DNS_REMOTE)
+	const struct sx_state *st = sx_state();
+	if (st->config.dns == SX_DNS_LOCAL)
 		return PASS;
 	char name[256];
-	int r = sx_fakedns_shared_name(af, a, name);
-	if (r == -EINVAL)
-		return PASS;
+	int r = st->config.dns == SX_DNS_REMOTE ? sx_fakedns_shared_name(af, a, name) : -EINVAL;
+	if (r == -EINVAL) {
+		/* A real address: /etc/hosts or the DNS server through the proxy. */
+		struct sx_hosts_entry e;
+		r = sx_reverse_lookup(st, af, a, &e);
+		if (r == 0 && strlen(e.names) < sizeof name)
+			strcpy(name, e.names);
+		else if (r == 0)
+			r = -ENOENT;
+		if (r == -EAGAIN && (flags & NI_NAMEREQD))
+			return EAI_AGAIN;
+	}
 	if (r < 0) {
-		/* Unknown fake address: nobody can name it, so never ask DNS. */
+		/* No name (or an unknown fake address, which nobody can name): never ask
+		 * DNS. */
 		if (flags & NI_NAMEREQD)
 			return EAI_NONAME;
 		return sx_real.getnameinfo(sa, salen, host, hostlen, serv, servlen,
@@ -70,7 +83,8 @@ __attribute__((visibility("default"))) int getnameinfo(const struct sockaddr *sa
 	int r = fake(sa, salen, host, hostlen, serv, servlen, flags);
 	if (r == PASS) {
 		errno = saved;
-		r = sx_real.getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+		r = SX_UNGUARDED(
+		    sx_real.getnameinfo(sa, salen, host, hostlen, serv, servlen, flags));
 		sx_guard_leave();
 		return r;
 	}

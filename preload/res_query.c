@@ -82,7 +82,8 @@ static const char *join(const char *name, const char *domain, char buf[NS_MAXDNA
 	return buf;
 }
 
-/* Every hook: the guard, the decision, libc inside the guard (its sockets are its own),
+/* Every hook: the guard, the decision, libc with the guard set aside (a signal handler
+ * may jump out of its wait; its sockets are its own, not through our hooks),
  * and h_errno (and the res_state's copy) set once at the end. */
 #define HOOK(fn, statp, qname, class, type, ans, anslen, ...)                                      \
 	sx_real_init();                                                                            \
@@ -99,7 +100,7 @@ static const char *join(const char *name, const char *domain, char buf[NS_MAXDNA
 	int r_ = answer((res_state)(statp), qname, class, type, ans, anslen, &herr_);              \
 	if (r_ == PASS) {                                                                          \
 		errno = saved_;                                                                    \
-		r_ = sx_real.fn(__VA_ARGS__);                                                      \
+		r_ = SX_UNGUARDED(sx_real.fn(__VA_ARGS__));                                        \
 		sx_guard_leave();                                                                  \
 		return r_;                                                                         \
 	}                                                                                          \

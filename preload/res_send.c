@@ -64,7 +64,7 @@ EXPORT int res_nsend(res_state statp, const unsigned char *msg, int len, unsigne
 	int r = statp ? sx_res_answer(statp, msg, len, ans, anslen) : PASS;
 	if (r == PASS) {
 		errno = saved;
-		r = sx_real.resolv_nsend(statp, msg, len, ans, anslen);
+		r = SX_UNGUARDED(sx_real.resolv_nsend(statp, msg, len, ans, anslen));
 	}
 	sx_guard_leave();
 	return r;

@@ -4,7 +4,8 @@
 # documentation addresses on lo (targets that must not count as loopback), and
 # /etc/resolv.conf pointing at the DNS recorder on 127.0.0.53, which logs every query
 # to $SX_DNSREC_LOG so a leaked lookup is seen; /etc/hosts gains hosts.test and
-# direct.test (192.0.2.10).
+# direct.test (192.0.2.10). The recorder never answers silent.test or the PTR of
+# 192.0.2.99, so a lookup of either waits for the resolver's timeout.
 #   scripts/netns.sh COMMAND [ARG...]
 set -eu
 
@@ -42,7 +43,8 @@ export SX_DNSREC_LOG
 : >"$SX_DNSREC_LOG"
 dnsrec_pid=""
 if [ -x "$B/dnsrec" ]; then
-	"$B/dnsrec" --listen 127.0.0.53:53 --log "$SX_DNSREC_LOG" \
+	"$B/dnsrec" --listen 127.0.0.53:53 --log "$SX_DNSREC_LOG" --silent silent.test \
+		--silent 99.2.0.192.in-addr.arpa \
 		--ready-file "$SX_NETNS_DIR/dnsrec.ready" &
 	dnsrec_pid=$!
 	i=0

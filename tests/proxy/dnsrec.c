@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* dnsrec: a DNS server that logs every query it receives (UDP and TCP), so an end-to-end test
  * can prove that no name lookup leaked past the shim. Doubles as a tiny authoritative
- * "upstream" server answering A/AAAA/MX from the command line, NXDOMAIN otherwise. */
+ * "upstream" server answering A/AAAA/MX/PTR from the command line, NXDOMAIN otherwise. */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,7 +40,7 @@ enum {
 };
 enum { RC_OK = 0, RC_FORMERR = 1, RC_NXDOMAIN = 3, RC_NOTIMP = 4, RC_REFUSED = 5 };
 
-/* One --map (A/AAAA) or --mx entry. */
+/* One --map (A/AAAA), --mx or --ptr entry. */
 struct record {
 	char name[NAME_TEXT]; /* lower case, no trailing dot */
 	uint16_t type;	      /* T_A, T_AAAA or T_MX */
@@ -51,6 +51,9 @@ struct record {
 
 static struct record records[MAX_RECORDS];
 static size_t n_records;
+/* --silent names: logged, never answered, so a client's lookup hangs until its timeout. */
+static char silent[MAX_RECORDS][NAME_TEXT];
+static size_t n_silent;
 static int log_fd = -1;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -211,17 +214,30 @@ static int encode_name(const char *name, uint8_t *out, size_t cap)
 	return (int)o;
 }
 
-static void add_record(const char *arg, int mx)
+static void add_record(const char *arg, int mx) /* mx: 0 --map, 1 --mx, 2 --ptr */
 {
 	const char *eq = strchr(arg, '=');
 	struct record *r = &records[n_records];
 	int n;
 
 	if (!eq || eq == arg || n_records == MAX_RECORDS)
-		die("bad %s '%s' (want NAME=%s)", mx ? "--mx" : "--map", arg,
-		    mx ? "EXCHANGE" : "ADDR");
+		die("bad %s '%s' (want NAME=%s)",
+		    mx == 2 ? "--ptr"
+		    : mx    ? "--mx"
+			    : "--map",
+		    arg,
+		    mx == 2 ? "TARGET"
+		    : mx    ? "EXCHANGE"
+			    : "ADDR");
 	norm_name(r->name, arg, (size_t)(eq - arg));
-	if (mx) {
+	if (mx == 2) {
+		/* --ptr: the owner is the reverse name, the data the name it gives */
+		n = encode_name(eq + 1, r->rdata, sizeof(r->rdata));
+		if (n < 0)
+			die("bad name '%s'", eq + 1);
+		r->type = T_PTR;
+		r->rdlen = (uint16_t)n;
+	} else if (mx) {
 		norm_name(r->target, eq + 1, strlen(eq + 1));
 		n = encode_name(r->target, r->rdata + 2, sizeof(r->rdata) - 2);
 		if (n < 0)
@@ -351,7 +367,10 @@ static int answer(struct out *o, const char *name, uint16_t qtype, uint16_t *an,
 	return known ? RC_OK : RC_NXDOMAIN;
 }
 
-/* Build the reply to q into out; its length, or 0 to send nothing. Logs the query. */
+#define SILENT ((size_t)-1) /* no reply, and a TCP connection stays open */
+
+/* Build the reply to q into out; its length, 0 to send nothing, or SILENT. Logs the
+ * query. */
 static size_t handle_query(const uint8_t *q, size_t qlen, uint8_t *buf, size_t cap,
 			   const char *proto, const char *from)
 {
@@ -376,6 +395,9 @@ static size_t handle_query(const uint8_t *q, size_t qlen, uint8_t *buf, size_t c
 	qclass = (uint16_t)(q[off + 2] << 8 | q[off + 3]);
 	log_line("query proto=%s from=%s name=%s type=%s", proto, from, name,
 		 type_name(qtype, tbuf));
+	for (size_t i = 0; i < n_silent; i++)
+		if (!strcmp(silent[i], name))
+			return SILENT;
 
 	/* Header is patched below once the counts are known. */
 	put(&o, q, 12);
@@ -461,6 +483,8 @@ static void *tcp_main(void *arg)
 		if (read_exact(c->fd, in, n) < 0)
 			break;
 		r = handle_query(in, n, out + 2, 65535, "tcp", c->from);
+		if (r == SILENT)
+			continue;
 		if (!r)
 			break;
 		out[0] = (uint8_t)(r >> 8);
@@ -513,7 +537,7 @@ static void on_datagram(int fd)
 		return;
 	fmt_addr(&ss, from, sizeof(from));
 	r = handle_query(in, (size_t)n, out, sizeof(out), "udp", from);
-	if (r)
+	if (r && r != SILENT)
 		sendto(fd, out, r, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
 }
 
@@ -552,7 +576,8 @@ static void write_ready(const char *path)
 static void usage(void)
 {
 	fputs("usage: dnsrec --listen ADDR:PORT... [--log FILE] [--ready-file FILE]\n"
-	      "              [--map NAME=ADDR]... [--mx NAME=EXCHANGE]...\n",
+	      "              [--map NAME=ADDR]... [--mx NAME=EXCHANGE]... [--silent NAME]...\n"
+	      "              [--ptr REVERSE-NAME=NAME]...\n",
 	      stderr);
 	exit(2);
 }
@@ -565,6 +590,8 @@ int main(int argc, char **argv)
 	    {"ready-file", required_argument, NULL, 'r'},
 	    {"map", required_argument, NULL, 'm'},
 	    {"mx", required_argument, NULL, 'x'},
+	    {"silent", required_argument, NULL, 's'},
+	    {"ptr", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -591,9 +618,15 @@ int main(int argc, char **argv)
 		case 'r':
 			ready = optarg;
 			break;
+		case 's':
+			if (n_silent == MAX_RECORDS)
+				die("too many --silent");
+			norm_name(silent[n_silent++], optarg, strlen(optarg));
+			break;
 		case 'm':
 		case 'x':
-			add_record(optarg, c == 'x');
+		case 'p':
+			add_record(optarg, c == 'x' ? 1 : c == 'p' ? 2 : 0);
 			break;
 		default:
 			usage();
