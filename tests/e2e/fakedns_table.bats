@@ -183,6 +183,18 @@ s.send(b\"x\"); print(os.getpid())"' "$DNS"
 	wait_gone "$table" "$udp"
 }
 
+@test "a process's UDP handoff file goes with its last connected UDP socket" {
+	run "$SOCKSIFY" python3 -c 'import os, socket
+path = "/dev/shm/socksify-%d-%d-udp" % (os.getuid(), os.getpid())
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(("192.0.2.10", 7))
+t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.connect(("192.0.2.10", 7))
+print(os.path.exists(path)); s.close(); print(os.path.exists(path))
+t.close(); print(os.path.exists(path))'
+	assert_output "True
+True
+False"
+}
+
 @test "an --env session's table is removed once its shell has exited" {
 	run sh -c 'eval "$("$0" --env)"; echo "$SOCKSIFY_FAKEDNS"; python3 "$1" resolve web.test' \
 		"$SOCKSIFY" "$DNS"
