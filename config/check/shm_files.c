@@ -105,13 +105,13 @@ static void clean_one(int dir, const char *name, const char *prefix, bool tables
 	if (end == name + strlen(prefix) || *end != '-' || (!udp && !tables) || !pid_dead(pid))
 		return;
 	snprintf(path, sizeof path, SHM "/%s", name);
-	if (!udp && env_user(path) != 0)
-		return;
+	/* Ownership first: another user's files named like ours cost one open each. */
 	int fd = open_ours(dir, name);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+	if (fd < 0)
+		return;
+	if ((udp || env_user(path) == 0) && flock(fd, LOCK_EX | LOCK_NB) == 0)
 		unlink_same(dir, name, fd);
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 }
 
 /* Our left-overs: UDP files of dead processes, and unused tables too if asked. */
