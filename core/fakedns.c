@@ -9,8 +9,8 @@
 #include "target.h"
 
 #define MAGIC	 0x44465853u /* "SXFD" little-endian */
-#define VERSION	 1u
-#define HDR_SIZE 64u
+#define VERSION	 2u
+#define HDR_SIZE 128u
 
 /* Only 32-bit fields and byte arrays, so i386 and x86_64 processes of one tree agree on it. */
 struct hdr {
@@ -26,6 +26,8 @@ struct hdr {
 	uint32_t v6_prefix;
 	uint8_t v4_base[4];
 	uint8_t v6_base[16];
+	uint32_t v4_start; /* slot i has offset 1 + (start + i) % span in its range */
+	uint32_t v6_start;
 };
 
 struct slot {
@@ -71,6 +73,14 @@ static uint64_t v4_usable(unsigned prefix)
 static uint64_t v6_usable(unsigned prefix)
 {
 	return prefix <= 64 ? UINT64_MAX : ((uint64_t)1 << (128 - prefix)) - 1;
+}
+
+/* Offsets handed out live in the last 32 bits of an address. */
+static uint32_t span_of(int af, unsigned prefix)
+{
+	uint64_t u = af == SX_FAKEDNS_V4 ? v4_usable(prefix) : v6_usable(prefix);
+
+	return u < UINT32_MAX ? (uint32_t)u : UINT32_MAX;
 }
 
 static bool prefixes_ok(unsigned v4, unsigned v6)
@@ -122,9 +132,30 @@ static bool has_host_bits(const uint8_t *a, size_t len, unsigned prefix)
 
 size_t sx_fakedns_size(unsigned capacity)
 {
+	return sx_fakedns_size_used(capacity, capacity);
+}
+
+size_t sx_fakedns_size_used(unsigned capacity, unsigned names)
+{
 	if (capacity == 0 || capacity > SX_FAKEDNS_MAX_CAPACITY)
 		return 0;
-	return (size_t)layout_size(capacity);
+	if (names > capacity)
+		names = capacity;
+	return (size_t)(layout_size(capacity) - (uint64_t)(capacity - names) * sizeof(struct slot));
+}
+
+unsigned sx_fakedns_capacity(const struct sx_fakedns_cfg *cfg)
+{
+	if (!cfg || cfg->capacity == 0 || cfg->capacity > SX_FAKEDNS_MAX_CAPACITY ||
+	    !prefixes_ok(cfg->v4_prefix, cfg->v6_prefix))
+		return 0;
+	return (unsigned)min_u64(cfg->capacity, min_u64(span_of(SX_FAKEDNS_V4, cfg->v4_prefix),
+							span_of(SX_FAKEDNS_V6, cfg->v6_prefix)));
+}
+
+unsigned sx_fakedns_capacity_of(const void *t)
+{
+	return t ? ((const struct hdr *)t)->capacity : 0;
 }
 
 int sx_fakedns_init(void *t, size_t size, const struct sx_fakedns_cfg *cfg)
@@ -132,10 +163,9 @@ int sx_fakedns_init(void *t, size_t size, const struct sx_fakedns_cfg *cfg)
 	struct hdr *h = t;
 	uint64_t cap;
 
-	if (!h || !cfg || ((uintptr_t)t & 7) || cfg->capacity == 0 ||
-	    cfg->capacity > SX_FAKEDNS_MAX_CAPACITY || !prefixes_ok(cfg->v4_prefix, cfg->v6_prefix))
+	if (!h || ((uintptr_t)t & 7))
 		return -EINVAL;
-	cap = min_u64(cfg->capacity, min_u64(v4_usable(cfg->v4_prefix), v6_usable(cfg->v6_prefix)));
+	cap = sx_fakedns_capacity(cfg);
 	if (cap == 0)
 		return -EINVAL;
 	if (size < layout_size((uint32_t)cap))
@@ -154,6 +184,8 @@ int sx_fakedns_init(void *t, size_t size, const struct sx_fakedns_cfg *cfg)
 	h->v6_prefix = cfg->v6_prefix;
 	memcpy(h->v4_base, cfg->v4_base, 4);
 	memcpy(h->v6_base, cfg->v6_base, 16);
+	h->v4_start = cfg->start % span_of(SX_FAKEDNS_V4, h->v4_prefix);
+	h->v6_start = cfg->start % span_of(SX_FAKEDNS_V6, h->v6_prefix);
 	mask_host_bits(h->v4_base, 4, h->v4_prefix);
 	mask_host_bits(h->v6_base, 16, h->v6_prefix);
 	/* Slots need no clearing: nothing reads past the committed count. */
@@ -172,8 +204,11 @@ bool sx_fakedns_valid(const void *t, size_t size)
 	if (load_acq(&h->magic) != MAGIC || h->version != VERSION)
 		return false;
 	if (h->capacity == 0 || h->capacity > SX_FAKEDNS_MAX_CAPACITY ||
-	    !prefixes_ok(h->v4_prefix, h->v6_prefix) || h->capacity > v4_usable(h->v4_prefix) ||
-	    h->capacity > v6_usable(h->v6_prefix))
+	    !prefixes_ok(h->v4_prefix, h->v6_prefix) ||
+	    h->capacity > span_of(SX_FAKEDNS_V4, h->v4_prefix) ||
+	    h->capacity > span_of(SX_FAKEDNS_V6, h->v6_prefix) ||
+	    h->v4_start >= span_of(SX_FAKEDNS_V4, h->v4_prefix) ||
+	    h->v6_start >= span_of(SX_FAKEDNS_V6, h->v6_prefix))
 		return false;
 	if (h->nbuckets != nbuckets_for(h->capacity) || h->buckets_off != HDR_SIZE ||
 	    h->slots_off != HDR_SIZE + h->nbuckets * 4 || h->size != layout_size(h->capacity) ||
@@ -236,16 +271,28 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Host bits of the base are zero and slot + 1 fits in them, so OR is addition. */
+static uint32_t span_in(const struct hdr *h, int af)
+{
+	return span_of(af, af == SX_FAKEDNS_V4 ? h->v4_prefix : h->v6_prefix);
+}
+
+static uint32_t start_in(const struct hdr *h, int af)
+{
+	return af == SX_FAKEDNS_V4 ? h->v4_start : h->v6_start;
+}
+
+/* Host bits of the base are zero and the offset fits in them, so OR is addition. The
+ * offset of a slot wraps around its range, never onto the network address (0). */
 static void make_addr(const struct hdr *h, int af, uint32_t slot, uint8_t *out)
 {
 	size_t len = af == SX_FAKEDNS_V4 ? 4 : 16;
+	uint32_t off = (uint32_t)(((uint64_t)start_in(h, af) + slot) % span_in(h, af)) + 1;
 
 	memcpy(out, af == SX_FAKEDNS_V4 ? h->v4_base : h->v6_base, len);
-	put_be32(out + len - 4, get_be32(out + len - 4) | (slot + 1));
+	put_be32(out + len - 4, get_be32(out + len - 4) | off);
 }
 
-int sx_fakedns_assign(void *t, const char *name, int af, uint8_t *addr_out)
+static int find_or_add(void *t, const char *name, int af, uint8_t *addr_out, bool may_add)
 {
 	struct hdr *h = t;
 	char norm[SX_NAME_MAX + 1];
@@ -286,6 +333,8 @@ int sx_fakedns_assign(void *t, const char *name, int af, uint8_t *addr_out)
 			return 0;
 		}
 	}
+	if (!may_add)
+		return -ENOENT;
 	if (committed >= h->capacity || free_at == UINT32_MAX)
 		return -ENOSPC;
 
@@ -298,6 +347,16 @@ int sx_fakedns_assign(void *t, const char *name, int af, uint8_t *addr_out)
 	store_rel(&h->committed, committed + 1);
 	make_addr(h, af, committed, addr_out);
 	return 0;
+}
+
+int sx_fakedns_assign(void *t, const char *name, int af, uint8_t *addr_out)
+{
+	return find_or_add(t, name, af, addr_out, true);
+}
+
+int sx_fakedns_lookup(void *t, const char *name, int af, uint8_t *addr_out)
+{
+	return find_or_add(t, name, af, addr_out, false);
 }
 
 bool sx_fakedns_in_range(const void *t, int af, const uint8_t *addr)
@@ -337,9 +396,12 @@ int sx_fakedns_name(const void *t, int af, const uint8_t *addr, char name[256])
 		if (host[i])
 			return -ENOENT;
 	off = get_be32(host + len - 4);
-	if (off == 0 || off > committed_of(h))
+	if (off == 0 || off > span_in(h, af))
 		return -ENOENT;
-	s = slot_at(h, off - 1);
+	off = (uint32_t)(((uint64_t)off - 1 + span_in(h, af) - start_in(h, af)) % span_in(h, af));
+	if (off >= committed_of(h))
+		return -ENOENT;
+	s = slot_at(h, off);
 	if (s->len == 0 || s->len > SX_NAME_MAX)
 		return -ENOENT;
 	memcpy(name, s->name, s->len);

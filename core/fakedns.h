@@ -13,10 +13,13 @@
 #define SX_FAKEDNS_V6		6
 #define SX_FAKEDNS_MAX_CAPACITY (1u << 20)
 
-/* Name i (0-based, in assignment order) gets base + i + 1 in each range. The network
+/* Name i (0-based, in assignment order) gets base + 1 + (start + i) mod span in each
+ * range, span being the range's usable addresses: 2^(32-v4_prefix) - 2 and
+ * min(2^(128-v6_prefix) - 1, 2^32 - 1) (offsets stay in the last 32 bits). The network
  * address, and in IPv4 the last address, are never handed out, so the usable slots are
- * min(capacity, 2^(32-v4_prefix) - 2, 2^(128-v6_prefix) - 1). Host bits of a base are
- * ignored. Defaults: 198.18.0.0/15 and fd9a:5f0c:4b2d:ffff::/64. */
+ * min(capacity, span4, span6). A random start makes the addresses of a table that is
+ * gone unlikely to name anything in a new one. Host bits of a base are ignored.
+ * Defaults: 198.18.0.0/15 and fd9a:5f0c:4b2d:ffff::/64. */
 struct sx_fakedns_cfg {
 	uint8_t v4_base[4];
 	unsigned v4_prefix; /* 0..30 */
@@ -26,12 +29,25 @@ struct sx_fakedns_cfg {
 	bool zeroed;	    /* the storage is known to be all zero bytes (a fresh mapping):
 			     * init then leaves the hash index untouched instead of clearing
 			     * it, so its pages cost no memory until names arrive */
+	uint32_t start;	    /* any value; taken modulo each range's span */
 };
 
 /* Bytes of storage for a table of `capacity` names (0 if capacity is out of bounds):
  * about 264 bytes per name plus 8 per name for the hash index; capacity 65536 needs
- * 17,825,856 bytes (17 MiB). Pages of a fresh mapping are touched only as names arrive. */
+ * 17,825,920 bytes (17 MiB). Pages of a fresh mapping are touched only as names arrive. */
 size_t sx_fakedns_size(unsigned capacity);
+
+/* Bytes of the layout that a table of `capacity` names uses while it holds `names`
+ * (header, index, the first `names` slots): what must be backed by memory before the
+ * slot of name `names` - 1 is written. 0 if capacity is out of bounds. */
+size_t sx_fakedns_size_used(unsigned capacity, unsigned names);
+
+/* The capacity a table with cfg gets: cfg->capacity bounded by both ranges' spans (0 if
+ * cfg is invalid). */
+unsigned sx_fakedns_capacity(const struct sx_fakedns_cfg *cfg);
+
+/* The capacity of an initialised table. */
+unsigned sx_fakedns_capacity_of(const void *t);
 
 /* Lays out an empty table in t (8-byte aligned, `size` bytes; a fresh mapping or any
  * memory: only the header and the index are written). 0, -EINVAL (bad cfg or alignment)
@@ -47,6 +63,10 @@ bool sx_fakedns_valid(const void *t, size_t size);
  * af is SX_FAKEDNS_V4 or SX_FAKEDNS_V6; both families of one name share its slot.
  * 0, -ENOSPC (table full), -EINVAL (empty name, bad af) or -ENAMETOOLONG (> 255 bytes). */
 int sx_fakedns_assign(void *t, const char *name, int af, uint8_t *addr_out);
+
+/* As sx_fakedns_assign, but never writes: -ENOENT for a name without a slot (for when
+ * the memory a new slot needs cannot be had). */
+int sx_fakedns_lookup(void *t, const char *name, int af, uint8_t *addr_out);
 
 /* The normalised name behind addr, NUL-terminated. 0, -ENOENT (in range but never handed
  * out: fail closed) or -EINVAL (not in the fake range, or bad af). */

@@ -1,42 +1,43 @@
 /* SPDX-License-Identifier: MIT */
-/* Maps the process tree's fake-DNS table: header page (init state, process-shared robust
- * mutex) then core's table. The fd is closed right after mmap, so a program that closes
- * every fd cannot break it; exec'd children find the file again through the environment. */
+/* The process's fake-DNS table: the tree's file (fakedns_file.c) mapped on first use,
+ * else a private one. The fd is closed right after mmap, so a program that closes every
+ * fd cannot break it; exec'd children find the file again through the environment. */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../core/fakedns.h"
+#include "fakedns_file.h"
 #include "fakedns_shared.h"
 #include "init.h"
 #include "log.h"
-#include "real.h"
 
-#define HDR_PAGE     4096u
-#define CAPACITY     65536u
-#define INIT_WAIT_MS 2000
-
-enum { ST_FRESH = 0, ST_BUSY = 1, ST_READY = 2, ST_BROKEN = 3 };
-
-struct shared_hdr {
-	_Atomic uint32_t state;
-	uint32_t pad;
-	pthread_mutex_t lock; /* serialises sx_fakedns_assign across the tree */
-};
-_Static_assert(sizeof(struct shared_hdr) <= HDR_PAGE, "header page too small");
+#define CAPACITY 65536u
 
 static struct sx_fakedns_cfg cfg;
 static pthread_once_t cfg_once = PTHREAD_ONCE_INIT;
-static struct shared_hdr *hdr; /* NULL when even a private table failed */
+static struct sx_table_hdr *hdr; /* NULL when no table can be used */
 static void *table;
+static bool table_gone; /* an inherited table was removed: fail closed */
+static const char *table_path;
+static atomic_bool told_nospace;
 static pthread_once_t map_once = PTHREAD_ONCE_INIT;
+
+static uint32_t random_start(void)
+{
+	uint32_t v;
+	if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
+		return v;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec ^ ((uint32_t)getpid() << 16);
+}
 
 static void cfg_load(void)
 {
@@ -46,8 +47,9 @@ static void cfg_load(void)
 	memcpy(cfg.v6_base, c->fake_net6, 16);
 	cfg.v6_prefix = c->fake_prefix6;
 	cfg.capacity = CAPACITY;
-	/* Only the process that moves the header from fresh initialises, and nothing has
-	 * written a fresh file (ftruncate) or anonymous mapping before it. */
+	cfg.start = random_start();
+	/* Tables are laid out only in fresh files (truncated to zero first) or fresh
+	 * anonymous mappings. */
 	cfg.zeroed = true;
 }
 
@@ -62,9 +64,10 @@ static bool prefix_match(const uint8_t *a, const uint8_t *base, unsigned prefix)
 	return (a[bytes] & mask) == (base[bytes] & mask);
 }
 
+/* Only without a table: the table's own range is the truth, whatever this process's
+ * configuration says, since a parent with another range may have made it. */
 static bool cfg_in_range(int af, const uint8_t *addr)
 {
-	pthread_once(&cfg_once, cfg_load);
 	if (af == 4)
 		return prefix_match(addr, cfg.v4_base, cfg.v4_prefix);
 	if (af == 6)
@@ -72,87 +75,67 @@ static bool cfg_in_range(int af, const uint8_t *addr)
 	return false;
 }
 
-static void sleep_ms(long ms)
+static void use(struct sx_table_hdr *h)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
+	hdr = h;
+	table = (char *)h + SX_TABLE_HDR_PAGE;
 }
 
-/* The first mapper lays out the table; the others wait (bounded) for it. */
-static bool setup(struct shared_hdr *h, size_t size)
+static bool map_private(void)
 {
-	uint32_t expect = ST_FRESH;
-	void *t = (char *)h + HDR_PAGE;
-	if (atomic_compare_exchange_strong(&h->state, &expect, ST_BUSY)) {
-		pthread_mutexattr_t a;
-		pthread_mutexattr_init(&a);
-		pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-		pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-		int r = pthread_mutex_init(&h->lock, &a);
-		pthread_mutexattr_destroy(&a);
-		if (r == 0)
-			r = -sx_fakedns_init(t, size - HDR_PAGE, &cfg);
-		atomic_store(&h->state, r == 0 ? ST_READY : ST_BROKEN);
-		if (r)
-			sx_log(SX_LOG_WARN, "fake DNS table: cannot initialise: %s", strerror(r));
-	} else {
-		for (int waited = 0; atomic_load(&h->state) == ST_BUSY && waited < INIT_WAIT_MS;
-		     waited++)
-			sleep_ms(1);
+	size_t size = SX_TABLE_HDR_PAGE + sx_fakedns_size(sx_fakedns_capacity(&cfg));
+	/* MAP_SHARED even here: forked children still share it with us. */
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		sx_log(SX_LOG_ERROR, "fake DNS table: cannot map %zu bytes", size);
+		return false;
 	}
-	return atomic_load(&h->state) == ST_READY && sx_fakedns_valid(t, size - HDR_PAGE);
-}
-
-static void *map_file(const char *path, size_t want, size_t *size)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return NULL;
-	struct stat sb;
-	void *m = NULL;
-	/* Only our own regular file: another user could plant one under a guessed name. */
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
-	    ((size_t)sb.st_size >= want || ftruncate(fd, (off_t)want) == 0)) {
-		*size = (size_t)sb.st_size > want ? (size_t)sb.st_size : want;
-		m = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (m == MAP_FAILED)
-			m = NULL;
+	struct sx_table_hdr *h = m;
+	h->size = (uint32_t)size;
+	atomic_store(&h->reserved, (uint32_t)size); /* not a file: nothing to run out of */
+	if (sx_fakedns_file_init(h, size, &cfg) < 0) {
+		munmap(m, size);
+		return false;
 	}
-	sx_real.close(fd);
-	return m;
+	use(h);
+	return true;
 }
 
 static void map_table(void)
 {
 	pthread_once(&cfg_once, cfg_load);
-	size_t want = HDR_PAGE + sx_fakedns_size(cfg.capacity), size = want;
 	const char *path = getenv("SOCKSIFY_FAKEDNS");
-	void *m = path && *path ? map_file(path, want, &size) : NULL;
-	if (m && setup(m, size)) {
-		hdr = m;
-		table = (char *)m + HDR_PAGE;
+	if (!path || !*path) {
+		sx_log(SX_LOG_DEBUG, "fake DNS table: SOCKSIFY_FAKEDNS not set; using a table "
+				     "private to this process and its forks");
+		map_private();
 		return;
 	}
-	if (m)
-		munmap(m, size);
-	sx_log(SX_LOG_DEBUG,
-	       "fake DNS table: %s%s; using a table private to this process "
-	       "and its forks",
-	       path && *path ? "cannot use " : "SOCKSIFY_FAKEDNS not set",
-	       path && *path ? path : "");
-	size = want;
-	/* MAP_SHARED even here: forked children still share it with us. */
-	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED) {
-		sx_log(SX_LOG_ERROR, "fake DNS table: cannot map %zu bytes", size);
+	/* The environment may change later; the table stays the one mapped now. */
+	table_path = strdup(path);
+	size_t size;
+	enum sx_table_err err;
+	const char *why = "";
+	struct sx_table_hdr *h = sx_fakedns_file_map(path, &cfg, &size, &err, &why);
+	if (h) {
+		use(h);
 		return;
 	}
-	if (!setup(m, size)) {
-		munmap(m, size);
+	if (err == SX_TABLE_GONE) {
+		/* A new table would hand out the addresses of the old one again. */
+		table_gone = true;
+		sx_log(SX_LOG_WARN,
+		       "fake DNS table %s is gone (it is never made anew: its addresses "
+		       "would name other hosts): names resolve with EAI_AGAIN, fake "
+		       "addresses fail",
+		       path);
 		return;
 	}
-	hdr = m;
-	table = (char *)m + HDR_PAGE;
+	sx_log(SX_LOG_WARN,
+	       "fake DNS table %s: %s%s; using a table private to this process and its "
+	       "forks",
+	       path, err == SX_TABLE_NOSPACE ? "no room in its file system: " : "", why);
+	map_private();
 }
 
 /* No pthread_atfork: the lock lives in shared memory, so a parent thread that holds it
@@ -173,24 +156,42 @@ int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
 {
 	pthread_once(&map_once, map_table);
 	if (!table)
-		return -ENOMEM;
+		return table_gone ? -EAGAIN : -ENOMEM;
 	int r = lock_table();
 	if (r < 0)
 		return r;
-	r = sx_fakedns_assign(table, name, af, addr);
+	if (sx_fakedns_file_reserve(hdr, sx_fakedns_count(table)) == 0) {
+		r = sx_fakedns_assign(table, name, af, addr);
+	} else {
+		/* Names that have a slot still resolve; a new one would touch memory its
+		 * file system has no room for (SIGBUS). */
+		r = sx_fakedns_lookup(table, name, af, addr);
+		if (r == -ENOENT && !atomic_exchange(&told_nospace, true))
+			sx_log(SX_LOG_WARN,
+			       "fake DNS table %s: no room left in its file system: new names "
+			       "resolve with EAI_AGAIN",
+			       table_path ? table_path : "");
+		r = r == -ENOENT ? -EAGAIN : r;
+	}
 	pthread_mutex_unlock(&hdr->lock);
 	return r;
 }
 
+const char *sx_fakedns_shared_full_advice(void)
+{
+	if (table && sx_fakedns_capacity_of(table) < CAPACITY)
+		return "it has one name per address: widen SOCKSIFY_FAKE_NET4/SOCKSIFY_FAKE_NET6";
+	return "a process tree's table holds at most 65536 names";
+}
+
 int sx_fakedns_shared_name(int af, const uint8_t *addr, char name[256])
 {
-	if (!cfg_in_range(af, addr))
-		return -EINVAL;
 	pthread_once(&map_once, map_table);
-	if (!table)
-		return -ENOENT;
-	int r = sx_fakedns_name(table, af, addr, name);
-	return r == -EINVAL ? -ENOENT : r; /* the table's range differs: still fail closed */
+	if (!table) {
+		pthread_once(&cfg_once, cfg_load);
+		return cfg_in_range(af, addr) ? -ENOENT : -EINVAL;
+	}
+	return sx_fakedns_name(table, af, addr, name);
 }
 
 int sx_fakedns_shared_unfake(struct sx_target *t)

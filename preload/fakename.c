@@ -55,10 +55,8 @@ int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint
 	if (r == -EINVAL)
 		return 0; /* nothing a name could hold; libc gives the right error */
 	if (r == -ENOSPC)
-		sx_log(SX_LOG_ERROR,
-		       "fake DNS table full: cannot resolve '%s' (widen "
-		       "SOCKSIFY_FAKE_NET4/SOCKSIFY_FAKE_NET6)",
-		       name);
+		sx_log(SX_LOG_ERROR, "fake DNS table full: cannot resolve '%s' (%s)", name,
+		       sx_fakedns_shared_full_advice());
 	else if (r == -ENOMEM)
 		sx_log(SX_LOG_ERROR, "no fake DNS table: refusing to resolve '%s' locally", name);
 	if (r < 0)

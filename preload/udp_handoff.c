@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* A connected (virtual) UDP socket keeps its peer across exec. The file is named after
- * the pid, which exec keeps, and lives next to the fake-DNS tables in /dev/shm (the
- * wrapper removes those of dead pids). Each record names the socket by fd and inode,
+ * the pid, which exec keeps, and lives next to the fake-DNS tables in /dev/shm; it is
+ * removed when its last record is (the wrapper removes those of dead pids). Each
+ * record names the socket by fd and inode,
  * so a reused fd number never inherits a peer. Only UDP connect() and close() of such
  * sockets, and the first use of an unknown UDP socket, ever touch it. */
 #include <errno.h>
@@ -31,19 +32,47 @@ struct record {
 
 static atomic_bool touched; /* this image wrote or read a record: close() must look */
 
+static void path_of(char path[64], pid_t pid)
+{
+	snprintf(path, 64, "/dev/shm/socksify-%u-%d-udp", (unsigned)getuid(), (int)pid);
+}
+
 static int open_file(bool create, pid_t pid)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/dev/shm/socksify-%u-%d-udp", (unsigned)getuid(), (int)pid);
-	int fd = open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct stat st;
-	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != getuid() || !S_ISREG(st.st_mode))) {
-		sx_real.close(fd);
-		return -1;
-	}
-	if (fd >= 0)
+	path_of(path, pid);
+	/* Another thread may remove the file between our open and our lock: try again. */
+	for (int tries = 0; tries < 3; tries++) {
+		int fd =
+		    open(path, (create ? O_RDWR | O_CREAT : O_RDWR) | O_CLOEXEC | O_NOFOLLOW, 0600);
+		struct stat st;
+		if (fd < 0)
+			return -1;
+		if (fstat(fd, &st) < 0 || st.st_uid != getuid() || !S_ISREG(st.st_mode)) {
+			sx_real.close(fd);
+			return -1;
+		}
 		flock(fd, LOCK_EX);
-	return fd;
+		if (fstat(fd, &st) == 0 && st.st_nlink > 0)
+			return fd;
+		sx_real.close(fd);
+	}
+	return -1;
+}
+
+/* With the lock held: a file without records is of no use to anyone. */
+static void remove_if_empty(int file)
+{
+	struct record r;
+	for (int i = 0; i < RECORDS; i++) {
+		if (pread(file, &r, sizeof r, (off_t)i * (off_t)sizeof r) != (ssize_t)sizeof r)
+			break;
+		if (r.fd >= 0 && r.len)
+			return;
+	}
+	char path[64];
+	path_of(path, getpid());
+	unlink(path);
 }
 
 static uint64_t inode_of(int fd)
@@ -104,6 +133,8 @@ void sx_udp_handoff_forget(int fd)
 		r.fd = -1;
 		if (pwrite(file, &r, sizeof r, (off_t)i * (off_t)sizeof r) != (ssize_t)sizeof r)
 			r.fd = -1; /* nothing better to do: a stale record fails the inode check */
+		else
+			remove_if_empty(file);
 	}
 	sx_real.close(file);
 }

@@ -14,6 +14,7 @@
 
 #include "../config.h"
 #include "../config_path.h"
+#include "shm_files.h"
 
 static const char *env_get(const char *name)
 {
@@ -133,6 +134,8 @@ int main(int argc, char **argv)
 		return check_config();
 	if (argc == 3 && !strcmp(argv[1], "program"))
 		return check_program(argv[2]) ? 3 : 0;
-	fprintf(stderr, "usage: socksify-check config | program PATH\n");
+	if (argc == 3 && !strcmp(argv[1], "fakedns"))
+		return sx_shm_new_table(argv[2]);
+	fprintf(stderr, "usage: socksify-check config | program PATH | fakedns TREE_PID\n");
 	return 2;
 }

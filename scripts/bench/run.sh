@@ -167,6 +167,8 @@ conf() {
 
 # with VARIANT PORT CMD...: run CMD as VARIANT, pointed at the proxy on PORT.
 export SOCKSIFY_LOG=error SOCKSIFY_FAKEDNS=/dev/shm/socksify-bench-$$
+# The library never creates a table file (a removed one must stay removed): make it.
+(umask 077 && : >"$SOCKSIFY_FAKEDNS")
 with() {
 	wv=$1 wport=$2
 	shift 2

@@ -202,8 +202,10 @@ os.waitpid(pid, 0)'
 
 @test "a full table fails with EAI_AGAIN" {
 	SOCKSIFY_FAKE_NET4=198.18.0.0/30 run "$SOCKSIFY" -q python3 "$DNS" resolve a.test b.test c.test
-	assert_line --index 0 "198.18.0.1"
-	assert_line --index 1 "198.18.0.2"
+	# A /30 holds two names; the table starts at a random one of them.
+	assert_line --index 0 --regexp '^198\.18\.0\.[12]$'
+	assert_line --index 1 --regexp '^198\.18\.0\.[12]$'
+	[ "${lines[0]}" != "${lines[1]}" ]
 	assert_line --index 2 "gaierror $(python3 -c 'import socket; print(socket.EAI_AGAIN)')"
 	assert_no_dns_leak
 }

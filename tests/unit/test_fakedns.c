@@ -572,8 +572,105 @@ static void test_zeroed_storage(void)
 	free(t);
 }
 
+/* Item 11: a table starts at a random point (cfg.start) and wraps around its range,
+ * never onto the network or (IPv4) broadcast address. */
+static void test_random_start(void)
+{
+	struct sx_fakedns_cfg c = cfg_of(29, 64, 100); /* 6 usable IPv4 addresses */
+	uint8_t a[4], b[4], want[4], six[16], six_want[16];
+	char name[256];
+
+	c.start = 4; /* offsets 5, 6, then wrap to 1 */
+	void *t = table_new(&c, NULL);
+	TAP_IS(sx_fakedns_assign(t, "a.test", SX_FAKEDNS_V4, a), 0, "start: assign a");
+	v4(want, 198, 18, 0, 5);
+	TAP_MEM(a, want, 4, "start 4: the first name gets base + 5");
+	TAP_IS(sx_fakedns_assign(t, "b.test", SX_FAKEDNS_V4, b), 0, "start: assign b");
+	TAP_IS(sx_fakedns_assign(t, "c.test", SX_FAKEDNS_V4, b), 0, "start: assign c");
+	v4(want, 198, 18, 0, 1);
+	TAP_MEM(b, want, 4, "the third name wraps to base + 1, past the broadcast address");
+	TAP_IS(sx_fakedns_name(t, SX_FAKEDNS_V4, b, name), 0, "reverse of a wrapped address");
+	TAP_STR(name, "c.test", "it names the third name");
+	TAP_IS(sx_fakedns_assign(t, "c.test", SX_FAKEDNS_V6, six), 0, "IPv6 of the same name");
+	v6_host(six_want, 7); /* IPv6 has no wrap at 6: start 4 + slot 2 + 1 */
+	TAP_MEM(six, six_want, 16, "IPv6 offset follows the same start");
+	v4(a, 198, 18, 0, 2);
+	TAP_IS(sx_fakedns_name(t, SX_FAKEDNS_V4, a, name), -ENOENT,
+	       "an address before the start that was never handed out fails closed");
+	v4(a, 198, 18, 0, 7);
+	TAP_IS(sx_fakedns_name(t, SX_FAKEDNS_V4, a, name), -ENOENT,
+	       "the broadcast address is no name");
+	free(t);
+
+	c.start = 0xfffffff0u; /* any value: reduced modulo the span */
+	t = table_new(&c, NULL);
+	TAP_IS(sx_fakedns_assign(t, "x.test", SX_FAKEDNS_V4, a), 0, "huge start: assign");
+	TAP_IS(sx_fakedns_name(t, SX_FAKEDNS_V4, a, name), 0, "huge start: reverse");
+	TAP_STR(name, "x.test", "huge start: same name");
+	TAP_OK(sx_fakedns_valid(t, sx_fakedns_size(100)), "huge start: valid");
+	free(t);
+}
+
+/* Item 18: the capacity follows the ranges up to the caller's bound, so "widen the
+ * range" is advice that helps only below that bound. */
+static void test_capacity(void)
+{
+	struct sx_fakedns_cfg c = cfg_of(30, 64, 65536);
+
+	TAP_IS(sx_fakedns_capacity(&c), 2u, "a /30 holds 2 names");
+	c = cfg_of(16, 64, 65536);
+	TAP_IS(sx_fakedns_capacity(&c), 65534u, "a /16 holds 65534 names");
+	c = cfg_of(15, 64, 65536);
+	TAP_IS(sx_fakedns_capacity(&c), 65536u, "the default /15 is bounded by the capacity");
+	c = cfg_of(8, 64, 65536);
+	TAP_IS(sx_fakedns_capacity(&c), 65536u, "a wider range does not raise the bound");
+	c = cfg_of(15, 126, 65536);
+	TAP_IS(sx_fakedns_capacity(&c), 3u, "an IPv6 /126 holds 3 names");
+	c = cfg_of(31, 64, 16);
+	TAP_IS(sx_fakedns_capacity(&c), 0u, "an invalid cfg has none");
+	void *t = table_new(
+	    &(struct sx_fakedns_cfg){
+		.v4_base = {198, 18, 0, 0}, .v4_prefix = 16, .v6_prefix = 64, .capacity = 65536},
+	    NULL);
+	TAP_IS(sx_fakedns_capacity_of(t), 65534u, "the table knows its capacity");
+	free(t);
+}
+
+/* Item 10: the bytes a table touches while it holds n names, for reserving them. */
+static void test_size_used(void)
+{
+	TAP_IS(sx_fakedns_size_used(65536, 65536), sx_fakedns_size(65536),
+	       "all names: the whole size");
+	TAP_IS(sx_fakedns_size_used(65536, 1) - sx_fakedns_size_used(65536, 0), (size_t)264,
+	       "one name: one slot more");
+	TAP_IS(sx_fakedns_size_used(65536, 0), (size_t)(128 + 131072 * 4),
+	       "no name: header and index");
+	TAP_IS(sx_fakedns_size_used(4, 9), sx_fakedns_size(4), "more names than capacity: capped");
+	TAP_IS(sx_fakedns_size_used(0, 0), (size_t)0, "no capacity: 0");
+}
+
+/* Item 10: with no memory for a new slot, names that have one still resolve. */
+static void test_lookup(void)
+{
+	struct sx_fakedns_cfg c = cfg_of(15, 64, 8);
+	uint8_t a[4], b[4];
+	void *t = table_new(&c, NULL);
+
+	TAP_IS(sx_fakedns_lookup(t, "web.test", SX_FAKEDNS_V4, a), -ENOENT, "lookup: unknown name");
+	TAP_IS(sx_fakedns_count(t), 0u, "lookup adds nothing");
+	TAP_IS(sx_fakedns_assign(t, "web.test", SX_FAKEDNS_V4, a), 0, "lookup: assign");
+	TAP_IS(sx_fakedns_lookup(t, "WEB.test.", SX_FAKEDNS_V4, b), 0, "lookup: known name");
+	TAP_MEM(a, b, 4, "lookup gives the assigned address");
+	TAP_IS(sx_fakedns_lookup(t, "", SX_FAKEDNS_V4, b), -EINVAL, "lookup: empty name");
+	free(t);
+}
+
 int main(void)
 {
+	test_random_start();
+	test_capacity();
+	test_size_used();
+	test_lookup();
 	test_zeroed_storage();
 	test_basics();
 	test_name_lengths();

@@ -14,7 +14,8 @@
 static void fakedns_double_dot(void)
 {
 	static const struct sx_fakedns_cfg cfg = {
-	    {198, 18, 0, 0}, 15, {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff}, 64, 16, false};
+	    {198, 18, 0, 0}, 15, {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff}, 64, 16,
+	    false,	     0};
 	size_t size = sx_fakedns_size(cfg.capacity);
 	void *t = aligned_alloc(8, (size + 7) & ~(size_t)7);
 	uint8_t a[16], b[16];
