@@ -18,4 +18,19 @@ static inline void sx_guard_leave(void)
 	sx_guard_depth--;
 }
 
+/* Around a call that can block: a signal handler that runs meanwhile is the program and
+ * takes the hooks, and one that siglongjmps out leaves the guard down, not raised for
+ * good. Returns the depth for sx_guard_restore(). */
+static inline int sx_guard_set_aside(void)
+{
+	int depth = sx_guard_depth;
+	sx_guard_depth = 0;
+	return depth;
+}
+
+static inline void sx_guard_restore(int depth)
+{
+	sx_guard_depth = depth;
+}
+
 #endif

@@ -160,7 +160,11 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		    .msg_controllen = msg->msg_controllen,
 		};
 		/* MSG_TRUNC: the full length, to compute the program's own truncation. */
+		/* Holds no lock of ours: only the guard, set aside (tftp-hpa leaves this wait
+		 * with siglongjmp from its SIGALRM handler). */
+		int depth = sx_guard_set_aside();
 		ssize_t n = sx_real.recvmsg(fd, &m, (flags & ~MSG_WAITFORONE) | MSG_TRUNC);
+		sx_guard_restore(depth);
 		if (n < 0) {
 			ret = -1;
 			break;

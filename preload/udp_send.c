@@ -89,7 +89,9 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	    .msg_controllen = msg->msg_controllen,
 	};
 	/* MSG_MORE would merge our next header into this datagram. */
+	int depth = sx_guard_set_aside(); /* a full send buffer blocks */
 	ssize_t w = sx_real.sendmsg(fd, &m, flags & ~(MSG_MORE | MSG_FASTOPEN));
+	sx_guard_restore(depth);
 	if (w < 0)
 		return -1;
 	return w >= h ? w - h : 0;

@@ -245,3 +245,42 @@ subprocess.run(["python3", "-c", child, str(s.fileno())], pass_fds=[s.fileno()],
 	run target_log
 	refute_output --regexp "peer=192\.0\.2\.10:[0-9]+ len=10"
 }
+
+@test "a SIGALRM handler that siglongjmps out of a blocking recvfrom leaves the shim on (normal and strict)" {
+	for mode in "" --strict; do
+		before=$(grep -c "CONNECT ip=192.0.2.10:80" "$BATS_FILE_TMPDIR/plain.log" || true)
+		run timeout 20 "$SOCKSIFY" -q $mode -s socks5://127.0.0.1:1080 "$B/udp_longjmp" 192.0.2.10 9 80
+		assert_success
+		assert_line "jumped"
+		assert_line "connect: ok"
+		[ "$(grep -c "CONNECT ip=192.0.2.10:80" "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+	done
+}
+
+@test "tftp: after a transfer timed out (retransmissions by siglongjmp), the next one still goes through the proxy" {
+	mkdir -p "$BATS_TEST_TMPDIR/root"
+	echo hello-tftp >"$BATS_TEST_TMPDIR/root/file.txt"
+	/usr/sbin/in.tftpd -L -u "$(id -un)" -s "$BATS_TEST_TMPDIR/root" -a 192.0.2.10:69 \
+		3>&- &
+	local tftpd=$!
+	before=$(grep -c "UDP ip=192.0.2.10:69 " "$BATS_FILE_TMPDIR/plain.log" || true)
+	cd "$BATS_TEST_TMPDIR"
+	# 198.51.100.10 has no TFTP server: two sends one second apart, then "timed out".
+	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1080 tftp 198.51.100.10 <<'CMDS'
+rexmt 1
+timeout 2
+get file.txt
+connect 192.0.2.10
+get file.txt got.txt
+quit
+CMDS
+	kill "$tftpd"
+	wait "$tftpd" || true
+	assert_success
+	assert_output --partial "Transfer timed out"
+	run cat got.txt
+	assert_output "hello-tftp"
+	[ "$(grep -c "UDP ip=192.0.2.10:69 " "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=198.51.100.10:69 len="
+}
