@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Receiving on an associated UDP socket: only the relay may speak; its RFC 1928 §7
- * header is stripped and the real peer reported, so the program never sees the relay. */
+/* Receiving on an associated UDP socket: the relay's RFC 1928 §7 header is stripped and
+ * the real peer reported, so the program never sees the relay; direct peers pass as
+ * they are. */
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -34,22 +35,40 @@ static bool from_addr(const struct sockaddr_storage *want, socklen_t want_len,
 	       same_target(&f, &r);
 }
 
-/* The header's length (0: a real nameserver's datagram, as it is) with *src filled, or
- * -1 for a datagram the program must not see. */
-static int unwrap(const struct sx_fdinfo *info, const struct sockaddr_storage *from, socklen_t len,
-		  const uint8_t *buf, size_t n, struct sx_target *src)
+/* Whether the datagram is the relay's (or the shim's DNS responder's), carrying an RFC
+ * 1928 §7 header; every other source is a direct peer (loopback, bypass, a real
+ * nameserver) whose datagram is the program's as it is. */
+static bool relayed(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
+		    socklen_t len)
 {
-	if ((info->has_ctl && from_addr(&info->relay, info->relay_len, from, len)) ||
-	    from_addr(&info->dns_resp, info->dns_resp_len, from, len))
-		return sx_udp_header_decode(buf, n, src);
-	if (from_addr(&info->dns_ns, info->dns_ns_len, from, len))
-		return sx_sockaddr_to_target((const struct sockaddr *)from, len, src) == 0 ? 0 : -1;
-	return -1;
+	return (info->has_ctl && from_addr(&info->relay, info->relay_len, from, len)) ||
+	       from_addr(&info->dns_resp, info->dns_resp_len, from, len);
 }
 
-/* The address the program is told a datagram came from; false: drop it. */
-static bool source_addr(const struct sx_fdinfo *info, const struct sx_target *src,
-			struct sockaddr_storage *ss, socklen_t *len)
+/* The address the program is told a direct datagram came from; false: drop it. */
+static bool direct_source(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
+			  socklen_t len, struct sockaddr_storage *ss, socklen_t *ss_len)
+{
+	if (info->peer_len) {
+		/* A connected socket hears only its peer, as the kernel would filter; a
+		 * name's peer is never a direct one. */
+		struct sx_target f;
+		if (info->peer_dst.kind == SX_TARGET_NAME ||
+		    sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) < 0 ||
+		    !same_target(&f, &info->peer_dst))
+			return false;
+		*ss = info->peer;
+		*ss_len = info->peer_len;
+		return true;
+	}
+	*ss = *from;
+	*ss_len = len;
+	return true;
+}
+
+/* The address the program is told a relayed datagram came from; false: drop it. */
+static bool relayed_source(const struct sx_fdinfo *info, const struct sx_target *src,
+			   struct sockaddr_storage *ss, socklen_t *len)
 {
 	if (info->peer_len) {
 		/* A connected socket hears only its peer (a name's answers come from some
@@ -176,8 +195,15 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		struct sockaddr_storage rep;
 		socklen_t rep_len;
 		sx_fdtab_get(fd, &info); /* the association may have been renewed meanwhile */
-		int h = unwrap(&info, &from, m.msg_namelen, scratch, in_scratch, &src);
-		if (h < 0 || !source_addr(&info, &src, &rep, &rep_len)) {
+		int h = 0;
+		bool keep;
+		if (relayed(&info, &from, m.msg_namelen)) {
+			h = sx_udp_header_decode(scratch, in_scratch, &src);
+			keep = h >= 0 && relayed_source(&info, &src, &rep, &rep_len);
+		} else {
+			keep = direct_source(&info, &from, m.msg_namelen, &rep, &rep_len);
+		}
+		if (!keep) {
 			if (flags & MSG_PEEK)
 				discard(fd, flags);
 			continue;

@@ -90,13 +90,49 @@ then EAGAIN
 OUT
 }
 
-@test "datagrams injected from a non-relay address never reach the program" {
+@test "a datagram from a non-relay address is never unwrapped: it arrives as it is, from its sender" {
 	run via 1080 python3 "$UDP" inject 192.0.2.10 7 real
 	assert_success
 	assert_output - <<OUT
 data=real from=192.0.2.10:7
-no junk
+raw from=injector
 OUT
+}
+
+@test "a UDP server keeps hearing its loopback client after answering a proxied peer" {
+	run via 1080 python3 "$UDP" server 192.0.2.10 7 prox
+	assert_success
+	assert_output - <<OUT
+server got=lo1 client got=lo1-back
+proxied=prox from=192.0.2.10:7
+server got=lo2 client got=lo2-back
+OUT
+}
+
+@test "nc -u -l hears a client and answers it (through the relay: the client is not loopback)" {
+	(echo from-server; sleep 3) | timeout 10 "$SOCKSIFY" -s socks5://127.0.0.1:1080 \
+		nc -u -l 127.0.0.1 9999 >"$BATS_TEST_TMPDIR/nc.out" 3>&- &
+	local ncpid=$!
+	run python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.11", 0))
+s.settimeout(5)
+for _ in range(50):  # until nc listens: nothing is refused once it does
+    s.sendto(b"from-client\n", ("127.0.0.1", 9999))
+    try:
+        data, addr = s.recvfrom(100)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
+print("client got=%s" % data.decode().strip())
+s.sendto(b"second\n", ("127.0.0.1", 9999))'
+	wait "$ncpid" || true
+	assert_success
+	assert_output "client got=from-server"
+	run cat "$BATS_TEST_TMPDIR/nc.out"
+	assert_line "from-client"
+	assert_line "second"
 }
 
 @test "the program closing the control connection (close_range) re-associates" {
