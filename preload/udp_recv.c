@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fakedns_shared.h"
 #include "guard.h"
@@ -66,6 +67,51 @@ static bool direct_source(const struct sx_fdinfo *info, const struct sockaddr_st
 	return true;
 }
 
+static void sent_target(const struct sx_udp_sent *e, uint16_t port, struct sx_target *t)
+{
+	if (e->af == 4)
+		sx_target_set_v4(t, e->addr, port);
+	else
+		sx_target_set_v6(t, e->addr, port);
+}
+
+static bool sent_to_name(const struct sx_udp_sent *e, const char *name)
+{
+	char n[256];
+	return e->fake && sx_fakedns_shared_name(e->af, e->addr, n) == 0 && !strcasecmp(n, name);
+}
+
+/* Maps a relayed datagram's source to the destination the program sent to: a name to
+ * the fake address it used (a name it never sent to is dropped, so a relay cannot fill
+ * the fake table), and the address a name's answer comes from to that name's fake
+ * address on the same port (the most recent one), unless the program sent there
+ * itself. false: drop. */
+static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, struct sx_target *t)
+{
+	const struct sx_udp_sent *e = info->sent, *end = info->sent + SX_UDP_SENT_MAX;
+	if (src->kind == SX_TARGET_NAME) {
+		for (; e < end && e->af; e++) {
+			if (sent_to_name(e, src->addr.name)) {
+				sent_target(e, src->port, t);
+				return true;
+			}
+		}
+		return false;
+	}
+	const struct sx_udp_sent *name = NULL;
+	for (; e < end && e->af; e++) {
+		struct sx_target s;
+		sent_target(e, e->port, &s);
+		if (!e->fake && same_target(&s, src))
+			return true;
+		if (e->fake && e->port == src->port && !name)
+			name = e;
+	}
+	if (name)
+		sent_target(name, src->port, t);
+	return true;
+}
+
 /* The address the program is told a relayed datagram came from; false: drop it. */
 static bool relayed_source(const struct sx_fdinfo *info, const struct sx_target *src,
 			   struct sockaddr_storage *ss, socklen_t *len)
@@ -80,18 +126,10 @@ static bool relayed_source(const struct sx_fdinfo *info, const struct sx_target 
 		return true;
 	}
 	struct sx_target t = *src;
+	if (!sent_to(info, src, &t))
+		return false;
 	/* The socket's family: the relay's is converted to it; DNS-only sockets have none. */
 	int family = info->relay_len ? info->relay.ss_family : info->dns_family;
-	if (t.kind == SX_TARGET_NAME) {
-		int af = family == AF_INET6 ? 6 : 4;
-		uint8_t a[16];
-		if (sx_fakedns_shared_assign(src->addr.name, af, a) < 0)
-			return false;
-		if (af == 4)
-			sx_target_set_v4(&t, a, src->port);
-		else
-			sx_target_set_v6(&t, a, src->port);
-	}
 	int n = sx_target_to_sockaddr(&t, family, ss);
 	if (n < 0)
 		return false;

@@ -127,6 +127,22 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 	return false;
 }
 
+/* Keeps sa first in info's recent destinations (moved up if it is there already). */
+static void remember(struct sx_fdinfo *info, const struct sockaddr *sa, socklen_t len, bool fake)
+{
+	struct sx_target t;
+	if (!sa || sx_sockaddr_to_target(sa, len, &t) < 0 || t.kind == SX_TARGET_NAME)
+		return;
+	struct sx_udp_sent e = {
+	    .port = t.port, .af = t.kind == SX_TARGET_IPV4 ? 4 : 6, .fake = fake};
+	memcpy(e.addr, e.af == 4 ? t.addr.v4 : t.addr.v6, e.af == 4 ? 4 : 16);
+	size_t i = 0;
+	while (i < SX_UDP_SENT_MAX - 1 && memcmp(&info->sent[i], &e, sizeof e))
+		i++;
+	memmove(&info->sent[1], &info->sent[0], i * sizeof e);
+	info->sent[0] = e;
+}
+
 static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
 {
 	const struct sx_state *st = sx_state();
@@ -174,6 +190,7 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 	int r = sx_udp_assoc_ensure(st, fd, &info);
 	if (r < 0)
 		return refused(st, fd, &info, &dst, r, ret);
+	remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, &info);
 	sx_fdtab_unlock(fd);
 	*ret = send_wrapped(fd, msg, flags, &info, &dst);

@@ -20,6 +20,7 @@ setup_file() {
 	start_proxy bndzero 1082 --bnd-zero
 	start_proxy noudp 1083 --no-udp
 	start_proxy names 1084 --map echo.test=192.0.2.10
+	start_proxy flood 1085 --udp-flood 100
 }
 
 teardown_file() {
@@ -319,4 +320,31 @@ CMDS
 	[ "$(grep -c "UDP ip=192.0.2.10:69 " "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
 	run proxy_log plain
 	assert_output --partial "v5 UDP ip=198.51.100.10:69 len="
+}
+
+@test "a reply to a datagram sent to a name comes from the fake address it was sent to" {
+	run "$SOCKSIFY" -s socks5h://127.0.0.1:1084 python3 "$UDP" byname echo.test 7 named
+	assert_success
+	assert_output "data=named from=resolved"
+	run proxy_log names
+	assert_output --partial "v5 UDP name=echo.test:7 len=5"
+	assert_no_dns_leak
+}
+
+@test "kdig @name (a nameserver only the proxy can resolve) accepts the answer" {
+	before=$(lines dns53.log)
+	run timeout 20 "$SOCKSIFY" -s socks5h://127.0.0.1:1084 kdig @echo.test x.test A +short +retry=0 +timeout=3
+	assert_success
+	assert_output "192.0.2.11"
+	[ "$(lines dns53.log)" -gt "$before" ]
+	run proxy_log names
+	assert_output --partial "v5 UDP name=echo.test:53"
+}
+
+@test "name-sourced datagrams the program never asked for are dropped and take no fake-table entry" {
+	run "$SOCKSIFY" -s socks5h://127.0.0.1:1085 python3 "$UDP" flood 192.0.2.10 7 real
+	assert_success
+	assert_line "data=real others=0"
+	assert_line --regexp "^new name=[0-9.]+$"
+	assert_line "table flood names=0"
 }

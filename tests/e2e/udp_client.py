@@ -3,7 +3,7 @@
 # A UDP test client: send MSG to HOST PORT in one of several ways and print what came
 # back and from where, so tests can assert on both.
 #   udp_client.py MODE HOST PORT MSG
-# MODE: sendto | connected | recvmsg | nonblock | inject | peek | reassoc | dup | server
+# MODE: sendto | connected | recvmsg | nonblock | inject | peek | reassoc | dup | server | byname | flood
 import errno
 import os
 import select
@@ -126,6 +126,28 @@ try:
             if n == 1:
                 data, addr = echo(s)
                 print("proxied=%s from=%s" % (data.decode(), fmt(addr)))
+    elif mode == "byname":
+        # HOST is a name: the reply must come from the (fake) address it resolved to.
+        s = sock()
+        to = socket.getaddrinfo(host, port, family, socket.SOCK_DGRAM)[0][4]
+        s.sendto(msg, to)
+        data, addr = s.recvfrom(65536)
+        print("data=%s from=%s" % (data.decode(), "resolved" if addr == to else fmt(addr)))
+    elif mode == "flood":
+        # The relay sends name-sourced datagrams the program never asked for: none
+        # arrives, none takes a name in the fake table, and lookups still work.
+        s = sock()
+        s.sendto(msg, dst)
+        others = 0
+        while True:
+            data, addr = s.recvfrom(65536)
+            if data == msg:
+                break
+            others += 1
+        print("data=%s others=%d" % (data.decode(), others))
+        print("new name=%s" % socket.getaddrinfo("new.test", 80, socket.AF_INET)[0][4][0])
+        with open(os.environ["SOCKSIFY_FAKEDNS"], "rb") as t:
+            print("table flood names=%d" % t.read().count(b"flood-"))
     else:
         sys.exit("unknown mode " + mode)
 except OSError as e:
