@@ -315,27 +315,52 @@ static bool connect_guarded(int fd, const struct sockaddr *sa, socklen_t len, in
 	return true;
 }
 
+/* connect(AF_UNSPEC): the virtual peer goes, the association stays. The kernel's own
+ * disconnect would also drop an autobound port, the one the association announced, so
+ * only a socket the kernel really has connected goes through it, and gets that port
+ * back. false: not ours (libc's connect runs). */
+static bool disconnect(int fd, int *ret)
+{
+	struct sx_fdinfo info;
+	if (!sx_fdtab_lock(fd))
+		return false;
+	if (!sx_fdtab_get(fd, &info)) {
+		sx_fdtab_unlock(fd);
+		return false;
+	}
+	*ret = 0;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (sx_real.getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+		len = sizeof ss;
+		getsockname(fd, (struct sockaddr *)&ss, &len);
+		struct sx_target old;
+		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+		*ret = sx_real.connect(fd, &unspec, sizeof unspec);
+		if (*ret == 0 && sx_sockaddr_to_target((struct sockaddr *)&ss, len, &old) == 0) {
+			len = sizeof ss;
+			getsockname(fd, (struct sockaddr *)&ss, &len);
+			if (ss.ss_family == AF_INET)
+				((struct sockaddr_in *)&ss)->sin_port = htons(old.port);
+			else
+				((struct sockaddr_in6 *)&ss)->sin6_port = htons(old.port);
+			bind(fd, (struct sockaddr *)&ss, len);
+		}
+	}
+	info.peer_len = 0;
+	/* A DNS reply may still be queued: keep unwrapping. */
+	sx_fdtab_set(fd, info.has_ctl || info.dns_resp_len ? SX_FD_UDP_PROXIED : SX_FD_UDP, &info);
+	sx_fdtab_unlock(fd);
+	sx_udp_handoff_forget(fd);
+	return true;
+}
+
 bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 {
 	if (!sa || len < sizeof(sa_family_t))
 		return false;
-	if (sa->sa_family == AF_UNSPEC) {
-		/* Dissolving the peer: keep the association, drop the virtual peer. */
-		enum sx_fd_kind k = sx_fdtab_kind(fd);
-		if (k == SX_FD_UDP_PROXIED && sx_fdtab_lock(fd)) {
-			struct sx_fdinfo info;
-			if (sx_fdtab_get(fd, &info)) {
-				info.peer_len = 0;
-				/* A DNS reply may still be queued: keep unwrapping. */
-				sx_fdtab_set(fd,
-					     info.has_ctl || info.dns_resp_len ? SX_FD_UDP_PROXIED
-									       : SX_FD_UDP,
-					     &info);
-			}
-			sx_fdtab_unlock(fd);
-		}
-		return false;
-	}
+	if (sa->sa_family == AF_UNSPEC)
+		return sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED && disconnect(fd, ret);
 	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) || !sx_udp_is_udp(fd))
 		return false;
 	return connect_guarded(fd, sa, len, ret);

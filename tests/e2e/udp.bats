@@ -348,3 +348,17 @@ CMDS
 	assert_line --regexp "^new name=[0-9.]+$"
 	assert_line "table flood names=0"
 }
+
+@test "connect(AF_UNSPEC) dissolves a proxied UDP socket's peer as the kernel does; sendto still goes through the relay" {
+	before=$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log" || true)
+	run via 1080 python3 "$UDP" disconnect 192.0.2.10 7 unspec
+	assert_success
+	assert_output - <<OUT
+connected got=unspec
+disconnect=0 port kept=True
+getpeername ENOTCONN
+send EDESTADDRREQ
+sendto got=unspec from=192.0.2.10:7
+OUT
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+}

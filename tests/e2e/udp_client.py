@@ -4,6 +4,7 @@
 # back and from where, so tests can assert on both.
 #   udp_client.py MODE HOST PORT MSG
 # MODE: sendto | connected | recvmsg | nonblock | inject | peek | reassoc | dup | server | byname | flood
+#       | disconnect
 import errno
 import os
 import select
@@ -148,6 +149,28 @@ try:
         print("new name=%s" % socket.getaddrinfo("new.test", 80, socket.AF_INET)[0][4][0])
         with open(os.environ["SOCKSIFY_FAKEDNS"], "rb") as t:
             print("table flood names=%d" % t.read().count(b"flood-"))
+    elif mode == "disconnect":
+        # connect(AF_UNSPEC) dissolves the peer as the kernel does; the socket keeps
+        # its port (and association) for sendto.
+        import ctypes
+        import struct
+        libc = ctypes.CDLL(None, use_errno=True)
+        s = sock()
+        s.connect(dst)
+        s.send(msg)
+        print("connected got=%s" % s.recv(100).decode())
+        port_before = s.getsockname()[1]
+        unspec = struct.pack("H14x", socket.AF_UNSPEC)
+        r = libc.connect(s.fileno(), ctypes.c_char_p(unspec), len(unspec))
+        print("disconnect=%d port kept=%s" % (r, s.getsockname()[1] == port_before))
+        for name, call in (("getpeername", s.getpeername), ("send", lambda: s.send(msg))):
+            try:
+                call()
+                print(name + " worked")
+            except OSError as e:
+                print(name + " " + errno.errorcode[e.errno])
+        data, addr = echo(s)
+        print("sendto got=%s from=%s" % (data.decode(), fmt(addr)))
     else:
         sys.exit("unknown mode " + mode)
 except OSError as e:
