@@ -40,6 +40,9 @@ bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
  * reported, anything not from the relay dropped. Returns like recvmsg (errno set). */
 ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags);
 
+/* Same address kind, address (or name) and port. */
+bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b);
+
 /* fdlife: the fd is going away (close, dup2 onto it, close_range). */
 void sx_udp_forget(int fd);
 

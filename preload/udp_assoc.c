@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -126,19 +127,47 @@ static int announce_addr(const struct sx_state *st, int fd, int *family, struct 
 	return 0;
 }
 
-static int relay_addr(int ctl, int family, const struct sx_target *bound, struct sx_fdinfo *info)
+/* A hostile proxy could name a relay elsewhere, so that datagrams go to a host the
+ * user never chose: strict mode refuses that, normal mode warns once per process. */
+static int check_relay_host(const struct sx_state *st, const struct sx_target *relay,
+			    const struct sx_target *proxy)
 {
+	static atomic_bool warned;
+	struct sx_target r = *relay;
+	r.port = proxy->port;
+	if (sx_udp_same_target(&r, proxy))
+		return 0;
+	if (!st->config.strict && atomic_exchange(&warned, true))
+		return 0;
+	char a[300], b[300];
+	sx_target_format(relay, a, sizeof a);
+	sx_target_format(proxy, b, sizeof b);
+	char *colon = strrchr(b, ':');
+	if (colon)
+		*colon = '\0';
+	sx_log(SX_LOG_WARN, "udp: relay %s is not on the proxy's host %s%s", a, b,
+	       st->config.strict ? ": refused (strict mode)" : "");
+	return st->config.strict ? -EACCES : 0;
+}
+
+static int relay_addr(const struct sx_state *st, int ctl, int family, const struct sx_target *bound,
+		      struct sx_fdinfo *info)
+{
+	/* "Same host as the proxy": the control connection's peer. */
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof peer;
+	struct sx_target proxy;
+	if (sx_real.getpeername(ctl, (struct sockaddr *)&peer, &plen) < 0)
+		return -errno;
+	int r = sx_sockaddr_to_target((struct sockaddr *)&peer, plen, &proxy);
+	if (r < 0)
+		return r;
 	struct sx_target relay = *bound;
 	if (relay.kind == SX_TARGET_NAME || is_unspecified(&relay)) {
-		/* "Same host as the proxy": the control connection's peer. */
-		struct sockaddr_storage peer;
-		socklen_t plen = sizeof peer;
-		if (sx_real.getpeername(ctl, (struct sockaddr *)&peer, &plen) < 0)
-			return -errno;
-		int r = sx_sockaddr_to_target((struct sockaddr *)&peer, plen, &relay);
-		if (r < 0)
-			return r;
+		relay = proxy;
 		relay.port = bound->port;
+	} else if ((r = check_relay_host(st, &relay, &proxy)) < 0) {
+		return r;
 	}
 	int n = sx_target_to_sockaddr(&relay, family, &info->relay);
 	if (n < 0)
@@ -171,7 +200,7 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 	struct sx_target bound;
 	r = sx_io_proxy_connect(st, ctl, -1, SX_CMD_UDP_ASSOCIATE, &ann, &bound);
 	if (r == 0)
-		r = relay_addr(ctl, family, &bound, info);
+		r = relay_addr(st, ctl, family, &bound, info);
 	if (r < 0) {
 		sx_real.close(ctl);
 		return r;

@@ -16,7 +16,7 @@
 
 #include "../core/socks5_udp.h"
 
-static bool same_target(const struct sx_target *a, const struct sx_target *b)
+bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b)
 {
 	if (a->kind != b->kind || a->port != b->port)
 		return false;
@@ -33,7 +33,7 @@ static bool from_addr(const struct sockaddr_storage *want, socklen_t want_len,
 	struct sx_target f, r;
 	return want_len && sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
 	       sx_sockaddr_to_target((const struct sockaddr *)want, want_len, &r) == 0 &&
-	       same_target(&f, &r);
+	       sx_udp_same_target(&f, &r);
 }
 
 /* Whether the datagram is the relay's (or the shim's DNS responder's), carrying an RFC
@@ -56,7 +56,7 @@ static bool direct_source(const struct sx_fdinfo *info, const struct sockaddr_st
 		struct sx_target f;
 		if (info->peer_dst.kind == SX_TARGET_NAME ||
 		    sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) < 0 ||
-		    !same_target(&f, &info->peer_dst))
+		    !sx_udp_same_target(&f, &info->peer_dst))
 			return false;
 		*ss = info->peer;
 		*ss_len = info->peer_len;
@@ -102,7 +102,7 @@ static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, s
 	for (; e < end && e->af; e++) {
 		struct sx_target s;
 		sent_target(e, e->port, &s);
-		if (!e->fake && same_target(&s, src))
+		if (!e->fake && sx_udp_same_target(&s, src))
 			return true;
 		if (e->fake && e->port == src->port && !name)
 			name = e;
@@ -119,7 +119,8 @@ static bool relayed_source(const struct sx_fdinfo *info, const struct sx_target 
 	if (info->peer_len) {
 		/* A connected socket hears only its peer (a name's answers come from some
 		 * address of it, which the program never saw). */
-		if (info->peer_dst.kind != SX_TARGET_NAME && !same_target(src, &info->peer_dst))
+		if (info->peer_dst.kind != SX_TARGET_NAME &&
+		    !sx_udp_same_target(src, &info->peer_dst))
 			return false;
 		*ss = info->peer;
 		*len = info->peer_len;

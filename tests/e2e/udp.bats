@@ -21,6 +21,7 @@ setup_file() {
 	start_proxy noudp 1083 --no-udp
 	start_proxy names 1084 --map echo.test=192.0.2.10
 	start_proxy flood 1085 --udp-flood 100
+	start_proxy elsewhere 1086 --bnd-addr 192.0.2.11:4000
 }
 
 teardown_file() {
@@ -361,4 +362,22 @@ send EDESTADDRREQ
 sendto got=unspec from=192.0.2.10:7
 OUT
 	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+}
+
+@test "a relay on another host than the proxy is refused in strict mode (EACCES), warned about otherwise" {
+	send='import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.sendto(b"x", ("192.0.2.10", 7))
+    print("sent")
+except OSError as e:
+    print("errno", e.errno)'
+	SOCKSIFY_LOG=warn run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1086 python3 -c "$send"
+	assert_line "errno 13"
+	assert_line --partial "relay 192.0.2.11:4000 is not on the proxy's host 127.0.0.1: refused (strict mode)"
+	SOCKSIFY_LOG=warn run "$SOCKSIFY" -s socks5://127.0.0.1:1086 python3 -c "$send"
+	assert_line "sent"
+	assert_line --partial "relay 192.0.2.11:4000 is not on the proxy's host 127.0.0.1"
+	run proxy_log elsewhere
+	[ "$(grep -c "UDP_ASSOCIATE" <<<"$output")" -eq 2 ]
 }
