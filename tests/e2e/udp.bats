@@ -381,3 +381,21 @@ except OSError as e:
 	run proxy_log elsewhere
 	[ "$(grep -c "UDP_ASSOCIATE" <<<"$output")" -eq 2 ]
 }
+
+@test "MSG_FASTOPEN on a UDP sendto/sendmsg (ignored by the kernel) still goes through the relay" {
+	for mode in "" --strict; do
+		before=$(lines target.log)
+		run "$SOCKSIFY" $mode -s socks5://127.0.0.1:1080 "$B/udp_fastopen" 192.0.2.10 7
+		assert_success
+		assert_output - <<OUT
+sendto: sent
+reply: fo-sendto from 192.0.2.10:7
+sendmsg: sent
+reply: fo-sendmsg from 192.0.2.10:7
+OUT
+		run bash -c "tail -n +$((before + 1)) '$BATS_FILE_TMPDIR/target.log'"
+		assert_line --regexp "peer=$PROXY_SRC:[0-9]+ len=9$"
+		assert_line --regexp "peer=$PROXY_SRC:[0-9]+ len=10$"
+		refute_output --partial "peer=192.0.2.10:"
+	done
+}
