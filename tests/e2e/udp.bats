@@ -112,8 +112,8 @@ OUT
 }
 
 @test "nc -u -l hears a client and answers it (through the relay: the client is not loopback)" {
-	(echo from-server; sleep 3) | timeout 10 "$SOCKSIFY" -s socks5://127.0.0.1:1080 \
-		nc -u -l 127.0.0.1 9999 >"$BATS_TEST_TMPDIR/nc.out" 3>&- &
+	timeout 10 "$SOCKSIFY" -s socks5://127.0.0.1:1080 nc -u -l 127.0.0.1 9999 \
+		< <(exec 2>/dev/null 3>&-; echo from-server; exec sleep 3) >"$BATS_TEST_TMPDIR/nc.out" 2>/dev/null 3>&- &
 	local ncpid=$!
 	run python3 -c '
 import socket, time
@@ -129,6 +129,11 @@ for _ in range(50):  # until nc listens: nothing is refused once it does
         time.sleep(0.1)
 print("client got=%s" % data.decode().strip())
 s.sendto(b"second\n", ("127.0.0.1", 9999))'
+	for _ in $(seq 100); do
+		grep -q second "$BATS_TEST_TMPDIR/nc.out" && break
+		sleep 0.05
+	done
+	kill "$ncpid" 2>/dev/null || true
 	wait "$ncpid" || true
 	assert_success
 	assert_output "client got=from-server"
