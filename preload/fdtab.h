@@ -45,6 +45,10 @@ struct sx_fdinfo {
 	bool direct;	  /* the association failed and policy is udp=direct */
 	bool fail_logged; /* udp=block: the refusal was logged once */
 	struct sx_udp_sent sent[SX_UDP_SENT_MAX]; /* the most recent first */
+	/* An association being made without the fd's lock (udp_assoc.c): by whom, until when */
+	uint64_t assoc_token; /* 0: none */
+	pid_t assoc_pid, assoc_tid;
+	long long assoc_deadline;
 	/* DNS the shim answers (dns_udp.c): datagrams from the responder carry a SOCKS5 UDP
 	 * header as the relay's do; those from dns_ns are a real nameserver's, as they are. */
 	struct sockaddr_storage dns_resp;

@@ -177,8 +177,8 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		dst = info.peer_dst;
 	}
 
-	/* Refused only to a signal handler re-entering while this thread sets up this
-	 * socket's association: it may try again once the handler returns. */
+	/* Held only for O(1) work, so only a signal handler interrupting that gets here
+	 * while this thread holds it: it may try again once the handler returns. */
 	if (!sx_fdtab_lock(fd))
 		return fail(ret, -EAGAIN);
 	if (!sx_fdtab_get(fd, &info))
@@ -188,6 +188,8 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		return dst.kind == SX_TARGET_NAME ? fail(ret, -EHOSTUNREACH) : false;
 	}
 	int r = sx_udp_assoc_ensure(st, fd, &info);
+	if (r == -EBADF)
+		return fail(ret, r);
 	if (r < 0)
 		return refused(st, fd, &info, &dst, r, ret);
 	remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);

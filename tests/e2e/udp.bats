@@ -233,15 +233,34 @@ s.sendto(b"second\n", ("127.0.0.1", 9999))'
 	assert_no_dns_leak
 }
 
-@test "a signal handler sending on the socket whose association is being set up gets EAGAIN, not a hang" {
+@test "a signal handler sending on the socket whose association is being set up sends it through the relay, no hang" {
 	start_bg slowudp "$B/socksd" --listen 127.0.0.1:1099 --source "$PROXY_SRC" --delay-ms 400 \
 		--log "$BATS_FILE_TMPDIR/slowudp.log"
 	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1099 "$B/sig_udp" 192.0.2.10 7
 	stop_bg slowudp
 	assert_success
-	assert_line "handler: Resource temporarily unavailable"
+	assert_line "handler: sent"
 	assert_line "main: sent"
+	assert_line "reply: h"
 	assert_line "reply: main"
+	run cat "$BATS_FILE_TMPDIR/slowudp.log"
+	assert_line --partial "v5 UDP ip=192.0.2.10:7 len=1"
+	assert_line --partial "v5 UDP ip=192.0.2.10:7 len=4"
+}
+
+@test "a SIGALRM handler that siglongjmps out of the association's handshake leaves the socket usable" {
+	start_bg slowudp2 "$B/socksd" --listen 127.0.0.1:1098 --source "$PROXY_SRC" --delay-ms 400 \
+		--log "$BATS_FILE_TMPDIR/slowudp2.log"
+	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1098 "$B/udp_longjmp" --in-send 192.0.2.10 7
+	stop_bg slowudp2
+	assert_success
+	assert_output - <<OUT
+jumped
+sendto: sent
+reply: again
+OUT
+	run cat "$BATS_FILE_TMPDIR/slowudp2.log"
+	assert_line --partial "v5 UDP ip=192.0.2.10:7 len=5"
 }
 
 @test "a connected UDP socket keeps its virtual peer across exec (send, recv, getpeername)" {
@@ -403,4 +422,25 @@ OUT
 		assert_line --regexp "peer=$PROXY_SRC:[0-9]+ len=10$"
 		refute_output --partial "peer=192.0.2.10:"
 	done
+}
+
+@test "threads racing on a socket's first datagram share one association (the handshake holds no lock)" {
+	start_bg slowudp3 "$B/socksd" --listen 127.0.0.1:1097 --source "$PROXY_SRC" --delay-ms 300 \
+		--log "$BATS_FILE_TMPDIR/slowudp3.log"
+	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1097 python3 -c '
+import socket, threading
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+go = threading.Barrier(8)
+def send(i):
+    go.wait()
+    s.sendto(b"t%d" % i, ("192.0.2.10", 7))
+ts = [threading.Thread(target=send, args=(i,)) for i in range(8)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(sorted(s.recv(10).decode() for _ in range(8)))'
+	stop_bg slowudp3
+	assert_success
+	assert_output "['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']"
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/slowudp3.log")" -eq 1 ]
 }
