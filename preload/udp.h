@@ -39,8 +39,9 @@ bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
 
 /* udp_recv.c */
 
-/* recvmsg() on an SX_FD_UDP_PROXIED socket: the header stripped, the real peer
- * reported, anything not from the relay dropped. Returns like recvmsg (errno set). */
+/* recvmsg() on an SX_FD_UDP_PROXIED socket: the relay's header stripped and the real
+ * peer reported, direct peers' datagrams as they are (a virtual peer hears only that
+ * peer). Returns like recvmsg (errno set). */
 ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags);
 
 /* Same address kind, address (or name) and port. */

@@ -36,14 +36,19 @@ static bool from_addr(const struct sockaddr_storage *want, socklen_t want_len,
 	       sx_udp_same_target(&f, &r);
 }
 
-/* Whether the datagram is the relay's (or the shim's DNS responder's), carrying an RFC
- * 1928 §7 header; every other source is a direct peer (loopback, bypass, a real
- * nameserver) whose datagram is the program's as it is. */
-static bool relayed(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
-		    socklen_t len)
+/* The relay's and the shim's DNS responder's datagrams carry an RFC 1928 §7 header;
+ * every other source is a direct peer (loopback, bypass, a real nameserver) whose
+ * datagram is the program's as it is. */
+enum origin { ORIGIN_DIRECT, ORIGIN_RELAY, ORIGIN_RESPONDER };
+
+static enum origin origin(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
+			  socklen_t len)
 {
-	return (info->has_ctl && from_addr(&info->relay, info->relay_len, from, len)) ||
-	       from_addr(&info->dns_resp, info->dns_resp_len, from, len);
+	if (info->has_ctl && from_addr(&info->relay, info->relay_len, from, len))
+		return ORIGIN_RELAY;
+	if (from_addr(&info->dns_resp, info->dns_resp_len, from, len))
+		return ORIGIN_RESPONDER;
+	return ORIGIN_DIRECT;
 }
 
 /* The address the program is told a direct datagram came from; false: drop it. */
@@ -112,8 +117,9 @@ static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, s
 	return true;
 }
 
-/* The address the program is told a relayed datagram came from; false: drop it. */
-static bool relayed_source(const struct sx_fdinfo *info, const struct sx_target *src,
+/* The address the program is told a relayed datagram came from; false: drop it. The
+ * responder's sources are nameservers the program sent to, as they are. */
+static bool relayed_source(const struct sx_fdinfo *info, enum origin o, const struct sx_target *src,
 			   struct sockaddr_storage *ss, socklen_t *len)
 {
 	if (info->peer_len) {
@@ -127,7 +133,7 @@ static bool relayed_source(const struct sx_fdinfo *info, const struct sx_target 
 		return true;
 	}
 	struct sx_target t = *src;
-	if (!sent_to(info, src, &t))
+	if (o == ORIGIN_RESPONDER ? src->kind == SX_TARGET_NAME : !sent_to(info, src, &t))
 		return false;
 	/* The socket's family: the relay's is converted to it; DNS-only sockets have none. */
 	int family = info->relay_len ? info->relay.ss_family : info->dns_family;
@@ -217,9 +223,9 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		    .msg_control = msg->msg_control,
 		    .msg_controllen = msg->msg_controllen,
 		};
-		/* MSG_TRUNC: the full length, to compute the program's own truncation. */
-		/* Holds no lock of ours: only the guard, set aside (tftp-hpa leaves this wait
-		 * with siglongjmp from its SIGALRM handler). */
+		/* MSG_TRUNC: the full length, to compute the program's own truncation. No
+		 * lock of ours is held, and the guard is set aside (tftp-hpa leaves this
+		 * wait with siglongjmp from its SIGALRM handler). */
 		int depth = sx_guard_set_aside();
 		ssize_t n = sx_real.recvmsg(fd, &m, (flags & ~MSG_WAITFORONE) | MSG_TRUNC);
 		sx_guard_restore(depth);
@@ -236,9 +242,10 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		sx_fdtab_get(fd, &info); /* the association may have been renewed meanwhile */
 		int h = 0;
 		bool keep;
-		if (relayed(&info, &from, m.msg_namelen)) {
+		enum origin o = origin(&info, &from, m.msg_namelen);
+		if (o != ORIGIN_DIRECT) {
 			h = sx_udp_header_decode(scratch, in_scratch, &src);
-			keep = h >= 0 && relayed_source(&info, &src, &rep, &rep_len);
+			keep = h >= 0 && relayed_source(&info, o, &src, &rep, &rep_len);
 		} else {
 			keep = direct_source(&info, &from, m.msg_namelen, &rep, &rep_len);
 		}
