@@ -386,6 +386,16 @@ send EDESTADDRREQ
 sendto got=unspec from=192.0.2.10:7
 OUT
 	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+	# A socket the kernel has connected (to a direct peer) keeps its port too.
+	KERNEL_PEER=1 run via 1080 python3 "$UDP" disconnect 192.0.2.10 7 unspec
+	assert_success
+	assert_output - <<OUT
+connected got=nothing, as the kernel filters
+disconnect=0 port kept=True
+getpeername ENOTCONN
+send EDESTADDRREQ
+sendto got=unspec from=192.0.2.10:7
+OUT
 }
 
 @test "a relay on another host than the proxy is refused in strict mode (EACCES), warned about otherwise" {
