@@ -136,19 +136,28 @@ static int check_relay_host(const struct sx_state *st, const struct sx_target *r
 			    const struct sx_target *proxy)
 {
 	static atomic_bool warned;
-	struct sx_target r = *relay;
+	struct sx_target r = *relay, a;
 	r.port = proxy->port;
 	if (sx_udp_same_target(&r, proxy))
 		return 0;
+	/* Any address of the proxy's name will do (IPv4 relay, IPv6 control connection). */
+	for (size_t i = 0; i < st->n_proxy_addrs; i++) {
+		if (sx_sockaddr_to_target((const struct sockaddr *)&st->proxy_addrs[i],
+					  st->proxy_addr_lens[i], &a) == 0) {
+			r.port = a.port;
+			if (sx_udp_same_target(&r, &a))
+				return 0;
+		}
+	}
 	if (!st->config.strict && atomic_exchange(&warned, true))
 		return 0;
-	char a[300], b[300];
-	sx_target_format(relay, a, sizeof a);
-	sx_target_format(proxy, b, sizeof b);
-	char *colon = strrchr(b, ':');
+	char rb[300], pb[300];
+	sx_target_format(relay, rb, sizeof rb);
+	sx_target_format(proxy, pb, sizeof pb);
+	char *colon = strrchr(pb, ':');
 	if (colon)
 		*colon = '\0';
-	sx_log(SX_LOG_WARN, "udp: relay %s is not on the proxy's host %s%s", a, b,
+	sx_log(SX_LOG_WARN, "udp: relay %s is not on the proxy's host %s%s", rb, pb,
 	       st->config.strict ? ": refused (strict mode)" : "");
 	return st->config.strict ? -EACCES : 0;
 }
