@@ -21,6 +21,17 @@ enum sx_fd_kind {
 	SX_FD_DNS_TCP = 5,     /* TCP "to a nameserver", really to the shim's own server end */
 };
 
+/* A destination a UDP socket sent to through the relay, as the program gave it (a fake
+ * address for a name): replies are reported from it (udp_recv.c). */
+struct sx_udp_sent {
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t af; /* 4 or 6; 0: an unused slot */
+	bool fake;
+};
+
+#define SX_UDP_SENT_MAX 8
+
 struct sx_fdinfo {
 	struct sockaddr_storage peer; /* as the program gave it to connect() */
 	socklen_t peer_len;	      /* 0: no (virtual) peer */
@@ -33,6 +44,11 @@ struct sx_fdinfo {
 	socklen_t relay_len;
 	bool direct;	  /* the association failed and policy is udp=direct */
 	bool fail_logged; /* udp=block: the refusal was logged once */
+	struct sx_udp_sent sent[SX_UDP_SENT_MAX]; /* the most recent first */
+	/* An association being made without the fd's lock (udp_assoc.c): by whom, until when */
+	uint64_t assoc_token; /* 0: none */
+	pid_t assoc_pid, assoc_tid;
+	long long assoc_deadline;
 	/* DNS the shim answers (dns_udp.c): datagrams from the responder carry a SOCKS5 UDP
 	 * header as the relay's do; those from dns_ns are a real nameserver's, as they are. */
 	struct sockaddr_storage dns_resp;

@@ -267,6 +267,6 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cm
 {
 	/* While this thread waits on the proxy, a signal handler's calls are the
 	 * program's: they take the hooks rather than go direct. The wait holds no lock of
-	 * ours but a UDP socket's own, which refuses its holder (EAGAIN). */
+	 * ours (a UDP association is made with its socket's lock let go). */
 	return SX_UNGUARDED(proxy_connect(st, fd, flags, cmd, dst, bound));
 }

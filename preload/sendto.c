@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sendto()/sendmsg(): UDP datagrams to proxied destinations go through the relay
- * (udp_send.c). With MSG_FASTOPEN they connect a TCP socket implicitly: proxy that
- * connect first, then send without the flag, so data never leaks directly. */
+ * (udp_send.c), MSG_FASTOPEN or not. On a TCP socket MSG_FASTOPEN connects implicitly:
+ * proxy that connect first, then send without the flag, so data never leaks directly. */
 #include <errno.h>
 #include <stddef.h>
 
@@ -37,7 +37,8 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 			sx_dns_tcp_pump(fd);
 		return r;
 	}
-	if (!(flags & MSG_FASTOPEN) && (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
+	/* UDP first: the kernel ignores MSG_FASTOPEN there, so the relay path does too. */
+	if (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED) {
 		struct iovec iov = {(void *)buf, n};
 		struct msghdr m = {.msg_name = (void *)sa,
 				   .msg_namelen = sa ? len : 0,
@@ -74,8 +75,7 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 			sx_dns_tcp_pump(fd);
 		return r;
 	}
-	if (!(flags & MSG_FASTOPEN) && msg &&
-	    (msg->msg_name || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
+	if (msg && (msg->msg_name || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
 		ssize_t r;
 		if (sx_udp_send(fd, msg, flags, &r))
 			return r;

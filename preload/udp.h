@@ -12,7 +12,10 @@
 /* udp_assoc.c */
 
 /* With the fd's lock held: makes sure info has a live association (creating or
- * re-creating one), updating info. 0 or -errno (-EOPNOTSUPP: the proxy has no UDP). */
+ * re-creating one), updating info. The lock is let go while the proxy is waited on
+ * (nothing of ours is held across that wait) and held again on return, info reloaded.
+ * 0 or -errno (-EOPNOTSUPP: the proxy has no UDP; -EBADF: the fd was closed, and the
+ * lock is no longer held). */
 int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info);
 /* Closes the association's control connection, if it is still ours. */
 void sx_udp_assoc_drop(struct sx_fdinfo *info);
@@ -36,9 +39,13 @@ bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
 
 /* udp_recv.c */
 
-/* recvmsg() on an SX_FD_UDP_PROXIED socket: the header stripped, the real peer
- * reported, anything not from the relay dropped. Returns like recvmsg (errno set). */
+/* recvmsg() on an SX_FD_UDP_PROXIED socket: the relay's header stripped and the real
+ * peer reported, direct peers' datagrams as they are (a virtual peer hears only that
+ * peer). Returns like recvmsg (errno set). */
 ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags);
+
+/* Same address kind, address (or name) and port. */
+bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b);
 
 /* fdlife: the fd is going away (close, dup2 onto it, close_range). */
 void sx_udp_forget(int fd);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Receiving on an associated UDP socket: only the relay may speak; its RFC 1928 §7
- * header is stripped and the real peer reported, so the program never sees the relay. */
+/* Receiving on an associated UDP socket: the relay's RFC 1928 §7 header is stripped and
+ * the real peer reported, so the program never sees the relay; direct peers pass as
+ * they are. */
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fakedns_shared.h"
 #include "guard.h"
@@ -14,7 +16,7 @@
 
 #include "../core/socks5_udp.h"
 
-static bool same_target(const struct sx_target *a, const struct sx_target *b)
+bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b)
 {
 	if (a->kind != b->kind || a->port != b->port)
 		return false;
@@ -31,48 +33,110 @@ static bool from_addr(const struct sockaddr_storage *want, socklen_t want_len,
 	struct sx_target f, r;
 	return want_len && sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
 	       sx_sockaddr_to_target((const struct sockaddr *)want, want_len, &r) == 0 &&
-	       same_target(&f, &r);
+	       sx_udp_same_target(&f, &r);
 }
 
-/* The header's length (0: a real nameserver's datagram, as it is) with *src filled, or
- * -1 for a datagram the program must not see. */
-static int unwrap(const struct sx_fdinfo *info, const struct sockaddr_storage *from, socklen_t len,
-		  const uint8_t *buf, size_t n, struct sx_target *src)
+/* The relay's and the shim's DNS responder's datagrams carry an RFC 1928 §7 header;
+ * every other source is a direct peer (loopback, bypass, a real nameserver) whose
+ * datagram is the program's as it is. */
+enum origin { ORIGIN_DIRECT, ORIGIN_RELAY, ORIGIN_RESPONDER };
+
+static enum origin origin(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
+			  socklen_t len)
 {
-	if ((info->has_ctl && from_addr(&info->relay, info->relay_len, from, len)) ||
-	    from_addr(&info->dns_resp, info->dns_resp_len, from, len))
-		return sx_udp_header_decode(buf, n, src);
-	if (from_addr(&info->dns_ns, info->dns_ns_len, from, len))
-		return sx_sockaddr_to_target((const struct sockaddr *)from, len, src) == 0 ? 0 : -1;
-	return -1;
+	if (info->has_ctl && from_addr(&info->relay, info->relay_len, from, len))
+		return ORIGIN_RELAY;
+	if (from_addr(&info->dns_resp, info->dns_resp_len, from, len))
+		return ORIGIN_RESPONDER;
+	return ORIGIN_DIRECT;
 }
 
-/* The address the program is told a datagram came from; false: drop it. */
-static bool source_addr(const struct sx_fdinfo *info, const struct sx_target *src,
-			struct sockaddr_storage *ss, socklen_t *len)
+/* The address the program is told a direct datagram came from; false: drop it. */
+static bool direct_source(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
+			  socklen_t len, struct sockaddr_storage *ss, socklen_t *ss_len)
+{
+	if (info->peer_len) {
+		/* A connected socket hears only its peer, as the kernel would filter; a
+		 * name's peer is never a direct one. */
+		struct sx_target f;
+		if (info->peer_dst.kind == SX_TARGET_NAME ||
+		    sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) < 0 ||
+		    !sx_udp_same_target(&f, &info->peer_dst))
+			return false;
+		*ss = info->peer;
+		*ss_len = info->peer_len;
+		return true;
+	}
+	*ss = *from;
+	*ss_len = len;
+	return true;
+}
+
+static void sent_target(const struct sx_udp_sent *e, uint16_t port, struct sx_target *t)
+{
+	if (e->af == 4)
+		sx_target_set_v4(t, e->addr, port);
+	else
+		sx_target_set_v6(t, e->addr, port);
+}
+
+static bool sent_to_name(const struct sx_udp_sent *e, const char *name)
+{
+	char n[256];
+	return e->fake && sx_fakedns_shared_name(e->af, e->addr, n) == 0 && !strcasecmp(n, name);
+}
+
+/* Maps a relayed datagram's source to the destination the program sent to: a name to
+ * the fake address it used (a name it never sent to is dropped, so a relay cannot fill
+ * the fake table), and the address a name's answer comes from to that name's fake
+ * address on the same port (the most recent one), unless the program sent there
+ * itself. false: drop. */
+static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, struct sx_target *t)
+{
+	const struct sx_udp_sent *e = info->sent, *end = info->sent + SX_UDP_SENT_MAX;
+	if (src->kind == SX_TARGET_NAME) {
+		for (; e < end && e->af; e++) {
+			if (sent_to_name(e, src->addr.name)) {
+				sent_target(e, src->port, t);
+				return true;
+			}
+		}
+		return false;
+	}
+	const struct sx_udp_sent *name = NULL;
+	for (; e < end && e->af; e++) {
+		struct sx_target s;
+		sent_target(e, e->port, &s);
+		if (!e->fake && sx_udp_same_target(&s, src))
+			return true;
+		if (e->fake && e->port == src->port && !name)
+			name = e;
+	}
+	if (name)
+		sent_target(name, src->port, t);
+	return true;
+}
+
+/* The address the program is told a relayed datagram came from; false: drop it. The
+ * responder's sources are nameservers the program sent to, as they are. */
+static bool relayed_source(const struct sx_fdinfo *info, enum origin o, const struct sx_target *src,
+			   struct sockaddr_storage *ss, socklen_t *len)
 {
 	if (info->peer_len) {
 		/* A connected socket hears only its peer (a name's answers come from some
 		 * address of it, which the program never saw). */
-		if (info->peer_dst.kind != SX_TARGET_NAME && !same_target(src, &info->peer_dst))
+		if (info->peer_dst.kind != SX_TARGET_NAME &&
+		    !sx_udp_same_target(src, &info->peer_dst))
 			return false;
 		*ss = info->peer;
 		*len = info->peer_len;
 		return true;
 	}
 	struct sx_target t = *src;
+	if (o == ORIGIN_RESPONDER ? src->kind == SX_TARGET_NAME : !sent_to(info, src, &t))
+		return false;
 	/* The socket's family: the relay's is converted to it; DNS-only sockets have none. */
 	int family = info->relay_len ? info->relay.ss_family : info->dns_family;
-	if (t.kind == SX_TARGET_NAME) {
-		int af = family == AF_INET6 ? 6 : 4;
-		uint8_t a[16];
-		if (sx_fakedns_shared_assign(src->addr.name, af, a) < 0)
-			return false;
-		if (af == 4)
-			sx_target_set_v4(&t, a, src->port);
-		else
-			sx_target_set_v6(&t, a, src->port);
-	}
 	int n = sx_target_to_sockaddr(&t, family, ss);
 	if (n < 0)
 		return false;
@@ -159,8 +223,11 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		    .msg_control = msg->msg_control,
 		    .msg_controllen = msg->msg_controllen,
 		};
-		/* MSG_TRUNC: the full length, to compute the program's own truncation. */
-		ssize_t n = sx_real.recvmsg(fd, &m, (flags & ~MSG_WAITFORONE) | MSG_TRUNC);
+		/* MSG_TRUNC: the full length, to compute the program's own truncation. No
+		 * lock of ours is held, and the guard is set aside (tftp-hpa leaves this
+		 * wait with siglongjmp from its SIGALRM handler). */
+		ssize_t n =
+		    SX_UNGUARDED(sx_real.recvmsg(fd, &m, (flags & ~MSG_WAITFORONE) | MSG_TRUNC));
 		if (n < 0) {
 			ret = -1;
 			break;
@@ -172,8 +239,16 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		struct sockaddr_storage rep;
 		socklen_t rep_len;
 		sx_fdtab_get(fd, &info); /* the association may have been renewed meanwhile */
-		int h = unwrap(&info, &from, m.msg_namelen, scratch, in_scratch, &src);
-		if (h < 0 || !source_addr(&info, &src, &rep, &rep_len)) {
+		int h = 0;
+		bool keep;
+		enum origin o = origin(&info, &from, m.msg_namelen);
+		if (o != ORIGIN_DIRECT) {
+			h = sx_udp_header_decode(scratch, in_scratch, &src);
+			keep = h >= 0 && relayed_source(&info, o, &src, &rep, &rep_len);
+		} else {
+			keep = direct_source(&info, &from, m.msg_namelen, &rep, &rep_len);
+		}
+		if (!keep) {
 			if (flags & MSG_PEEK)
 				discard(fd, flags);
 			continue;

@@ -89,7 +89,8 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	    .msg_controllen = msg->msg_controllen,
 	};
 	/* MSG_MORE would merge our next header into this datagram. */
-	ssize_t w = sx_real.sendmsg(fd, &m, flags & ~(MSG_MORE | MSG_FASTOPEN));
+	/* A full send buffer blocks: the guard is set aside. */
+	ssize_t w = SX_UNGUARDED(sx_real.sendmsg(fd, &m, flags & ~(MSG_MORE | MSG_FASTOPEN)));
 	if (w < 0)
 		return -1;
 	return w >= h ? w - h : 0;
@@ -123,6 +124,22 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 	sx_fdtab_set(fd, SX_FD_UDP, info);
 	sx_fdtab_unlock(fd);
 	return false;
+}
+
+/* Keeps sa first in info's recent destinations (moved up if it is there already). */
+static void remember(struct sx_fdinfo *info, const struct sockaddr *sa, socklen_t len, bool fake)
+{
+	struct sx_target t;
+	if (!sa || sx_sockaddr_to_target(sa, len, &t) < 0 || t.kind == SX_TARGET_NAME)
+		return;
+	struct sx_udp_sent e = {
+	    .port = t.port, .af = t.kind == SX_TARGET_IPV4 ? 4 : 6, .fake = fake};
+	memcpy(e.addr, e.af == 4 ? t.addr.v4 : t.addr.v6, e.af == 4 ? 4 : 16);
+	size_t i = 0;
+	while (i < SX_UDP_SENT_MAX - 1 && memcmp(&info->sent[i], &e, sizeof e))
+		i++;
+	memmove(&info->sent[1], &info->sent[0], i * sizeof e);
+	info->sent[0] = e;
 }
 
 static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
@@ -159,8 +176,8 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		dst = info.peer_dst;
 	}
 
-	/* Refused only to a signal handler re-entering while this thread sets up this
-	 * socket's association: it may try again once the handler returns. */
+	/* Held only for O(1) work, so only a signal handler interrupting that gets here
+	 * while this thread holds it: it may try again once the handler returns. */
 	if (!sx_fdtab_lock(fd))
 		return fail(ret, -EAGAIN);
 	if (!sx_fdtab_get(fd, &info))
@@ -170,8 +187,11 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		return dst.kind == SX_TARGET_NAME ? fail(ret, -EHOSTUNREACH) : false;
 	}
 	int r = sx_udp_assoc_ensure(st, fd, &info);
+	if (r == -EBADF)
+		return fail(ret, r);
 	if (r < 0)
 		return refused(st, fd, &info, &dst, r, ret);
+	remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, &info);
 	sx_fdtab_unlock(fd);
 	*ret = send_wrapped(fd, msg, flags, &info, &dst);
@@ -295,27 +315,52 @@ static bool connect_guarded(int fd, const struct sockaddr *sa, socklen_t len, in
 	return true;
 }
 
+/* connect(AF_UNSPEC): the virtual peer goes, the association stays. The kernel's own
+ * disconnect would also drop an autobound port, the one the association announced, so
+ * only a socket the kernel really has connected goes through it, and gets that port
+ * back. false: not ours (libc's connect runs). */
+static bool disconnect(int fd, int *ret)
+{
+	struct sx_fdinfo info;
+	if (!sx_fdtab_lock(fd))
+		return false;
+	if (!sx_fdtab_get(fd, &info)) {
+		sx_fdtab_unlock(fd);
+		return false;
+	}
+	*ret = 0;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (sx_real.getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+		len = sizeof ss;
+		getsockname(fd, (struct sockaddr *)&ss, &len);
+		struct sx_target old;
+		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+		*ret = sx_real.connect(fd, &unspec, sizeof unspec);
+		if (*ret == 0 && sx_sockaddr_to_target((struct sockaddr *)&ss, len, &old) == 0) {
+			len = sizeof ss;
+			getsockname(fd, (struct sockaddr *)&ss, &len);
+			if (ss.ss_family == AF_INET)
+				((struct sockaddr_in *)&ss)->sin_port = htons(old.port);
+			else
+				((struct sockaddr_in6 *)&ss)->sin6_port = htons(old.port);
+			bind(fd, (struct sockaddr *)&ss, len);
+		}
+	}
+	info.peer_len = 0;
+	/* A DNS reply may still be queued: keep unwrapping. */
+	sx_fdtab_set(fd, info.has_ctl || info.dns_resp_len ? SX_FD_UDP_PROXIED : SX_FD_UDP, &info);
+	sx_fdtab_unlock(fd);
+	sx_udp_handoff_forget(fd);
+	return true;
+}
+
 bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 {
 	if (!sa || len < sizeof(sa_family_t))
 		return false;
-	if (sa->sa_family == AF_UNSPEC) {
-		/* Dissolving the peer: keep the association, drop the virtual peer. */
-		enum sx_fd_kind k = sx_fdtab_kind(fd);
-		if (k == SX_FD_UDP_PROXIED && sx_fdtab_lock(fd)) {
-			struct sx_fdinfo info;
-			if (sx_fdtab_get(fd, &info)) {
-				info.peer_len = 0;
-				/* A DNS reply may still be queued: keep unwrapping. */
-				sx_fdtab_set(fd,
-					     info.has_ctl || info.dns_resp_len ? SX_FD_UDP_PROXIED
-									       : SX_FD_UDP,
-					     &info);
-			}
-			sx_fdtab_unlock(fd);
-		}
-		return false;
-	}
+	if (sa->sa_family == AF_UNSPEC)
+		return sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED && disconnect(fd, ret);
 	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) || !sx_udp_is_udp(fd))
 		return false;
 	return connect_guarded(fd, sa, len, ret);

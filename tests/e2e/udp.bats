@@ -20,6 +20,8 @@ setup_file() {
 	start_proxy bndzero 1082 --bnd-zero
 	start_proxy noudp 1083 --no-udp
 	start_proxy names 1084 --map echo.test=192.0.2.10
+	start_proxy flood 1085 --udp-flood 100
+	start_proxy elsewhere 1086 --bnd-addr 192.0.2.11:4000
 }
 
 teardown_file() {
@@ -90,13 +92,54 @@ then EAGAIN
 OUT
 }
 
-@test "datagrams injected from a non-relay address never reach the program" {
+@test "a datagram from a non-relay address is never unwrapped: it arrives as it is, from its sender" {
 	run via 1080 python3 "$UDP" inject 192.0.2.10 7 real
 	assert_success
 	assert_output - <<OUT
 data=real from=192.0.2.10:7
-no junk
+raw from=injector
 OUT
+}
+
+@test "a UDP server keeps hearing its loopback client after answering a proxied peer" {
+	run via 1080 python3 "$UDP" server 192.0.2.10 7 prox
+	assert_success
+	assert_output - <<OUT
+server got=lo1 client got=lo1-back
+proxied=prox from=192.0.2.10:7
+server got=lo2 client got=lo2-back
+OUT
+}
+
+@test "nc -u -l hears a client and answers it (through the relay: the client is not loopback)" {
+	timeout 10 "$SOCKSIFY" -s socks5://127.0.0.1:1080 nc -u -l 127.0.0.1 9999 \
+		< <(exec 2>/dev/null 3>&-; echo from-server; exec sleep 3) >"$BATS_TEST_TMPDIR/nc.out" 2>/dev/null 3>&- &
+	local ncpid=$!
+	run python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.11", 0))
+s.settimeout(5)
+for _ in range(50):  # until nc listens: nothing is refused once it does
+    s.sendto(b"from-client\n", ("127.0.0.1", 9999))
+    try:
+        data, addr = s.recvfrom(100)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
+print("client got=%s" % data.decode().strip())
+s.sendto(b"second\n", ("127.0.0.1", 9999))'
+	for _ in $(seq 100); do
+		grep -q second "$BATS_TEST_TMPDIR/nc.out" && break
+		sleep 0.05
+	done
+	kill "$ncpid" 2>/dev/null || true
+	wait "$ncpid" || true
+	assert_success
+	assert_output "client got=from-server"
+	run cat "$BATS_TEST_TMPDIR/nc.out"
+	assert_line "from-client"
+	assert_line "second"
 }
 
 @test "the program closing the control connection (close_range) re-associates" {
@@ -190,15 +233,34 @@ OUT
 	assert_no_dns_leak
 }
 
-@test "a signal handler sending on the socket whose association is being set up gets EAGAIN, not a hang" {
+@test "a signal handler sending on the socket whose association is being set up sends it through the relay, no hang" {
 	start_bg slowudp "$B/socksd" --listen 127.0.0.1:1099 --source "$PROXY_SRC" --delay-ms 400 \
 		--log "$BATS_FILE_TMPDIR/slowudp.log"
 	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1099 "$B/sig_udp" 192.0.2.10 7
 	stop_bg slowudp
 	assert_success
-	assert_line "handler: Resource temporarily unavailable"
+	assert_line "handler: sent"
 	assert_line "main: sent"
+	assert_line "reply: h"
 	assert_line "reply: main"
+	run cat "$BATS_FILE_TMPDIR/slowudp.log"
+	assert_line --partial "v5 UDP ip=192.0.2.10:7 len=1"
+	assert_line --partial "v5 UDP ip=192.0.2.10:7 len=4"
+}
+
+@test "a SIGALRM handler that siglongjmps out of the association's handshake leaves the socket usable" {
+	start_bg slowudp2 "$B/socksd" --listen 127.0.0.1:1098 --source "$PROXY_SRC" --delay-ms 400 \
+		--log "$BATS_FILE_TMPDIR/slowudp2.log"
+	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1098 "$B/udp_longjmp" --in-send 192.0.2.10 7
+	stop_bg slowudp2
+	assert_success
+	assert_output - <<OUT
+jumped
+sendto: sent
+reply: again
+OUT
+	run cat "$BATS_FILE_TMPDIR/slowudp2.log"
+	assert_line --partial "v5 UDP ip=192.0.2.10:7 len=5"
 }
 
 @test "a connected UDP socket keeps its virtual peer across exec (send, recv, getpeername)" {
@@ -244,4 +306,160 @@ subprocess.run(["python3", "-c", child, str(s.fileno())], pass_fds=[s.fileno()],
 	assert_output --partial "v5 UDP ip=192.0.2.10:7 len=10"
 	run target_log
 	refute_output --regexp "peer=192\.0\.2\.10:[0-9]+ len=10"
+}
+
+@test "a SIGALRM handler that siglongjmps out of a blocking recvfrom leaves the shim on (normal and strict)" {
+	for mode in "" --strict; do
+		before=$(grep -c "CONNECT ip=192.0.2.10:80" "$BATS_FILE_TMPDIR/plain.log" || true)
+		run timeout 20 "$SOCKSIFY" -q $mode -s socks5://127.0.0.1:1080 "$B/udp_longjmp" 192.0.2.10 9 80
+		assert_success
+		assert_line "jumped"
+		assert_line "connect: ok"
+		[ "$(grep -c "CONNECT ip=192.0.2.10:80" "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+	done
+}
+
+@test "tftp: after a transfer timed out (retransmissions by siglongjmp), the next one still goes through the proxy" {
+	mkdir -p "$BATS_TEST_TMPDIR/root"
+	echo hello-tftp >"$BATS_TEST_TMPDIR/root/file.txt"
+	/usr/sbin/in.tftpd -L -u "$(id -un)" -s "$BATS_TEST_TMPDIR/root" -a 192.0.2.10:69 \
+		3>&- &
+	local tftpd=$!
+	before=$(grep -c "UDP ip=192.0.2.10:69 " "$BATS_FILE_TMPDIR/plain.log" || true)
+	cd "$BATS_TEST_TMPDIR"
+	# 198.51.100.10 has no TFTP server: two sends one second apart, then "timed out".
+	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1080 tftp 198.51.100.10 <<'CMDS'
+rexmt 1
+timeout 2
+get file.txt
+connect 192.0.2.10
+get file.txt got.txt
+quit
+CMDS
+	kill "$tftpd"
+	wait "$tftpd" || true
+	assert_success
+	assert_output --partial "Transfer timed out"
+	run cat got.txt
+	assert_output "hello-tftp"
+	[ "$(grep -c "UDP ip=192.0.2.10:69 " "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+	run proxy_log plain
+	assert_output --partial "v5 UDP ip=198.51.100.10:69 len="
+}
+
+@test "a reply to a datagram sent to a name comes from the fake address it was sent to" {
+	run "$SOCKSIFY" -s socks5h://127.0.0.1:1084 python3 "$UDP" byname echo.test 7 named
+	assert_success
+	assert_output "data=named from=resolved"
+	run proxy_log names
+	assert_output --partial "v5 UDP name=echo.test:7 len=5"
+	assert_no_dns_leak
+}
+
+@test "kdig @name (a nameserver only the proxy can resolve) accepts the answer" {
+	before=$(lines dns53.log)
+	run timeout 20 "$SOCKSIFY" -s socks5h://127.0.0.1:1084 kdig @echo.test x.test A +short +retry=0 +timeout=3
+	assert_success
+	assert_output "192.0.2.11"
+	[ "$(lines dns53.log)" -gt "$before" ]
+	run proxy_log names
+	assert_output --partial "v5 UDP name=echo.test:53"
+}
+
+@test "name-sourced datagrams the program never asked for are dropped and take no fake-table entry" {
+	run "$SOCKSIFY" -s socks5h://127.0.0.1:1085 python3 "$UDP" flood 192.0.2.10 7 real
+	assert_success
+	assert_line "data=real others=0"
+	assert_line --regexp "^new name=[0-9.]+$"
+	assert_line "table flood names=0"
+}
+
+@test "connect(AF_UNSPEC) dissolves a proxied UDP socket's peer as the kernel does; sendto still goes through the relay" {
+	before=$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log" || true)
+	run via 1080 python3 "$UDP" disconnect 192.0.2.10 7 unspec
+	assert_success
+	assert_output - <<OUT
+connected got=unspec
+disconnect=0 port kept=True
+getpeername ENOTCONN
+send EDESTADDRREQ
+sendto got=unspec from=192.0.2.10:7
+OUT
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/plain.log")" -eq $((before + 1)) ]
+	# A socket the kernel has connected (to a direct peer) keeps its port too.
+	KERNEL_PEER=1 run via 1080 python3 "$UDP" disconnect 192.0.2.10 7 unspec
+	assert_success
+	assert_output - <<OUT
+connected got=nothing, as the kernel filters
+disconnect=0 port kept=True
+getpeername ENOTCONN
+send EDESTADDRREQ
+sendto got=unspec from=192.0.2.10:7
+OUT
+}
+
+@test "a relay on another host than the proxy is refused in strict mode (EACCES), warned about otherwise" {
+	send='import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.sendto(b"x", ("192.0.2.10", 7))
+    print("sent")
+except OSError as e:
+    print("errno", e.errno)'
+	SOCKSIFY_LOG=warn run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1086 python3 -c "$send"
+	assert_line "errno 13"
+	assert_line --partial "relay 192.0.2.11:4000 is not on the proxy's host 127.0.0.1: refused (strict mode)"
+	SOCKSIFY_LOG=warn run "$SOCKSIFY" -s socks5://127.0.0.1:1086 python3 -c "$send"
+	assert_line "sent"
+	assert_line --partial "relay 192.0.2.11:4000 is not on the proxy's host 127.0.0.1"
+	run proxy_log elsewhere
+	[ "$(grep -c "UDP_ASSOCIATE" <<<"$output")" -eq 2 ]
+}
+
+@test "MSG_FASTOPEN on a UDP sendto/sendmsg (ignored by the kernel) still goes through the relay" {
+	# The kernel's own behaviour, without the shim: the flag is ignored for UDP.
+	run "$B/udp_fastopen" 192.0.2.10 7
+	assert_success
+	assert_output - <<OUT
+sendto: sent
+reply: fo-sendto from 192.0.2.10:7
+sendmsg: sent
+reply: fo-sendmsg from 192.0.2.10:7
+OUT
+	for mode in "" --strict; do
+		before=$(lines target.log)
+		run "$SOCKSIFY" $mode -s socks5://127.0.0.1:1080 "$B/udp_fastopen" 192.0.2.10 7
+		assert_success
+		assert_output - <<OUT
+sendto: sent
+reply: fo-sendto from 192.0.2.10:7
+sendmsg: sent
+reply: fo-sendmsg from 192.0.2.10:7
+OUT
+		run bash -c "tail -n +$((before + 1)) '$BATS_FILE_TMPDIR/target.log'"
+		assert_line --regexp "peer=$PROXY_SRC:[0-9]+ len=9$"
+		assert_line --regexp "peer=$PROXY_SRC:[0-9]+ len=10$"
+		refute_output --partial "peer=192.0.2.10:"
+	done
+}
+
+@test "threads racing on a socket's first datagram share one association (the handshake holds no lock)" {
+	start_bg slowudp3 "$B/socksd" --listen 127.0.0.1:1097 --source "$PROXY_SRC" --delay-ms 300 \
+		--log "$BATS_FILE_TMPDIR/slowudp3.log"
+	run timeout 20 "$SOCKSIFY" -q -s socks5://127.0.0.1:1097 python3 -c '
+import socket, threading
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+go = threading.Barrier(8)
+def send(i):
+    go.wait()
+    s.sendto(b"t%d" % i, ("192.0.2.10", 7))
+ts = [threading.Thread(target=send, args=(i,)) for i in range(8)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(sorted(s.recv(10).decode() for _ in range(8)))'
+	stop_bg slowudp3
+	assert_success
+	assert_output "['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']"
+	[ "$(grep -c UDP_ASSOCIATE "$BATS_FILE_TMPDIR/slowudp3.log")" -eq 1 ]
 }

@@ -47,7 +47,7 @@ struct opts {
 	int log_fd;
 	const char *ready_file;
 	const char *user, *pass;
-	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms;
+	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms, udp_flood;
 	bool no_udp, auth_fail, fragment, garbage, silent, strict, bnd_zero, has_bnd_addr;
 	struct sockaddr_storage bnd_addr;
 };
@@ -858,6 +858,22 @@ static bool udp_client_ok(const struct conn *c, const struct dest *req,
 	return !req->port || req->port == ss_port(from);
 }
 
+/* --udp-flood N: before each reply, N datagrams from names the client never sent to
+ * (flood-0.test, flood-1.test, ...), as a hostile relay might. */
+static void udp_flood(int relay, const struct sockaddr_storage *client)
+{
+	for (int i = 0; i < opt.udp_flood; i++) {
+		uint8_t d[64] = {0, 0, 0, 3};
+		int n = snprintf((char *)d + 5, sizeof d - 5, "flood-%d.test", i);
+		d[4] = (uint8_t)n;
+		d[5 + n] = 0;
+		d[6 + n] = 7;
+		memcpy(d + 7 + n, "flood", 5);
+		sendto(relay, d, (size_t)n + 12, 0, (const struct sockaddr *)client,
+		       ss_len(client));
+	}
+}
+
 static void udp_relay(struct conn *c, const struct dest *req, int relay, int out4, int out6)
 {
 	enum { BUFSZ = 65536 + 262 };
@@ -910,6 +926,7 @@ static void udp_relay(struct conn *c, const struct dest *req, int relay, int out
 					     (struct sockaddr *)&from, &fl);
 			if (n < 0 || !have_client)
 				continue;
+			udp_flood(relay, &client);
 			uint8_t h[22];
 			size_t hl = udp_hdr(h, &from);
 			memmove(buf + 22 - hl, h, hl);
@@ -1141,7 +1158,7 @@ static void usage(FILE *f)
 	      "failure switches:\n"
 	      "  --reply N  --reply4 N  --no-udp  --method N  --auth-fail  --auth-ver N\n"
 	      "  --delay-ms N  --fragment  --close-after N  --garbage  --silent  --strict\n"
-	      "  --bnd-zero  --bnd-addr ADDR:PORT\n",
+	      "  --bnd-zero  --bnd-addr ADDR:PORT  --udp-flood N (name-sourced datagrams)\n",
 	      f);
 }
 
@@ -1248,6 +1265,8 @@ static void parse_args(int argc, char **argv)
 			opt.close_after = num(v, 0, 1 << 20);
 		} else if (!strcmp(a, "--connect-timeout")) {
 			opt.connect_ms = num(v, 1, 600000);
+		} else if (!strcmp(a, "--udp-flood")) {
+			opt.udp_flood = num(v, 0, 1 << 20);
 		} else if (!strcmp(a, "--bnd-addr")) {
 			if (!parse_hostport(v, &opt.bnd_addr))
 				goto bad;
