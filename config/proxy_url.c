@@ -215,3 +215,19 @@ int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t er
 {
 	return sx_proxy_url_parse_as(p, url, SX_PROTO_SOCKS5H, err, errlen);
 }
+
+void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n)
+{
+	static const char *const names[] = {
+	    [SX_PROTO_SOCKS4] = "socks4",
+	    [SX_PROTO_SOCKS4A] = "socks4a",
+	    [SX_PROTO_SOCKS5] = "socks5",
+	    [SX_PROTO_SOCKS5H] = "socks5h",
+	};
+	const char *scheme = p->proto >= SX_PROTO_SOCKS4 && p->proto <= SX_PROTO_SOCKS5H
+				 ? names[p->proto]
+				 : "socks5h";
+	bool v6 = strchr(p->host, ':') != NULL;
+
+	snprintf(out, n, "%s://%s%s%s:%u", scheme, v6 ? "[" : "", p->host, v6 ? "]" : "", p->port);
+}

@@ -17,4 +17,8 @@ int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t er
 int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bare_proto, char *err,
 			  size_t errlen);
 
+/* The proxy as scheme://host:port (an IPv6 literal in brackets), never with credentials:
+ * the form log lines name a proxy by. */
+void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../config/proxy_url.h"
 #include "classify.h"
 #include "dns_sock.h"
 #include "fakedns_shared.h"
@@ -21,20 +22,6 @@ static bool is_tcp(int fd)
 	int type = 0;
 	socklen_t len = sizeof type;
 	return sx_real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
-}
-
-static const char *proto_name(enum sx_proto p)
-{
-	switch (p) {
-	case SX_PROTO_SOCKS4:
-		return "socks4";
-	case SX_PROTO_SOCKS4A:
-		return "socks4a";
-	case SX_PROTO_SOCKS5:
-		return "socks5";
-	default:
-		return "socks5h";
-	}
 }
 
 bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
@@ -88,6 +75,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 
 	int r;
+	struct sx_io_why failure = {0};
 	long long t0 = sx_io_now_ms();
 	int flags = fcntl(fd, F_GETFL);
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
@@ -97,18 +85,25 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 						  st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
 		r = -EAFNOSUPPORT;
 	} else {
-		r = sx_io_proxy_connect(st, fd, flags, SX_CMD_CONNECT, &dst, NULL);
+		r = sx_io_proxy_connect_why(st, fd, flags, SX_CMD_CONNECT, &dst, NULL, &failure);
 	}
 	long long took = sx_io_now_ms() - t0;
-	const struct sx_proxy *p = &st->config.proxy;
-	bool v6 = strchr(p->host, ':') != NULL; /* an IPv6 literal keeps its URL brackets */
-	if (r == 0)
-		sx_log(SX_LOG_INFO, "connect %s via %s://%s%s%s:%u: ok (%lld ms)", dbuf,
-		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port, took);
-	else
-		sx_log(SX_LOG_WARN, "connect %s via %s://%s%s%s:%u: %s (%lld ms)%s", dbuf,
-		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port,
-		       strerror(-r), took, r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
+	if (logging) {
+		char url[300], result[200];
+		sx_proxy_url_format(&st->config.proxy, url, sizeof url);
+		if (r == 0)
+			sx_log(SX_LOG_INFO, "connect %s via %s: ok (%lld ms)", dbuf, url, took);
+		else if (route == SX_ROUTE_PROXY && r == -EAFNOSUPPORT && !failure.refusal &&
+			 !failure.unreachable)
+			sx_log(SX_LOG_WARN,
+			       "connect %s via %s: %s (%lld ms): SOCKS4 cannot carry IPv6", dbuf,
+			       url, strerror(-r), took);
+		else {
+			sx_io_why_format(&failure, r, result, sizeof result);
+			sx_log(SX_LOG_WARN, "connect %s via %s: %s (%lld ms)", dbuf, url, result,
+			       took);
+		}
+	}
 
 	struct sx_fdinfo info = {.peer_len = len};
 	memcpy(&info.peer, sa, len < sizeof info.peer ? len : sizeof info.peer);

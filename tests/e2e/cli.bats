@@ -55,3 +55,16 @@ load helpers
 		sh -c 'echo "$LD_PRELOAD"'
 	assert_output --regexp "(^|:)$LIB:/usr/lib/x86_64-linux-gnu/libc.so.6$"
 }
+
+@test "RTLD_DEEPBIND being dropped is logged at debug level (-vvv), not at -vv" {
+	local py='import ctypes, os
+ctypes.CDLL("libm.so.6", mode=os.RTLD_DEEPBIND | os.RTLD_NOW)
+print("loaded")'
+	run "$SOCKSIFY" -vv -s socks5://127.0.0.1:1140 python3 -c "$py"
+	assert_success
+	assert_output "loaded"
+	run "$SOCKSIFY" -vvv -s socks5://127.0.0.1:1140 python3 -c "$py"
+	assert_success
+	assert_line "loaded"
+	assert_line --regexp '^socksify\[[0-9]+\]: debug: dlopen libm\.so\.6: RTLD_DEEPBIND dropped'
+}

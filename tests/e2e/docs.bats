@@ -208,7 +208,8 @@ code_keys() {
 	assert_line --regexp '^socksify\[[0-9]+\]: info: connect 198\.51\.100\.10:80 via socks5://127\.0\.0\.1:1090: ok \([0-9]+ ms\)$'
 	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1 python3 "$CLIENT" 198.51.100.10 80
 	assert_line "errno=ECONNREFUSED"
-	assert_line --regexp '^socksify\[[0-9]+\]: warn: connect 198\.51\.100\.10:80 via socks5://127\.0\.0\.1:1: Connection refused \([0-9]+ ms\)$'
+	assert_line --regexp '^socksify\[[0-9]+\]: warn: connect 198\.51\.100\.10:80 via socks5://127\.0\.0\.1:1: proxy unreachable: Connection refused \([0-9]+ ms\)$'
+	assert_line --regexp '^socksify\[[0-9]+\]: error: proxy socks5://127\.0\.0\.1:1 unreachable: Connection refused$'
 	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1 python3 "$CLIENT" 198.51.100.10 80
 	assert_output "errno=ECONNREFUSED"
 }

@@ -352,3 +352,63 @@ print(s.makefile().read().split("\n")[-2])'
 	assert_output --partial "v4 CONNECT ip=198.51.100.10:80 auth=userid user=alice result=ok"
 	assert_output --partial "user=mallory result=cd91"
 }
+
+# Three connects in one process, each reported on stdout.
+CONNECT3='
+import socket
+for _ in range(3):
+    try:
+        socket.create_connection(("192.0.2.10", 80), timeout=10)
+        print("connected")
+    except OSError as e:
+        print("failed", e.errno)'
+
+@test "a dead proxy: one default-level line naming it unreachable, however many connects" {
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1099 curl -sS -m 10 \
+		http://192.0.2.10/ http://198.51.100.10/
+	assert_failure
+	[ "$(grep -c '^socksify\[' <<<"$output")" -eq 1 ] || fail "not one log line"
+	assert_line --regexp '^socksify\[[0-9]+\]: error: proxy socks5://127\.0\.0\.1:1099 unreachable: Connection refused$'
+	[ "$(grep -c '^curl: ' <<<"$output")" -eq 2 ] || fail "curl did not try both URLs"
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1099 python3 -c "$CONNECT3"
+	[ "$(grep -c '^socksify\[' <<<"$output")" -eq 1 ] || fail "not one log line"
+	assert_line --partial "proxy socks5://127.0.0.1:1099 unreachable"
+	[ "$(grep -c '^failed' <<<"$output")" -eq 3 ]
+}
+
+@test "wrong credentials: one default-level line saying the proxy rejected them" {
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://alice:wrong@127.0.0.1:1081 \
+		python3 -c "$CONNECT3"
+	[ "$(grep -c '^failed' <<<"$output")" -eq 3 ]
+	[ "$(grep -c '^socksify\[' <<<"$output")" -eq 1 ] || fail "not one log line"
+	assert_line --regexp '^socksify\[[0-9]+\]: error: proxy socks5://127\.0\.0\.1:1081 rejected the credentials'
+	refute_output --partial wrong
+}
+
+@test "the proxy reporting that the target refused: silent by default, told apart from an unreachable proxy at -v" {
+	start_proxy rep5v 1131 --reply 5
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1131 python3 "$ERRNO" 192.0.2.10 80
+	assert_output "errno=ECONNREFUSED"
+	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1131 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg rep5v
+	assert_line "errno=ECONNREFUSED"
+	assert_line --regexp '^socksify\[[0-9]+\]: warn: connect 192\.0\.2\.10:80 via socks5://127\.0\.0\.1:1131: the proxy reports the target refused the connection \(REP 5\) \([0-9]+ ms\)$'
+	refute_output --partial unreachable
+	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1099 python3 "$ERRNO" 192.0.2.10 80
+	assert_line "errno=ECONNREFUSED"
+	assert_line --regexp '^socksify\[[0-9]+\]: warn: connect 192\.0\.2\.10:80 via socks5://127\.0\.0\.1:1099: proxy unreachable: Connection refused \([0-9]+ ms\)$'
+	refute_output --partial "reports"
+}
+
+@test "REP 8 from a SOCKS5 proxy is logged as its address type refusal, not as a SOCKS4 limit" {
+	start_proxy rep8v 1132 --reply 8
+	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1132 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg rep8v
+	assert_line "errno=EAFNOSUPPORT"
+	assert_line --partial "the proxy reports the address type is not supported (REP 8)"
+	refute_output --partial SOCKS4
+	run "$SOCKSIFY" -v -s socks4://127.0.0.1:1080 python3 "$ERRNO" 2001:db8::10 80
+	assert_line "errno=EAFNOSUPPORT"
+	assert_line --partial "SOCKS4 cannot carry IPv6"
+}
+
