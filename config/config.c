@@ -410,6 +410,22 @@ void sx_config_defaults(struct sx_config *c)
 	c->fake_prefix6 = 64;
 }
 
+/* Quotes the key only up to its first character that no key has: "password=s3cret" is
+ * one word to the reader, and must not reach the log. */
+static int unknown_key(char *err, size_t errlen, const char *name, const struct sx_conf_line *l)
+{
+	size_t n = 0;
+
+	while (n < l->key_len && n < 64 &&
+	       (sx_is_alpha(l->key[n]) || sx_is_digit(l->key[n]) || l->key[n] == '_'))
+		n++;
+	if (n == l->key_len)
+		return fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l->lineno, (int)n,
+			    l->key);
+	return fail(err, errlen, "%s:%u: unknown key '%.*s...' (write the key, blanks, the value)",
+		    name, l->lineno, (int)n, l->key);
+}
+
 static int load_file(struct sx_config *c, struct load_state *st, const char *name, const char *text,
 		     size_t len, char *err, size_t errlen)
 {
@@ -426,8 +442,7 @@ static int load_file(struct sx_config *c, struct load_state *st, const char *nam
 			if (eq_nocase(l.key, l.key_len, settings[i].key))
 				s = &settings[i];
 		if (!s)
-			return fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l.lineno,
-				    (int)(l.key_len > 64 ? 64 : l.key_len), l.key);
+			return unknown_key(err, errlen, name, &l);
 		if (memchr(l.val, '\0', l.val_len))
 			return fail(err, errlen, "%s:%u: %s: NUL byte in value", name, l.lineno,
 				    s->key);

@@ -10,7 +10,8 @@
 /* socks4:// socks4a:// socks5:// socks5h://, optional user:password@ (percent-decoded),
  * [v6] literals, default port 1080; bare host[:port] means socks5h.
  * Returns 0 or -EINVAL with err describing the problem (without naming the variable;
- * the caller prefixes it). Never copies the password into err. */
+ * the caller prefixes it). Quotes no part of the URL after the scheme, so no secret
+ * reaches err. */
 int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t errlen);
 /* The same, but a URL without a scheme means bare_proto (dante's SOCKS4_SERVER and
  * SOCKS5_SERVER take plain host:port). */

@@ -5,6 +5,18 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+ERRNO=$BATS_TEST_DIRNAME/errno_client.py
+
+setup_file() {
+	load helpers
+	start_targets
+	start_proxy cli 1140
+}
+
+teardown_file() {
+	stop_all_bg
+}
+
 @test "a config file with a password readable by others draws a warning" {
 	printf 'server socks5://alice:pw@127.0.0.1:1080\n' >"$BATS_TEST_TMPDIR/c.conf"
 	chmod 0644 "$BATS_TEST_TMPDIR/c.conf"
@@ -40,7 +52,7 @@ load helpers
 @test "LD_PRELOAD set by hand with a malformed SOCKS_SERVER: connect fails with EINVAL and a clear line, never direct" {
 	SOCKS_SERVER=socks5://127.0.0.1:99999 LD_PRELOAD=$LIB run python3 "$BATS_TEST_DIRNAME/errno_client.py" 192.0.2.10 80
 	assert_line "errno=EINVAL"
-	assert_line --partial "SOCKS_SERVER: port 99999 out of range"
+	assert_line --partial "SOCKS_SERVER: port out of range (1 to 65535)"
 }
 
 @test "the program's exit status passes through, and a missing command is 127" {
@@ -55,6 +67,38 @@ load helpers
 		sh -c 'echo "$LD_PRELOAD"'
 	assert_output --regexp "(^|:)$LIB:/usr/lib/x86_64-linux-gnu/libc.so.6$"
 }
+
+
+
+@test "no error message echoes a password, whatever the malformed URL" {
+	local u
+	for u in 'socks5://alice:s3cretPW' 'alice:s3cretPW' 'socks5://alice:s3cretPW/' \
+		'socks5://alice:s3cretPW/x' 'socks5://alice:s3cretPW@' 'socks5://alice:s3cretPW@h:1x' \
+		'socks5://alice:s3cretPW%zz@h' 'socks5://alice:s3cretPW@[::1' 'socks5://alice:s3cret PW' \
+		'socks5://alice:s3cretPW?x' 'socks5://alice:s3cretPW99999' 'socks5://alice:9999999s3cret'; do
+		run "$SOCKSIFY" -s "$u" true
+		assert_failure 2
+		[ "${#lines[@]}" -eq 1 ] || fail "$u: not one line: $output"
+		[[ $output != *s3cret* ]] || fail "$u: secret in: $output"
+	done
+	run "$SOCKSIFY" -s 'socks5://alice:123456789' true
+	assert_failure 2
+	refute_output --partial 123456789
+	local c=$BATS_TEST_TMPDIR/c.conf
+	printf 'server socks5://alice:s3cretPW\n' >"$c"
+	chmod 0600 "$c"
+	run "$SOCKSIFY" -c "$c" true
+	assert_failure 2
+	refute_output --partial s3cret
+	printf 'server socks5://127.0.0.1:1140\npassword=s3cretPW\n' >"$c"
+	run "$SOCKSIFY" -c "$c" true
+	assert_failure 2
+	refute_output --partial s3cret
+	SOCKS_SERVER='socks5://alice:s3cretPW' LD_PRELOAD=$LIB run python3 "$ERRNO" 192.0.2.10 80
+	assert_line "errno=EINVAL"
+	refute_output --partial s3cret
+}
+
 
 @test "RTLD_DEEPBIND being dropped is logged at debug level (-vvv), not at -vv" {
 	local py='import ctypes, os

@@ -239,7 +239,7 @@ code_keys() {
 	run "$SOCKSIFY" -s socks5://h:99999 true
 	assert_failure 2
 	[ "${#lines[@]}" -eq 1 ]
-	assert_output --partial "port 99999"
+	assert_output --partial "port out of range"
 	assert_output --partial "SOCKS_SERVER"
 	run "$SOCKSIFY" -s http://h:3128 true
 	assert_failure 2

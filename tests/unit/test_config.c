@@ -142,7 +142,12 @@ static void test_file_errors(void)
 	    {"server\n", "t.conf:1: server: missing value"},
 	    {"server   # nothing\n", "t.conf:1: server: missing value"},
 	    {"log\n", "t.conf:1: log: missing value"},
-	    {"\n\nserver socks5://h:0\n", "t.conf:3: server: port 0 out of range"},
+	    {"\n\nserver socks5://h:0\n", "t.conf:3: server: port out of range (1 to 65535)"},
+	    {"server socks5://alice:s3cret\n",
+	     "t.conf:1: server: bad port: not a number (user:password must be followed by @host)"},
+	    {"password=s3cret\n",
+	     "t.conf:1: unknown key 'password...' (write the key, blanks, the value)"},
+	    {"pass:s3cret\n", "t.conf:1: unknown key 'pass...' (write the key, blanks, the value)"},
 	    {"server http://h\n",
 	     "t.conf:1: server: unsupported scheme 'http' (use socks4, socks4a, socks5 or "
 	     "socks5h)"},
@@ -412,13 +417,13 @@ static void test_env_errors(void)
 	static const struct {
 		const char *name, *value, *err;
 	} t[] = {
-	    {"SOCKS_SERVER", "socks5://h:99999", "SOCKS_SERVER: port 99999 out of range"},
+	    {"SOCKS_SERVER", "socks5://h:99999", "SOCKS_SERVER: port out of range (1 to 65535)"},
 	    {"SOCKS_SERVER", "http://h",
 	     "SOCKS_SERVER: unsupported scheme 'http' (use socks4, socks4a, socks5 or socks5h)"},
 	    {"SOCKS_SERVER", "socks5://u:s3cret%zz@h",
 	     "SOCKS_SERVER: bad percent-encoding in password"},
 	    {"SOCKS5_SERVER", "socks5://", "SOCKS5_SERVER: empty host"},
-	    {"SOCKS4_SERVER", "h:0", "SOCKS4_SERVER: port 0 out of range"},
+	    {"SOCKS4_SERVER", "h:0", "SOCKS4_SERVER: port out of range (1 to 65535)"},
 	    {"all_proxy", "socks5://[::1", "all_proxy: unterminated [ in IPv6 address"},
 	    {"ALL_PROXY", "socks://h",
 	     "ALL_PROXY: unsupported scheme 'socks' (use socks4, socks4a, socks5 or socks5h)"},
