@@ -16,6 +16,7 @@ enum sx_dns_mode { SX_DNS_LOCAL = 0, SX_DNS_REMOTE, SX_DNS_PROXY };
 enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
 
 #define SX_PATH_MAX	     4096
+#define SX_CONF_FILE_MAX     (64 * 1024) /* a longer config file is an error, not cut */
 #define SX_DNS_INTERCEPT_MAX 8
 
 struct sx_config {

@@ -18,8 +18,6 @@
 #include "readfile.h"
 #include "real.h"
 
-#define CONF_TEXT_MAX (64 * 1024)
-
 static struct sx_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 
@@ -60,14 +58,16 @@ static void state_load(void)
 	sx_real_init();
 	sx_config_defaults(&state.config);
 
-	static char text[CONF_TEXT_MAX];
+	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX];
 	bool explicit_path;
 	sx_config_path(path, sizeof path, env_get, readable, &explicit_path);
-	ssize_t len = sx_read_file(path, text, sizeof text);
-	if (len < 0 || (len == 0 && explicit_path && access(path, R_OK) != 0)) {
+	ssize_t len = sx_read_whole_file(path, text, sizeof text);
+	if (len == 0 && explicit_path && access(path, F_OK) != 0)
+		len = -ENOENT;
+	if (len < 0) {
 		sx_log(SX_LOG_ERROR, "%s: cannot read config file: %s", path,
-		       strerror(len < 0 ? (int)-len : ENOENT));
+		       sx_config_file_strerror((int)len));
 		state.config_error = -EINVAL;
 		return;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -25,31 +26,59 @@ static bool readable(const char *path)
 	return access(path, R_OK) == 0;
 }
 
+/* As the library reads it (preload/readfile.c): a regular file or /dev/null, opened
+ * non-blocking so a FIFO cannot hang us, and never cut. 0 or -errno. */
+static int read_config(const char *path, char *text, size_t cap, size_t *len, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	int r = fstat(fd, st) < 0 ? -errno : 0;
+	if (!r && S_ISDIR(st->st_mode))
+		r = -EISDIR;
+	else if (!r && !S_ISREG(st->st_mode) &&
+		 !(S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3)))
+		r = -EINVAL;
+	*len = 0;
+	while (!r) {
+		char extra;
+		ssize_t n =
+		    read(fd, *len < cap ? text + *len : &extra, *len < cap ? cap - *len : 1);
+		if (n < 0 && errno != EINTR)
+			r = -errno;
+		else if (n == 0)
+			break;
+		else if (n > 0 && *len == cap)
+			r = -EFBIG;
+		else if (n > 0)
+			*len += (size_t)n;
+	}
+	close(fd);
+	return r;
+}
+
 static int check_config(void)
 {
-	static char text[64 * 1024];
+	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX], err[512];
 	bool explicit_path;
 	sx_config_path(path, sizeof path, env_get, readable, &explicit_path);
 	size_t len = 0;
-	FILE *f = fopen(path, "r");
-	if (f) {
-		len = fread(text, 1, sizeof text, f);
-		fclose(f);
-	} else if (explicit_path || errno != ENOENT) {
-		fprintf(stderr, "socksify: %s: %s\n", path, strerror(errno));
+	struct stat st;
+	int r = read_config(path, text, sizeof text, &len, &st);
+	bool have_file = r == 0;
+	if (r < 0 && (explicit_path || r != -ENOENT)) {
+		fprintf(stderr, "socksify: %s: %s\n", path, sx_config_file_strerror(r));
 		return 2;
 	}
-	struct stat st;
-	if (f && stat(path, &st) == 0 && (st.st_mode & S_IROTH) &&
-	    sx_config_text_has_secret(text, len))
+	if (have_file && (st.st_mode & S_IROTH) && sx_config_text_has_secret(text, len))
 		fprintf(stderr,
 			"socksify: warning: %s holds a password and is readable by "
 			"other users (chmod o-r %s)\n",
 			path, path);
 	struct sx_config c;
 	sx_config_defaults(&c);
-	if (sx_config_load(&c, env_get, path, f ? text : NULL, len, err, sizeof err) < 0) {
+	if (sx_config_load(&c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
 		fprintf(stderr, "socksify: %s\n", err);
 		return 2;
 	}

@@ -68,7 +68,54 @@ teardown_file() {
 	assert_output --regexp "(^|:)$LIB:/usr/lib/x86_64-linux-gnu/libc.so.6$"
 }
 
+@test "a config file that is a FIFO, a directory or over 64 KiB is an error for the wrapper (one line, exit 2)" {
+	local d=$BATS_TEST_TMPDIR
+	mkfifo "$d/fifo"
+	run timeout 10 "$SOCKSIFY" -c "$d/fifo" -s socks5://127.0.0.1:1140 true
+	assert_failure 2
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output "socksify: $d/fifo: not a regular file"
+	mkdir "$d/dir"
+	run timeout 10 "$SOCKSIFY" -c "$d/dir" -s socks5://127.0.0.1:1140 true
+	assert_failure 2
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output "socksify: $d/dir: Is a directory"
+	{
+		echo 'server socks5://127.0.0.1:1140'
+		seq -f '# padding line %g ........................................' 2000
+		echo 'strict on'
+	} >"$d/big.conf"
+	[ "$(stat -c %s "$d/big.conf")" -gt 65536 ]
+	run timeout 10 "$SOCKSIFY" -c "$d/big.conf" true
+	assert_failure 2
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output "socksify: $d/big.conf: larger than 64 KiB"
+	# a symlink to a regular file is fine, and /dev/null means an empty file
+	printf 'server socks5://127.0.0.1:1140\n' >"$d/real.conf"
+	ln -s "$d/real.conf" "$d/link.conf"
+	run "$SOCKSIFY" -c "$d/link.conf" python3 "$ERRNO" 198.51.100.10 80
+	assert_output "ok peer=$PROXY_SRC"
+	run "$SOCKSIFY" -c /dev/null -s socks5://127.0.0.1:1140 python3 "$ERRNO" 198.51.100.10 80
+	assert_output "ok peer=$PROXY_SRC"
+}
 
+@test "a config file that is a FIFO, a directory or over 64 KiB is an error for the library: EINVAL and one line" {
+	local d=$BATS_TEST_TMPDIR
+	mkfifo "$d/fifo"
+	mkdir "$d/dir"
+	{
+		seq -f '# padding line %g ........................................' 2000
+		echo 'strict on'
+	} >"$d/big.conf"
+	local f
+	for f in fifo dir big.conf; do
+		SOCKSIFY_CONF=$d/$f SOCKS_SERVER=socks5://127.0.0.1:1140 LD_PRELOAD=$LIB \
+			run timeout 10 python3 "$ERRNO" 192.0.2.10 80
+		[ "$status" -ne 124 ] || fail "$f: the program hung"
+		assert_line "errno=EINVAL"
+		assert_line --regexp "^socksify\[[0-9]+\]: error: $d/$f: cannot read config file: (not a regular file|Is a directory|larger than 64 KiB)$"
+	done
+}
 
 @test "no error message echoes a password, whatever the malformed URL" {
 	local u
