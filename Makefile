@@ -64,9 +64,9 @@ $(WRAPPER): scripts/socksify.in Makefile
 	  -e 's|@PRELOAD_FIRST@|$(PRELOAD_FIRST)|g' $< > $@
 	chmod +x $@
 
-$(CHECKER): config/check/socksify-check.c $(B)/libsxcore.a
+$(CHECKER): $(wildcard config/check/*.c) config/check/check.h $(B)/libsxcore.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 	@mkdir -p $(@D)

@@ -238,3 +238,19 @@ void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n)
 
 	snprintf(out, n, "%s://%s%s%s:%u", scheme, v6 ? "[" : "", p->host, v6 ? "]" : "", p->port);
 }
+
+bool sx_proxy_url_strip_password(const char *url, bool bare_ok, char *out, size_t n)
+{
+	size_t slen = scheme_len(url);
+	const char *s = slen ? url + slen + 3 : url;
+
+	if (slen ? !(slen >= 5 && slen <= 7 && scheme_is(url, 5, "socks")) : !bare_ok)
+		return false;
+	const char *at = strrchr(s, '@');
+	const char *colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;
+	if (!colon || (size_t)(colon - url) + strlen(at) >= n)
+		return false;
+	memcpy(out, url, (size_t)(colon - url));
+	strcpy(out + (colon - url), at);
+	return true;
+}

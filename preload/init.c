@@ -53,6 +53,25 @@ static void resolve_proxy(void)
 	freeaddrinfo(res);
 }
 
+/* The secret travels as a file name: neither argv nor the environment, both readable
+ * in /proc and inherited by every child, ever holds it. */
+static int load_password(struct sx_config *c)
+{
+	char text[SX_NAME_MAX + 3], err[SX_PATH_MAX + 64];
+	ssize_t len = sx_read_whole_file(c->password_file, text, sizeof text);
+	if (len == 0 && access(c->password_file, F_OK) != 0)
+		len = -ENOENT;
+	int r = len < 0 ? (int)len : sx_config_set_password(c, text, (size_t)len, err, sizeof err);
+	explicit_bzero(text, sizeof text);
+	if (len < 0)
+		sx_log(SX_LOG_ERROR, "%s: cannot read password file: %s", c->password_file,
+		       len == -EFBIG ? "longer than a password"
+				     : sx_config_file_strerror((int)len));
+	else if (r < 0)
+		sx_log(SX_LOG_ERROR, "%s", err);
+	return r;
+}
+
 static void state_load(void)
 {
 	sx_real_init();
@@ -78,6 +97,10 @@ static void state_load(void)
 	if (r < 0) {
 		sx_log(SX_LOG_ERROR, "%s", err);
 		state.config_error = r;
+		return;
+	}
+	if (state.config.password_file[0] && load_password(&state.config) < 0) {
+		state.config_error = -EINVAL;
 		return;
 	}
 	if (!state.config.has_proxy) {

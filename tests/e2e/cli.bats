@@ -146,6 +146,97 @@ teardown_file() {
 	refute_output --partial s3cret
 }
 
+@test "-u without a terminal is a usage error: exit 2 and one line" {
+	run env -u SOCKS_PASSWORD setsid -w "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1140 true </dev/null
+	assert_failure 2
+	[ "${#lines[@]}" -eq 1 ] || fail "not one line: $output"
+	assert_output --partial "-u needs a password"
+}
+
+# Polls (bounded) until the command succeeds.
+wait_for() {
+	local i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || return 1
+		sleep 0.02
+	done
+}
+
+pane_echo() {
+	stty -F "$tty" -a | tr ' ;' '\n\n' | grep -qx -e "$1"
+}
+
+@test "Ctrl-C at the -u password prompt leaves the terminal echoing" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	local sock=$BATS_TEST_TMPDIR/tmux.sock tty
+	tmux -S "$sock" new-session -d -x 150 -y 20 sh
+	tty=$(tmux -S "$sock" display -p '#{pane_tty}')
+	tmux -S "$sock" send-keys "env -u SOCKS_PASSWORD '$SOCKSIFY' -u alice -s socks5://127.0.0.1:1140 true" Enter
+	wait_for sh -c "tmux -S '$sock' capture-pane -p | grep -q 'Proxy password for alice'" ||
+		{ tmux -S "$sock" kill-server; fail "no prompt"; }
+	wait_for pane_echo -echo || { tmux -S "$sock" kill-server; fail "echo never off"; }
+	tmux -S "$sock" send-keys C-c
+	if ! wait_for pane_echo echo; then
+		tmux -S "$sock" kill-server
+		fail "the terminal stays without echo after Ctrl-C"
+	fi
+	tmux -S "$sock" send-keys 'echo "done-$((1 + 1))"' Enter
+	wait_for sh -c "tmux -S '$sock' capture-pane -p | grep -q '^done-2'" ||
+		{ tmux -S "$sock" kill-server; fail "the shell did not come back"; }
+	run tmux -S "$sock" capture-pane -p
+	tmux -S "$sock" kill-server
+	refute_output --partial "Proxy password for alice: echo"
+}
+
+@test "as root, a setuid-root program is not flagged and runs socksified; a setuid file of another owner is refused with --strict" {
+	[ "$(id -u)" -eq 0 ] || skip "needs uid 0"
+	local d=$BATS_TEST_TMPDIR
+	cp "$(command -v curl)" "$d/suid-curl"
+	chmod 4755 "$d/suid-curl"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/suid-curl" -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	cp /bin/true "$d/suid-nobody"
+	chown 65534 "$d/suid-nobody" || skip "cannot chown to 65534"
+	chmod 4755 "$d/suid-nobody"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/suid-nobody"
+	assert_failure 3
+	assert_output --partial "setuid"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1140 "$d/suid-nobody"
+	assert_success
+	assert_output --partial "warning: $d/suid-nobody is setuid"
+	cp /bin/true "$d/sgid-nobody"
+	chgrp 65534 "$d/sgid-nobody"
+	chmod 2755 "$d/sgid-nobody"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/sgid-nobody"
+	assert_failure 3
+	assert_output --partial "setgid"
+	chgrp 0 "$d/sgid-nobody"
+	chmod 2755 "$d/sgid-nobody"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/sgid-nobody"
+	assert_success
+}
+
+@test "-q silences the wrapper's warnings, but not the static-binary one" {
+	local d=$BATS_TEST_TMPDIR
+	printf 'server socks5://alice:pw@127.0.0.1:1140\n' >"$d/c.conf"
+	chmod 0644 "$d/c.conf"
+	run "$SOCKSIFY" -q -c "$d/c.conf" true
+	assert_success
+	assert_output ""
+	cp /bin/true "$d/suid-nobody"
+	chown 65534 "$d/suid-nobody" && chmod 4755 "$d/suid-nobody"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1140 "$d/suid-nobody"
+	assert_success
+	assert_output ""
+	printf '#include <stdio.h>\nint main(void){puts("static ran");return 0;}\n' |
+		cc -static -x c - -o "$d/static" 2>/dev/null || skip "no static C library (libc6-dev)"
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1140 "$d/static"
+	assert_success
+	assert_line --partial "warning: $d/static is statically linked"
+	assert_line "static ran"
+}
 
 @test "RTLD_DEEPBIND being dropped is logged at debug level (-vvv), not at -vv" {
 	local py='import ctypes, os

@@ -412,3 +412,82 @@ for _ in range(3):
 	assert_line --partial "SOCKS4 cannot carry IPv6"
 }
 
+# Prints, for itself and then for a child it starts (subprocess closes the child's
+# other fds), whether the secret is in its argv or environment, and what the target saw.
+secret_probe() {
+	cat >"$BATS_TEST_TMPDIR/probe.py" <<'PY'
+import os, socket, subprocess, sys
+tag = sys.argv[1] if len(sys.argv) > 1 else "parent"
+for f in ("cmdline", "environ"):
+    with open("/proc/self/" + f, "rb") as fh:
+        if b"s3cret" in fh.read():
+            print(tag, "secret in", f)
+try:
+    s = socket.create_connection(("192.0.2.10", 80))
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    print(tag, s.makefile().read().split("\n")[-2])
+except OSError as e:
+    print(tag, "failed", e)
+if tag == "parent":
+    sys.stdout.flush()
+    subprocess.run([sys.executable, __file__, "child"])
+PY
+	echo "$BATS_TEST_TMPDIR/probe.py"
+}
+
+assert_probe_ok() {
+	assert_line "parent peer=$PROXY_SRC"
+	assert_line "child peer=$PROXY_SRC"
+	refute_output --partial "secret in"
+}
+
+@test "a password file keeps the secret out of argv and environ, and authenticates the program and its child" {
+	local probe pw=$BATS_TEST_TMPDIR/pw
+	probe=$(secret_probe)
+	printf 's3cret\n' >"$pw"
+	chmod 0600 "$pw"
+	SOCKSIFY_PASSWORD_FILE=$pw run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 \
+		python3 "$probe"
+	assert_probe_ok
+	printf 'server socks5://alice@127.0.0.1:1081\npassword_file %s\n' "$pw" \
+		>"$BATS_TEST_TMPDIR/c.conf"
+	run "$SOCKSIFY" -c "$BATS_TEST_TMPDIR/c.conf" python3 "$probe"
+	assert_probe_ok
+}
+
+@test "a password in -s or SOCKS_PASSWORD reaches neither the program's environ nor its child's, which still authenticate" {
+	local probe
+	probe=$(secret_probe)
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 python3 "$probe"
+	assert_probe_ok
+	SOCKS_SERVER=socks5://alice:s3cret@127.0.0.1:1081 run "$SOCKSIFY" python3 "$probe"
+	assert_probe_ok
+	SOCKS_PASSWORD=s3cret run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 python3 "$probe"
+	assert_probe_ok
+	run proxy_log auth
+	assert_output --partial "auth=userpass user=alice result=ok"
+}
+
+@test "the -u prompt's password reaches neither argv nor environ, and authenticates the program and its child" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	local probe sock=$BATS_TEST_TMPDIR/tmux.sock out=$BATS_TEST_TMPDIR/out
+	probe=$(secret_probe)
+	tmux -S "$sock" new-session -d -x 150 -y 20 sh
+	tmux -S "$sock" send-keys "env -u SOCKS_PASSWORD '$SOCKSIFY' -u alice -s socks5://127.0.0.1:1081 python3 '$probe' >'$out' 2>&1; echo \"r\"\"c=\$?\"" Enter
+	local i=0
+	until tmux -S "$sock" capture-pane -p | grep -q 'Proxy password for alice'; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || { tmux -S "$sock" kill-server; fail "no prompt"; }
+		sleep 0.02
+	done
+	tmux -S "$sock" send-keys "s3cret" Enter
+	i=0
+	until tmux -S "$sock" capture-pane -p | grep -q 'rc='; do
+		i=$((i + 1))
+		[ $i -lt 1000 ] || { tmux -S "$sock" kill-server; fail "no exit"; }
+		sleep 0.02
+	done
+	tmux -S "$sock" kill-server
+	run cat "$out"
+	assert_probe_ok
+}

@@ -241,8 +241,36 @@ static void test_err_buffer(void)
 	TAP_STR(err, "unsuppo", "  truncated and terminated");
 }
 
+static void test_strip_password(void)
+{
+	static const struct {
+		const char *url;
+		bool bare_ok, stripped;
+		const char *out;
+	} t[] = {
+	    {"socks5://alice:s3cret@h:1080", false, true, "socks5://alice@h:1080"},
+	    {"socks5h://alice:p:q@r@[::1]:1/", false, true, "socks5h://alice@[::1]:1/"},
+	    {"SOCKS4A://:pw@h", false, true, "SOCKS4A://@h"},
+	    {"alice:pw@h", true, true, "alice@h"},
+	    {"alice:pw@h", false, false, ""},
+	    {"socks5://alice@h", false, false, ""},
+	    {"socks5://h:1080", false, false, ""},
+	    {"http://alice:pw@h", false, false, ""},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char out[64] = "";
+		TAP_IS(sx_proxy_url_strip_password(t[i].url, t[i].bare_ok, out, sizeof out),
+		       t[i].stripped, "strip '%s'", t[i].url);
+		TAP_STR(out, t[i].out, "  -> '%s'", out);
+	}
+	char tiny[8];
+	TAP_OK(!sx_proxy_url_strip_password("socks5://a:b@host", false, tiny, sizeof tiny),
+	       "too small a buffer: not stripped");
+}
+
 int main(void)
 {
+	test_strip_password();
 	test_good();
 	test_bad();
 	test_bare_proto();
