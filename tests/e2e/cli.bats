@@ -250,3 +250,10 @@ print("loaded")'
 	assert_line "loaded"
 	assert_line --regexp '^socksify\[[0-9]+\]: debug: dlopen libm\.so\.6: RTLD_DEEPBIND dropped'
 }
+
+@test "--strict with the server named only in the config file runs the program" {
+	printf 'server socks5h://127.0.0.1:1140\n' >"$BATS_TEST_TMPDIR/c.conf"
+	run "$SOCKSIFY" --strict -c "$BATS_TEST_TMPDIR/c.conf" python3 "$ERRNO" 198.51.100.10 80
+	assert_success
+	assert_output "ok peer=$PROXY_SRC"
+}
