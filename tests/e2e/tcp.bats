@@ -480,14 +480,25 @@ assert_probe_ok() {
 		[ $i -lt 500 ] || { tmux -S "$sock" kill-server; fail "no prompt"; }
 		sleep 0.02
 	done
+	# the wrapper, waiting at its prompt: the pane shell's child
+	local wpid
+	wpid=$(pgrep -P "$(tmux -S "$sock" display -p '#{pane_pid}')" | head -n 1)
+	[ -n "$wpid" ] || { tmux -S "$sock" kill-server; fail "no wrapper process"; }
+	grep -qa -- '-u' "/proc/$wpid/cmdline" || { tmux -S "$sock" kill-server; fail "not the wrapper"; }
 	tmux -S "$sock" send-keys "s3cret" Enter
+	# that pid, first the wrapper and then the program it execs into, is sampled
+	# until it exits: ps would show its argv, /proc its environment
+	local leak=""
 	i=0
 	until tmux -S "$sock" capture-pane -p | grep -q 'rc='; do
 		i=$((i + 1))
 		[ $i -lt 1000 ] || { tmux -S "$sock" kill-server; fail "no exit"; }
+		cat "/proc/$wpid/cmdline" "/proc/$wpid/environ" 2>/dev/null | grep -qa s3cret &&
+			leak=1
 		sleep 0.02
 	done
 	tmux -S "$sock" kill-server
+	[ -z "$leak" ] || fail "the secret was in the argv or environment of pid $wpid"
 	run cat "$out"
 	assert_probe_ok
 }
