@@ -131,6 +131,9 @@ teardown_file() {
 	run "$SOCKSIFY" -s 'socks5://alice:123456789' true
 	assert_failure 2
 	refute_output --partial 123456789
+	run "$SOCKSIFY" --sever=socks5://alice:s3cretPW@h true
+	assert_failure 2
+	assert_output "socksify: unknown option '--sever' (see socksify --help)"
 	local c=$BATS_TEST_TMPDIR/c.conf
 	printf 'server socks5://alice:s3cretPW\n' >"$c"
 	chmod 0600 "$c"
@@ -256,4 +259,13 @@ print("loaded")'
 	run "$SOCKSIFY" --strict -c "$BATS_TEST_TMPDIR/c.conf" python3 "$ERRNO" 198.51.100.10 80
 	assert_success
 	assert_output "ok peer=$PROXY_SRC"
+}
+
+@test "a log file that is a FIFO without a reader does not hang the program: the line goes to stderr" {
+	mkfifo "$BATS_TEST_TMPDIR/log"
+	SOCKSIFY_LOG_FILE=$BATS_TEST_TMPDIR/log run timeout 10 "$SOCKSIFY" -v \
+		-s socks5://127.0.0.1:1 python3 "$ERRNO" 198.51.100.10 80
+	[ "$status" -ne 124 ] || fail "the program hung"
+	assert_line "errno=ECONNREFUSED"
+	assert_line --partial "proxy socks5://127.0.0.1:1 unreachable"
 }
