@@ -453,6 +453,18 @@ assert_probe_ok() {
 		>"$BATS_TEST_TMPDIR/c.conf"
 	run "$SOCKSIFY" -c "$BATS_TEST_TMPDIR/c.conf" python3 "$probe"
 	assert_probe_ok
+	chmod 0644 "$pw"
+	SOCKSIFY_PASSWORD_FILE=$pw run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 true
+	assert_success
+	assert_output "socksify: warning: $pw holds the proxy password and is readable by other users (chmod go-r $pw)"
+	SOCKSIFY_PASSWORD_FILE=$BATS_TEST_TMPDIR/nope run "$SOCKSIFY" -u alice \
+		-s socks5://127.0.0.1:1081 true
+	assert_failure 2
+	assert_output "socksify: $BATS_TEST_TMPDIR/nope: cannot read password file: No such file or directory"
+	SOCKSIFY_PASSWORD_FILE=$BATS_TEST_TMPDIR/nope SOCKS_SERVER=socks5://alice@127.0.0.1:1081 \
+		LD_PRELOAD=$LIB run python3 "$ERRNO" 192.0.2.10 80
+	assert_line "errno=EINVAL"
+	assert_line --partial "nope: cannot read password file: No such file or directory"
 }
 
 @test "a password in -s or SOCKS_PASSWORD reaches neither the program's environ nor its child's, which still authenticate" {
