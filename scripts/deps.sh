@@ -28,6 +28,8 @@ file:/usr/bin/file
 strace:/usr/bin/strace
 clang-format:/usr/bin/clang-format
 libcap2-bin:/usr/sbin/getcap
+tmux:/usr/bin/tmux
+procps:/usr/bin/pgrep
 dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}
 "
