@@ -17,6 +17,12 @@ teardown_file() {
 	stop_all_bg
 }
 
+teardown() {
+	if [ -e "$BATS_TEST_TMPDIR/capdir" ]; then
+		rm -rf "$(cat "$BATS_TEST_TMPDIR/capdir")"
+	fi
+}
+
 @test "a config file with a password readable by others draws a warning" {
 	printf 'server socks5://alice:pw@127.0.0.1:1080\n' >"$BATS_TEST_TMPDIR/c.conf"
 	chmod 0644 "$BATS_TEST_TMPDIR/c.conf"
@@ -268,4 +274,23 @@ print("loaded")'
 	[ "$status" -ne 124 ] || fail "the program hung"
 	assert_line "errno=ECONNREFUSED"
 	assert_line --partial "proxy socks5://127.0.0.1:1 unreachable"
+}
+
+@test "file capabilities: root keeps LD_PRELOAD (not flagged, runs socksified); another user is refused with --strict" {
+	[ "$(id -u)" -eq 0 ] || skip "needs uid 0"
+	# a directory the other user can reach; removed in teardown
+	local d
+	d=$(mktemp -d "${TMPDIR:-/tmp}/socksify-caps.XXXXXX")
+	echo "$d" >"$BATS_TEST_TMPDIR/capdir"
+	chmod 0755 "$d"
+	cp "$(command -v curl)" "$d/cap-curl"
+	setcap cap_net_raw+ep "$d/cap-curl" 2>/dev/null || skip "cannot set file capabilities here"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/cap-curl" -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$PROXY_SRC"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/cap-curl" -sS -m 10 http://192.0.2.10/
+	assert_failure 3
+	assert_output --partial "has file capabilities"
 }
