@@ -8,16 +8,14 @@
 #include <poll.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../config/proxy_url.h"
-#include "../core/errmap.h"
 #include "guard.h"
 #include "io.h"
 #include "log.h"
+#include "proxy_failure.h"
 #include "real.h"
 #include "sockaddr.h"
 
@@ -213,7 +211,7 @@ static atomic_bool pipeline_off;
 
 static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, enum sx_cmd cmd,
 		   const struct sx_target *dst, struct sx_target *bound, size_t *got,
-		   struct sx_io_why *why)
+		   struct sx_proxy_failure *why)
 {
 	const struct sx_config *c = &st->config;
 	struct sx_hs hs;
@@ -224,7 +222,7 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	if (r == -ETIMEDOUT)
 		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
 		       c->connect_timeout_ms);
-	*why = (struct sx_io_why){.unreachable = r < 0};
+	*why = (struct sx_proxy_failure){.unreachable = r < 0};
 	if (r < 0)
 		return r;
 	r = drive(&hs, fd, sx_io_now_ms() + c->handshake_timeout_ms, got);
@@ -234,65 +232,9 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	return r;
 }
 
-/* The pid that last logged each kind of proxy failure: once per process, and a forked
- * child is a process of its own. */
-static atomic_int unreachable_logged, refusal_logged;
-
-static bool first_in_process(atomic_int *slot)
-{
-	int me = (int)getpid();
-	return atomic_exchange(slot, me) != me;
-}
-
-/* The program only sees an errno such as ECONNREFUSED; without this line nobody could
- * tell that the proxy, not the target, is the problem. */
-static void log_proxy_failure(const struct sx_proxy *p, const struct sx_io_why *why, int r)
-{
-	char url[300];
-	if (why->unreachable && first_in_process(&unreachable_logged)) {
-		sx_proxy_url_format(p, url, sizeof url);
-		sx_log(SX_LOG_ERROR, "proxy %s unreachable: %s", url, strerror(-r));
-	} else if (why->refusal == SX_HS_REFUSED_CREDENTIALS && first_in_process(&refusal_logged)) {
-		sx_proxy_url_format(p, url, sizeof url);
-		sx_log(SX_LOG_ERROR, "proxy %s rejected the credentials (user name and password)",
-		       url);
-	} else if (why->refusal == SX_HS_REFUSED_METHODS && first_in_process(&refusal_logged)) {
-		sx_proxy_url_format(p, url, sizeof url);
-		sx_log(SX_LOG_ERROR,
-		       "proxy %s accepts none of the authentication methods offered%s", url,
-		       p->has_user ? "" : " (it may want a user name and password)");
-	}
-}
-
-void sx_io_why_format(const struct sx_io_why *why, int r, char *out, size_t n)
-{
-	if (why->unreachable) {
-		snprintf(out, n, "proxy unreachable: %s", strerror(-r));
-		return;
-	}
-	switch (why->refusal) {
-	case SX_HS_REFUSED_CREDENTIALS:
-		snprintf(out, n, "the proxy rejected the credentials");
-		break;
-	case SX_HS_REFUSED_METHODS:
-		snprintf(out, n, "the proxy accepts none of the authentication methods offered");
-		break;
-	case SX_HS_REFUSED_SOCKS5:
-		snprintf(out, n, "the proxy reports %s (REP %u)", sx_errmap_socks5_text(why->code),
-			 why->code);
-		break;
-	case SX_HS_REFUSED_SOCKS4:
-		snprintf(out, n, "the proxy reports %s (CD %u)", sx_errmap_socks4_text(why->code),
-			 why->code);
-		break;
-	default:
-		snprintf(out, n, "%s", strerror(-r));
-	}
-}
-
 static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			 const struct sx_target *dst, struct sx_target *bound,
-			 struct sx_io_why *why)
+			 struct sx_proxy_failure *why)
 {
 	struct sx_proxy p = st->config.proxy;
 	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
@@ -323,7 +265,7 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 	if (fcntl(fd, F_SETFL, flags) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)
-		log_proxy_failure(&p, why, r);
+		sx_proxy_failure_log(&p, why, r);
 	return r;
 }
 
@@ -335,12 +277,12 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cm
 
 int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			    const struct sx_target *dst, struct sx_target *bound,
-			    struct sx_io_why *why)
+			    struct sx_proxy_failure *why)
 {
-	struct sx_io_why unused;
+	struct sx_proxy_failure unused;
 	if (!why)
 		why = &unused;
-	*why = (struct sx_io_why){0};
+	*why = (struct sx_proxy_failure){0};
 	/* While this thread waits on the proxy, a signal handler's calls are the
 	 * program's: they take the hooks rather than go direct. The wait holds no lock of
 	 * ours but a UDP socket's own, which refuses its holder (EAGAIN). */

@@ -4,20 +4,11 @@
 #ifndef SX_PRELOAD_IO_H
 #define SX_PRELOAD_IO_H
 
-#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "../core/handshake.h"
 #include "init.h"
-
-/* Why a proxied connect failed: the proxy unreachable, a refusal by the proxy (of our
- * methods or credentials, or its reply code for the target), or neither (the handshake
- * broke: closed, garbage, timeout). */
-struct sx_io_why {
-	bool unreachable;
-	enum sx_hs_refusal refusal;
-	uint8_t code; /* REP or CD byte */
-};
+#include "proxy_failure.h"
 
 /* 0 when the socket is connected through the proxy to dst, else -errno.
  * flags: the fd's F_GETFL flags if the caller has them, else -1; they are what the fd
@@ -29,10 +20,7 @@ int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cm
  * refuses the credentials is also logged at error level, once per process. */
 int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			    const struct sx_target *dst, struct sx_target *bound,
-			    struct sx_io_why *why);
-/* The failure r as the end of a log line: "proxy unreachable: Connection refused",
- * "the proxy reports the target refused the connection (REP 5)", or strerror(r). */
-void sx_io_why_format(const struct sx_io_why *why, int r, char *out, size_t n);
+			    struct sx_proxy_failure *why);
 
 /* CLOCK_MONOTONIC in milliseconds: the clock every deadline in the shim uses. */
 long long sx_io_now_ms(void);

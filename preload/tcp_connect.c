@@ -75,7 +75,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 
 	int r;
-	struct sx_io_why failure = {0};
+	struct sx_proxy_failure failure = {0};
 	long long t0 = sx_io_now_ms();
 	int flags = fcntl(fd, F_GETFL);
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
@@ -99,7 +99,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 			       "connect %s via %s: %s (%lld ms): SOCKS4 cannot carry IPv6", dbuf,
 			       url, strerror(-r), took);
 		else {
-			sx_io_why_format(&failure, r, result, sizeof result);
+			sx_proxy_failure_format(&failure, r, result, sizeof result);
 			sx_log(SX_LOG_WARN, "connect %s via %s: %s (%lld ms)", dbuf, url, result,
 			       took);
 		}
