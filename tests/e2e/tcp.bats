@@ -12,6 +12,13 @@ setup_file() {
 	start_proxy auth 1081 --user alice --pass s3cret
 }
 
+# A test that failed while a detached child waits on its FIFO lets it go.
+teardown() {
+	if [ -p "$BATS_TEST_TMPDIR/hold" ]; then
+		timeout 5 sh -c 'echo done >"$1"' sh "$BATS_TEST_TMPDIR/hold" || true
+	fi
+}
+
 teardown_file() {
 	stop_all_bg
 }
@@ -513,4 +520,37 @@ assert_probe_ok() {
 	[ -z "$leak" ] || fail "the secret was in the argv or environment of pid $wpid"
 	run cat "$out"
 	assert_probe_ok
+}
+
+@test "the wrapper's password file lives as long as a process of the tree names it, then goes" {
+	local fifo=$BATS_TEST_TMPDIR/hold f
+	mkfifo "$fifo"
+	# a detached child that outlives the program, holding the variable
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 sh -c '
+		setsid -f sh -c "read x <\"$1\"" sh "$1" </dev/null >/dev/null 2>&1 3>&-
+		echo "$SOCKSIFY_PASSWORD_FILE"' sh "$fifo"
+	assert_success
+	f=$output
+	[ -f "$f" ] || fail "no password file: $f"
+	[ "$(stat -c %a "$f")" = 600 ] || fail "mode $(stat -c %a "$f")"
+	[ "$(cat "$f")" = s3cret ]
+	# the program has exited, the child still runs: the file stays
+	sleep 3
+	[ -f "$f" ] || fail "removed while a process of the tree still names it"
+	# the watcher, which names the file in its argv, does not show the wrapper's argv
+	# (-s with the password) in ps
+	local w found=""
+	for w in $(grep -laF "$f" /proc/[0-9]*/cmdline 2>/dev/null); do
+		found=1
+		! grep -qaE 's3c(r)et' "$w" || fail "$w holds the secret"
+	done
+	[ -n "$found" ] || fail "no process watches $f"
+	echo done >"$fifo"
+	rm -f "$fifo"
+	local i=0
+	while [ -e "$f" ]; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || fail "still there after the tree ended: $f"
+		sleep 0.02
+	done
 }
