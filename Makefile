@@ -64,8 +64,7 @@ $(WRAPPER): scripts/socksify.in Makefile
 	  -e 's|@PRELOAD_FIRST@|$(PRELOAD_FIRST)|g' $< > $@
 	chmod +x $@
 
-$(CHECKER): config/check/socksify-check.c config/check/shm_files.c config/check/shm_files.h \
-	    $(B)/libsxcore.a
+$(CHECKER): $(wildcard config/check/*.c) $(wildcard config/check/*.h) $(B)/libsxcore.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a
 

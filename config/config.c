@@ -120,6 +120,24 @@ static int set_file_pass(struct sx_config *c, struct load_state *st, const char 
 	return copy_cred(st->file_pass, val, msg, n);
 }
 
+static int copy_path(char dst[SX_PATH_MAX], const char *val, char *msg, size_t n)
+{
+	size_t len = strlen(val);
+
+	if (len >= SX_PATH_MAX)
+		return fail(msg, n, "path longer than %d bytes", SX_PATH_MAX - 1);
+	memcpy(dst, val, len + 1);
+	return 0;
+}
+
+/* The path only: reading the file is the process side's job (sx_config_set_password). */
+static int set_password_file(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			     size_t n)
+{
+	(void)st;
+	return copy_path(c->password_file, val, msg, n);
+}
+
 static int set_bypass(struct sx_config *c, struct load_state *st, const char *val, char *msg,
 		      size_t n)
 {
@@ -160,13 +178,8 @@ static int set_log(struct sx_config *c, struct load_state *st, const char *val, 
 static int set_log_file(struct sx_config *c, struct load_state *st, const char *val, char *msg,
 			size_t n)
 {
-	size_t len = strlen(val);
-
 	(void)st;
-	if (len >= sizeof(c->log_file))
-		return fail(msg, n, "path longer than %zu bytes", sizeof(c->log_file) - 1);
-	memcpy(c->log_file, val, len + 1);
-	return 0;
+	return copy_path(c->log_file, val, msg, n);
 }
 
 /* "500", "500ms" and "10s"; plain numbers are milliseconds. */
@@ -372,6 +385,7 @@ static const struct setting {
     {"server", NULL, set_server},
     {"user", NULL, set_file_user},
     {"password", NULL, set_file_pass},
+    {"password_file", "SOCKSIFY_PASSWORD_FILE", set_password_file},
     {"bypass", "SOCKSIFY_BYPASS", set_bypass},
     {"dns", "SOCKSIFY_DNS", set_dns},
     {"log", "SOCKSIFY_LOG", set_log},
@@ -410,6 +424,22 @@ void sx_config_defaults(struct sx_config *c)
 	c->fake_prefix6 = 64;
 }
 
+/* Quotes the key only up to its first character that no key has: "password=s3cret" is
+ * one word to the reader, and must not reach the log. */
+static int unknown_key(char *err, size_t errlen, const char *name, const struct sx_conf_line *l)
+{
+	size_t n = 0;
+
+	while (n < l->key_len && n < 64 &&
+	       (sx_is_alpha(l->key[n]) || sx_is_digit(l->key[n]) || l->key[n] == '_'))
+		n++;
+	if (n == l->key_len)
+		return fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l->lineno, (int)n,
+			    l->key);
+	return fail(err, errlen, "%s:%u: unknown key '%.*s...' (write the key, blanks, the value)",
+		    name, l->lineno, (int)n, l->key);
+}
+
 static int load_file(struct sx_config *c, struct load_state *st, const char *name, const char *text,
 		     size_t len, char *err, size_t errlen)
 {
@@ -426,8 +456,7 @@ static int load_file(struct sx_config *c, struct load_state *st, const char *nam
 			if (eq_nocase(l.key, l.key_len, settings[i].key))
 				s = &settings[i];
 		if (!s)
-			return fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l.lineno,
-				    (int)(l.key_len > 64 ? 64 : l.key_len), l.key);
+			return unknown_key(err, errlen, name, &l);
 		if (memchr(l.val, '\0', l.val_len))
 			return fail(err, errlen, "%s:%u: %s: NUL byte in value", name, l.lineno,
 				    s->key);
@@ -496,6 +525,7 @@ static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, si
 		p.pipeline = c->proxy.pipeline;
 		c->proxy = p;
 		c->has_proxy = true;
+		c->password_file[0] = '\0'; /* the file's credentials went with its server */
 		return 0;
 	}
 	return 0;
@@ -518,6 +548,8 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 		if (copy_cred(i == 0 ? c->proxy.user : c->proxy.pass, v, msg, sizeof(msg)) < 0)
 			return fail(err, errlen, "%s: %s", creds[i], msg);
 		c->proxy.has_user = true;
+		if (i == 1)
+			c->password_file[0] = '\0'; /* the environment beats the file */
 	}
 	for (size_t i = 0; i < NWORDS(settings); i++) {
 		if (!settings[i].env || !(v = env(getenv_fn, settings[i].env)))
@@ -574,5 +606,24 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 					: " (socks4 cannot carry names: use socks4a or socks5)");
 		c->udp = SX_UDP_BLOCK;
 	}
+	return 0;
+}
+
+int sx_config_set_password(struct sx_config *c, const char *text, size_t len, char *err,
+			   size_t errlen)
+{
+	/* one final newline is the file's, not the password's: `echo pw >file` works */
+	if (len && text[len - 1] == '\n')
+		len--;
+	if (len && text[len - 1] == '\r')
+		len--;
+	if (memchr(text, '\0', len))
+		return fail(err, errlen, "%s: NUL byte in the password", c->password_file);
+	if (len > SX_NAME_MAX)
+		return fail(err, errlen, "%s: password longer than %d bytes", c->password_file,
+			    SX_NAME_MAX);
+	memcpy(c->proxy.pass, text, len);
+	c->proxy.pass[len] = '\0';
+	c->proxy.has_user = true;
 	return 0;
 }

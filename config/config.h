@@ -16,6 +16,7 @@ enum sx_dns_mode { SX_DNS_LOCAL = 0, SX_DNS_REMOTE, SX_DNS_PROXY };
 enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
 
 #define SX_PATH_MAX	     4096
+#define SX_CONF_FILE_MAX     (64 * 1024) /* a longer config file is an error, not cut */
 #define SX_DNS_INTERCEPT_MAX 8
 
 struct sx_config {
@@ -28,6 +29,9 @@ struct sx_config {
 	unsigned handshake_timeout_ms; /* SOCKS exchange; default 10000 */
 	enum sx_log_level log_level;   /* default SX_LOG_ERROR */
 	char log_file[SX_PATH_MAX];    /* empty: stderr */
+	/* empty, or the file holding the proxy password (SOCKSIFY_PASSWORD_FILE), which
+	 * the process side reads and hands to sx_config_set_password */
+	char password_file[SX_PATH_MAX];
 	enum sx_udp_policy udp;
 	uint8_t fake_net4[4]; /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
 	unsigned fake_prefix4;
@@ -53,6 +57,11 @@ void sx_config_defaults(struct sx_config *c);
  * "/etc/socksify.conf:3: unknown key 'foo'". */
 int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file_name,
 		   const char *file_text, size_t len, char *err, size_t errlen);
+
+/* The password file's text (one final newline dropped) as the proxy password: 0, or
+ * -EINVAL with err naming the file. */
+int sx_config_set_password(struct sx_config *c, const char *text, size_t len, char *err,
+			   size_t errlen);
 
 /* conf_file.c, used by sx_config_load: splits file text into `key value` lines, skipping
  * blank lines and comments (a line starting with '#', or '#' after whitespace). */

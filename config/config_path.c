@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Which config file applies (pure: environment and file test come as callbacks). */
+/* Which config file applies (pure: environment and file test come as callbacks), and
+ * why one could not be read. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "config_path.h"
 
@@ -24,4 +27,15 @@ void sx_config_path(char *path, size_t len, sx_getenv_fn getenv_fn,
 	if (path[0] && readable(path))
 		return;
 	snprintf(path, len, "/etc/socksify.conf");
+}
+
+_Static_assert(SX_CONF_FILE_MAX == 64 * 1024, "the message below names the limit");
+
+const char *sx_config_file_strerror(int err)
+{
+	if (err == -EINVAL)
+		return "not a regular file";
+	if (err == -EFBIG)
+		return "larger than 64 KiB";
+	return strerror(-err);
 }

@@ -13,4 +13,8 @@
 void sx_config_path(char *path, size_t len, sx_getenv_fn getenv_fn,
 		    bool (*readable)(const char *path), bool *explicit_path);
 
+/* Why a config file could not be read, for -errno from a reader that takes regular files
+ * only (-EINVAL: some other kind of file) of at most SX_CONF_FILE_MAX bytes (-EFBIG). */
+const char *sx_config_file_strerror(int err);
+
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Parses proxy URLs in cURL's forms (socks5h://user:pass@[::1]:1080/) into a struct sx_proxy.
- * Error texts never contain the password, since they end up in logs. */
+ * Error texts quote nothing after the scheme: with the host forgotten, "user:password"
+ * reads as host and port, so any part of the text may be the password. */
 #include "proxy_url.h"
 
 #include <errno.h>
@@ -85,7 +86,8 @@ static bool host_char_ok(char ch)
 	return sx_is_alpha(ch) || sx_is_digit(ch) || ch == '-' || ch == '.' || ch == '_';
 }
 
-static int parse_port(const char *s, size_t len, uint16_t *port, char *err, size_t errlen)
+static int parse_port(const char *s, size_t len, bool had_userinfo, uint16_t *port, char *err,
+		      size_t errlen)
 {
 	unsigned long v = 0;
 
@@ -93,18 +95,21 @@ static int parse_port(const char *s, size_t len, uint16_t *port, char *err, size
 		return 0; /* "host:" keeps the default port, as RFC 3986 §3.2.3 allows */
 	for (size_t i = 0; i < len; i++) {
 		if (!sx_is_digit(s[i]))
-			return fail(err, errlen, "bad port '%.*s'", (int)len, s);
+			return fail(err, errlen, "bad port: not a number%s",
+				    had_userinfo ? ""
+						 : " (user:password must be followed by @host)");
 		if (v <= 65535)
 			v = v * 10 + (unsigned long)(s[i] - '0');
 	}
 	if (v == 0 || v > 65535)
-		return fail(err, errlen, "port %.*s out of range", (int)len, s);
+		return fail(err, errlen, "port out of range (1 to 65535)");
 	*port = (uint16_t)v;
 	return 0;
 }
 
 /* host[:port] or [v6][:port], then an optional "/" and nothing else. */
-static int parse_hostport(struct sx_proxy *p, const char *s, char *err, size_t errlen)
+static int parse_hostport(struct sx_proxy *p, const char *s, bool had_userinfo, char *err,
+			  size_t errlen)
 {
 	const char *host = s, *rest;
 	size_t hlen;
@@ -120,7 +125,7 @@ static int parse_hostport(struct sx_proxy *p, const char *s, char *err, size_t e
 		if (hlen == 0)
 			return fail(err, errlen, "empty host");
 		if (sx_bypass_parse_addr(host, hlen, addr) != 6)
-			return fail(err, errlen, "bad IPv6 address '%.*s'", (int)hlen, host);
+			return fail(err, errlen, "bad IPv6 address in brackets");
 		rest = close + 1;
 	} else {
 		hlen = strcspn(s, ":/");
@@ -131,7 +136,9 @@ static int parse_hostport(struct sx_proxy *p, const char *s, char *err, size_t e
 			return fail(err, errlen, "empty host");
 		for (size_t i = 0; i < hlen; i++)
 			if (!host_char_ok(s[i]))
-				return fail(err, errlen, "bad character '%c' in host", s[i]);
+				return fail(err, errlen,
+					    "bad character in host (letters, digits, "
+					    "'-', '.' and '_' only)");
 		if (hlen > SX_NAME_MAX)
 			return fail(err, errlen, "host longer than %d bytes", SX_NAME_MAX);
 	}
@@ -139,16 +146,16 @@ static int parse_hostport(struct sx_proxy *p, const char *s, char *err, size_t e
 	p->host[hlen] = '\0';
 	if (*rest == ':') {
 		size_t plen = strcspn(rest + 1, "/");
-		int r = parse_port(rest + 1, plen, &p->port, err, errlen);
+		int r = parse_port(rest + 1, plen, had_userinfo, &p->port, err, errlen);
 
 		if (r < 0)
 			return r;
 		rest += 1 + plen;
 	}
 	if (*rest == '/' && rest[1])
-		return fail(err, errlen, "unexpected path '%s'", rest);
+		return fail(err, errlen, "unexpected path after the host");
 	if (*rest && *rest != '/')
-		return fail(err, errlen, "unexpected '%s' after the host", rest);
+		return fail(err, errlen, "unexpected text after the host");
 	return 0;
 }
 
@@ -204,7 +211,7 @@ int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bar
 		tmp.has_user = tmp.user[0] || tmp.pass[0];
 		s = at + 1;
 	}
-	r = parse_hostport(&tmp, s, err, errlen);
+	r = parse_hostport(&tmp, s, at != NULL, err, errlen);
 	if (r < 0)
 		return r;
 	*p = tmp;
@@ -214,4 +221,36 @@ int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bar
 int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t errlen)
 {
 	return sx_proxy_url_parse_as(p, url, SX_PROTO_SOCKS5H, err, errlen);
+}
+
+void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n)
+{
+	static const char *const names[] = {
+	    [SX_PROTO_SOCKS4] = "socks4",
+	    [SX_PROTO_SOCKS4A] = "socks4a",
+	    [SX_PROTO_SOCKS5] = "socks5",
+	    [SX_PROTO_SOCKS5H] = "socks5h",
+	};
+	const char *scheme = p->proto >= SX_PROTO_SOCKS4 && p->proto <= SX_PROTO_SOCKS5H
+				 ? names[p->proto]
+				 : "socks5h";
+	bool v6 = strchr(p->host, ':') != NULL;
+
+	snprintf(out, n, "%s://%s%s%s:%u", scheme, v6 ? "[" : "", p->host, v6 ? "]" : "", p->port);
+}
+
+bool sx_proxy_url_strip_password(const char *url, bool bare_ok, char *out, size_t n)
+{
+	size_t slen = scheme_len(url);
+	const char *s = slen ? url + slen + 3 : url;
+
+	if (slen ? !(slen >= 5 && slen <= 7 && scheme_is(url, 5, "socks")) : !bare_ok)
+		return false;
+	const char *at = strrchr(s, '@');
+	const char *colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;
+	if (!colon || (size_t)(colon - url) + strlen(at) >= n)
+		return false;
+	memcpy(out, url, (size_t)(colon - url));
+	strcpy(out + (colon - url), at);
+	return true;
 }

@@ -3,6 +3,7 @@
 #ifndef SX_CONFIG_PROXY_URL_H
 #define SX_CONFIG_PROXY_URL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../core/proxy.h"
@@ -10,11 +11,20 @@
 /* socks4:// socks4a:// socks5:// socks5h://, optional user:password@ (percent-decoded),
  * [v6] literals, default port 1080; bare host[:port] means socks5h.
  * Returns 0 or -EINVAL with err describing the problem (without naming the variable;
- * the caller prefixes it). Never copies the password into err. */
+ * the caller prefixes it). Quotes no part of the URL after the scheme, so no secret
+ * reaches err. */
 int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t errlen);
 /* The same, but a URL without a scheme means bare_proto (dante's SOCKS4_SERVER and
  * SOCKS5_SERVER take plain host:port). */
 int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bare_proto, char *err,
 			  size_t errlen);
+
+/* url without its password (socks5://user@host), into out; false when it has none, or
+ * is not ours to change: a scheme other than socks*, or no scheme unless bare_ok. */
+bool sx_proxy_url_strip_password(const char *url, bool bare_ok, char *out, size_t n);
+
+/* The proxy as scheme://host:port (an IPv6 literal in brackets), never with credentials:
+ * the form log lines name a proxy by. */
+void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n);
 
 #endif

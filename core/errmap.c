@@ -45,3 +45,35 @@ int sx_errmap_socks4(uint8_t cd)
 		return -EPROTO;
 	}
 }
+
+const char *sx_errmap_socks5_text(uint8_t rep)
+{
+	static const char *const text[] = {
+	    "success",
+	    "a general failure",
+	    "the connection is not allowed by its rules",
+	    "the network is unreachable",
+	    "the host is unreachable",
+	    "the target refused the connection",
+	    "the TTL expired",
+	    "the command is not supported",
+	    "the address type is not supported",
+	};
+	return rep < sizeof text / sizeof text[0] ? text[rep] : "an unassigned failure code";
+}
+
+const char *sx_errmap_socks4_text(uint8_t cd)
+{
+	switch (cd) {
+	case 90:
+		return "success";
+	case 91:
+		return "the request was rejected or failed";
+	case 92:
+		return "it cannot reach the client's identd";
+	case 93:
+		return "identd gave a different user id";
+	default:
+		return "a code that is not SOCKS4";
+	}
+}

@@ -11,6 +11,11 @@ int sx_errmap_socks5(uint8_t rep);
 /* Negative errno for a SOCKS4 CD byte (90 gives 0). */
 int sx_errmap_socks4(uint8_t cd);
 
+/* What a refusing REP or CD byte says, worded to follow "the proxy reports ": each
+ * protocol in its own terms (REP 8 is SOCKS5's "address type not supported"). */
+const char *sx_errmap_socks5_text(uint8_t rep);
+const char *sx_errmap_socks4_text(uint8_t cd);
+
 /* Failures that are not a reply code. */
 #define SX_ERR_AUTH_REJECTED (-EACCES)
 #define SX_ERR_NO_METHOD     (-EACCES)

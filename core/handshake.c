@@ -22,6 +22,15 @@ static int fail(struct sx_hs *hs, int err)
 	return hs->err;
 }
 
+static int refused(struct sx_hs *hs, enum sx_hs_refusal what, uint8_t code, int err)
+{
+	if (hs->state != ST_FAILED) {
+		hs->refusal = what;
+		hs->reply = code;
+	}
+	return fail(hs, err);
+}
+
 static void expect(struct sx_hs *hs, int state, size_t n)
 {
 	hs->state = state;
@@ -148,7 +157,7 @@ static int on_method(struct sx_hs *hs)
 	if (r <= 0)
 		return more(hs, r, need);
 	if (m == SX_S5_METHOD_REJECT)
-		return fail(hs, SX_ERR_NO_METHOD);
+		return refused(hs, SX_HS_REFUSED_METHODS, 0, SX_ERR_NO_METHOD);
 	if (!offered(hs->proxy, m))
 		return fail(hs, SX_ERR_MALFORMED);
 	if (m == SX_S5_METHOD_USERPASS) {
@@ -172,7 +181,7 @@ static int on_auth(struct sx_hs *hs)
 	if (r <= 0)
 		return more(hs, r, need);
 	if (status != 0)
-		return fail(hs, SX_ERR_AUTH_REJECTED);
+		return refused(hs, SX_HS_REFUSED_CREDENTIALS, status, SX_ERR_AUTH_REJECTED);
 	start_request(hs);
 	return 0;
 }
@@ -188,7 +197,7 @@ static int on_reply5(struct sx_hs *hs)
 	if (hs->in[0] != 0x05)
 		return fail(hs, SX_ERR_MALFORMED);
 	if (hs->in_len >= 2 && hs->in[1] != 0)
-		return fail(hs, sx_errmap_socks5(hs->in[1]));
+		return refused(hs, SX_HS_REFUSED_SOCKS5, hs->in[1], sx_errmap_socks5(hs->in[1]));
 	r = sx_s5_reply_parse(hs->in, hs->in_len, &need, &rep, &hs->bound);
 	if (r <= 0)
 		return more(hs, r, need);
@@ -205,7 +214,7 @@ static int on_reply4(struct sx_hs *hs)
 	if (hs->in[0] != 0x00)
 		return fail(hs, SX_ERR_MALFORMED);
 	if (hs->in_len >= 2 && hs->in[1] != 90)
-		return fail(hs, sx_errmap_socks4(hs->in[1]));
+		return refused(hs, SX_HS_REFUSED_SOCKS4, hs->in[1], sx_errmap_socks4(hs->in[1]));
 	r = sx_s4_reply_parse(hs->in, hs->in_len, &need, &cd);
 	if (r <= 0)
 		return more(hs, r, need);
@@ -277,6 +286,15 @@ int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n)
 void sx_hs_fail(struct sx_hs *hs, int err)
 {
 	fail(hs, err);
+}
+
+enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint8_t *code)
+{
+	enum sx_hs_refusal r = hs->state == ST_FAILED ? hs->refusal : SX_HS_REFUSED_NOTHING;
+
+	if (code)
+		*code = r ? hs->reply : 0;
+	return r;
 }
 
 int sx_hs_result(const struct sx_hs *hs, struct sx_target *bound)

@@ -14,6 +14,15 @@
 
 enum sx_cmd { SX_CMD_CONNECT = 1, SX_CMD_UDP_ASSOCIATE = 3 };
 enum sx_next { SX_NEXT_WRITE, SX_NEXT_READ, SX_NEXT_DONE, SX_NEXT_FAILED };
+/* What the proxy said no to, so messages can tell its own refusals (methods,
+ * credentials) from its answer about the target (a reply code). */
+enum sx_hs_refusal {
+	SX_HS_REFUSED_NOTHING = 0, /* no refusal: done, or failed otherwise */
+	SX_HS_REFUSED_METHODS,	   /* SOCKS5 method FF: none of the offered methods */
+	SX_HS_REFUSED_CREDENTIALS, /* RFC 1929 status not 0 */
+	SX_HS_REFUSED_SOCKS5,	   /* a SOCKS5 REP code */
+	SX_HS_REFUSED_SOCKS4,	   /* a SOCKS4 CD code */
+};
 
 #define SX_HS_BUF 1024
 
@@ -21,6 +30,8 @@ struct sx_hs {
 	/* private to core/handshake.c */
 	int state;
 	int err;
+	enum sx_hs_refusal refusal;
+	uint8_t reply; /* the REP or CD byte when refusal says so */
 	enum sx_cmd cmd;
 	const struct sx_proxy *proxy;
 	struct sx_target dst;
@@ -42,6 +53,8 @@ void sx_hs_wrote(struct sx_hs *hs, size_t n);
 int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n);
 /* Marks the handshake failed with err (e.g. -ECONNRESET on EOF, -ETIMEDOUT). */
 void sx_hs_fail(struct sx_hs *hs, int err);
+/* What a failed handshake was refused at; *code (may be NULL) gets the REP or CD byte. */
+enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint8_t *code);
 /* 0 when DONE (bound receives BND.ADDR/PORT, may be NULL), else the -errno. */
 int sx_hs_result(const struct sx_hs *hs, struct sx_target *bound);
 

@@ -24,7 +24,8 @@ static int drop_deepbind(const char *file, int mode)
 	if (sx_guard_enter()) {
 		const struct sx_state *st = sx_state();
 		(void)st;
-		sx_log(SX_LOG_INFO,
+		/* PHP and others pass it for every extension: a detail, not news. */
+		sx_log(SX_LOG_DEBUG,
 		       "dlopen %s: RTLD_DEEPBIND dropped so the library's "
 		       "connections stay proxied",
 		       file ? file : "(main program)");

@@ -18,8 +18,6 @@
 #include "readfile.h"
 #include "real.h"
 
-#define CONF_TEXT_MAX (64 * 1024)
-
 static struct sx_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 
@@ -55,19 +53,40 @@ static void resolve_proxy(void)
 	freeaddrinfo(res);
 }
 
+/* The secret travels as a file name: neither argv nor the environment, both readable
+ * in /proc and inherited by every child, ever holds it. */
+static int load_password(struct sx_config *c)
+{
+	char text[SX_NAME_MAX + 3], err[SX_PATH_MAX + 64];
+	ssize_t len = sx_read_whole_file(c->password_file, text, sizeof text);
+	if (len == 0 && access(c->password_file, F_OK) != 0)
+		len = -ENOENT;
+	int r = len < 0 ? (int)len : sx_config_set_password(c, text, (size_t)len, err, sizeof err);
+	explicit_bzero(text, sizeof text);
+	if (len < 0)
+		sx_log(SX_LOG_ERROR, "%s: cannot read password file: %s", c->password_file,
+		       len == -EFBIG ? "longer than a password"
+				     : sx_config_file_strerror((int)len));
+	else if (r < 0)
+		sx_log(SX_LOG_ERROR, "%s", err);
+	return r;
+}
+
 static void state_load(void)
 {
 	sx_real_init();
 	sx_config_defaults(&state.config);
 
-	static char text[CONF_TEXT_MAX];
+	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX];
 	bool explicit_path;
 	sx_config_path(path, sizeof path, env_get, readable, &explicit_path);
-	ssize_t len = sx_read_file(path, text, sizeof text);
-	if (len < 0 || (len == 0 && explicit_path && access(path, R_OK) != 0)) {
+	ssize_t len = sx_read_whole_file(path, text, sizeof text);
+	if (len == 0 && explicit_path && access(path, F_OK) != 0)
+		len = -ENOENT;
+	if (len < 0) {
 		sx_log(SX_LOG_ERROR, "%s: cannot read config file: %s", path,
-		       strerror(len < 0 ? (int)-len : ENOENT));
+		       sx_config_file_strerror((int)len));
 		state.config_error = -EINVAL;
 		return;
 	}
@@ -78,6 +97,10 @@ static void state_load(void)
 	if (r < 0) {
 		sx_log(SX_LOG_ERROR, "%s", err);
 		state.config_error = r;
+		return;
+	}
+	if (state.config.password_file[0] && load_password(&state.config) < 0) {
+		state.config_error = -EINVAL;
 		return;
 	}
 	if (!state.config.has_proxy) {

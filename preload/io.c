@@ -15,6 +15,7 @@
 #include "guard.h"
 #include "io.h"
 #include "log.h"
+#include "proxy_failure.h"
 #include "real.h"
 #include "sockaddr.h"
 
@@ -209,7 +210,8 @@ static bool pipeline_refused(int r, size_t got)
 static atomic_bool pipeline_off;
 
 static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, enum sx_cmd cmd,
-		   const struct sx_target *dst, struct sx_target *bound, size_t *got)
+		   const struct sx_target *dst, struct sx_target *bound, size_t *got,
+		   struct sx_proxy_failure *why)
 {
 	const struct sx_config *c = &st->config;
 	struct sx_hs hs;
@@ -220,16 +222,19 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	if (r == -ETIMEDOUT)
 		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
 		       c->connect_timeout_ms);
+	*why = (struct sx_proxy_failure){.unreachable = r < 0};
 	if (r < 0)
 		return r;
 	r = drive(&hs, fd, sx_io_now_ms() + c->handshake_timeout_ms, got);
 	if (r == 0 && bound)
 		sx_hs_result(&hs, bound);
+	why->refusal = sx_hs_refusal(&hs, &why->code);
 	return r;
 }
 
 static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
-			 const struct sx_target *dst, struct sx_target *bound)
+			 const struct sx_target *dst, struct sx_target *bound,
+			 struct sx_proxy_failure *why)
 {
 	struct sx_proxy p = st->config.proxy;
 	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
@@ -240,7 +245,7 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 		return -errno;
 
 	size_t got = 0;
-	int r = attempt(st, fd, &p, cmd, dst, bound, &got);
+	int r = attempt(st, fd, &p, cmd, dst, bound, &got, why);
 	if (r < 0 && p.pipeline && pipeline_refused(r, got)) {
 		/* Fall back at once, on a fresh socket under the same fd number. */
 		atomic_store(&pipeline_off, true);
@@ -252,21 +257,34 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 		int domain = sock_domain(fd);
 		r = domain < 0 ? domain : swap_family(fd, domain);
 		if (r == 0)
-			r = attempt(st, fd, &p, cmd, dst, bound, &got);
+			r = attempt(st, fd, &p, cmd, dst, bound, &got, why);
 	}
 
 	/* The handshake ran non-blocking (on this file, or on one swap_family() put under
 	 * the fd, which starts with O_NONBLOCK only): put the program's flags back. */
 	if (fcntl(fd, F_SETFL, flags) < 0 && r == 0)
 		r = -errno;
+	if (r < 0)
+		sx_proxy_failure_log(&p, why, r);
 	return r;
 }
 
 int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			const struct sx_target *dst, struct sx_target *bound)
 {
+	return sx_io_proxy_connect_why(st, fd, flags, cmd, dst, bound, NULL);
+}
+
+int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
+			    const struct sx_target *dst, struct sx_target *bound,
+			    struct sx_proxy_failure *why)
+{
+	struct sx_proxy_failure unused;
+	if (!why)
+		why = &unused;
+	*why = (struct sx_proxy_failure){0};
 	/* While this thread waits on the proxy, a signal handler's calls are the
 	 * program's: they take the hooks rather than go direct. The wait holds no lock of
 	 * ours (a UDP association is made with its socket's lock let go). */
-	return SX_UNGUARDED(proxy_connect(st, fd, flags, cmd, dst, bound));
+	return SX_UNGUARDED(proxy_connect(st, fd, flags, cmd, dst, bound, why));
 }

@@ -46,7 +46,10 @@ void sx_log(enum sx_log_level level, const char *fmt, ...)
 
 	int fd = 2;
 	if (log_file[0]) {
-		fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		/* Non-blocking: a FIFO without a reader must not hang the program (ENXIO,
+		 * so the line goes to stderr), nor a full one (the line is lost). */
+		fd = open(log_file,
+			  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0600);
 		if (fd < 0)
 			fd = 2;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../config/proxy_url.h"
 #include "classify.h"
 #include "dns_sock.h"
 #include "fakedns_shared.h"
@@ -25,20 +26,6 @@ static bool is_tcp(int fd)
 	socklen_t len = sizeof proto;
 	return sx_real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
 	       (proto == IPPROTO_TCP || proto == IPPROTO_MPTCP);
-}
-
-static const char *proto_name(enum sx_proto p)
-{
-	switch (p) {
-	case SX_PROTO_SOCKS4:
-		return "socks4";
-	case SX_PROTO_SOCKS4A:
-		return "socks4a";
-	case SX_PROTO_SOCKS5:
-		return "socks5";
-	default:
-		return "socks5h";
-	}
 }
 
 bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
@@ -92,6 +79,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	}
 
 	int r;
+	struct sx_proxy_failure failure = {0};
 	long long t0 = sx_io_now_ms();
 	int flags = fcntl(fd, F_GETFL);
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
@@ -101,18 +89,25 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 						  st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
 		r = -EAFNOSUPPORT;
 	} else {
-		r = sx_io_proxy_connect(st, fd, flags, SX_CMD_CONNECT, &dst, NULL);
+		r = sx_io_proxy_connect_why(st, fd, flags, SX_CMD_CONNECT, &dst, NULL, &failure);
 	}
 	long long took = sx_io_now_ms() - t0;
-	const struct sx_proxy *p = &st->config.proxy;
-	bool v6 = strchr(p->host, ':') != NULL; /* an IPv6 literal keeps its URL brackets */
-	if (r == 0)
-		sx_log(SX_LOG_INFO, "connect %s via %s://%s%s%s:%u: ok (%lld ms)", dbuf,
-		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port, took);
-	else
-		sx_log(SX_LOG_WARN, "connect %s via %s://%s%s%s:%u: %s (%lld ms)%s", dbuf,
-		       proto_name(p->proto), v6 ? "[" : "", p->host, v6 ? "]" : "", p->port,
-		       strerror(-r), took, r == -EAFNOSUPPORT ? ": SOCKS4 cannot carry IPv6" : "");
+	if (logging) {
+		char url[300], result[200];
+		sx_proxy_url_format(&st->config.proxy, url, sizeof url);
+		if (r == 0)
+			sx_log(SX_LOG_INFO, "connect %s via %s: ok (%lld ms)", dbuf, url, took);
+		else if (route == SX_ROUTE_PROXY && r == -EAFNOSUPPORT && !failure.refusal &&
+			 !failure.unreachable)
+			sx_log(SX_LOG_WARN,
+			       "connect %s via %s: %s (%lld ms): SOCKS4 cannot carry IPv6", dbuf,
+			       url, strerror(-r), took);
+		else {
+			sx_proxy_failure_format(&failure, r, result, sizeof result);
+			sx_log(SX_LOG_WARN, "connect %s via %s: %s (%lld ms)", dbuf, url, result,
+			       took);
+		}
+	}
 
 	struct sx_fdinfo info = {0};
 	info.peer_len = sx_sockaddr_copy(&info.peer, sa, len);

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* The wrapper's helper: validates the configuration exactly as the library will read
- * it, and tells whether a program can be socksified at all (static, setuid, ELF class). */
-#include <elf.h>
+ * it; program.c tells whether a program can be socksified, stash.c keeps secrets out of
+ * the environment. */
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../config.h"
 #include "../config_path.h"
+#include "check.h"
 #include "shm_files.h"
 
 static const char *env_get(const char *name)
@@ -26,23 +26,78 @@ static bool readable(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-static int check_config(void)
+bool sx_check_quiet;
+
+int sx_check_read_file(const char *path, char *text, size_t cap, size_t *len, struct stat *st)
 {
-	static char text[64 * 1024];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	int r = fstat(fd, st) < 0 ? -errno : 0;
+	if (!r && S_ISDIR(st->st_mode))
+		r = -EISDIR;
+	else if (!r && !S_ISREG(st->st_mode) &&
+		 !(S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3)))
+		r = -EINVAL;
+	*len = 0;
+	while (!r) {
+		char extra;
+		ssize_t n =
+		    read(fd, *len < cap ? text + *len : &extra, *len < cap ? cap - *len : 1);
+		if (n < 0 && errno != EINTR)
+			r = -errno;
+		else if (n == 0)
+			break;
+		else if (n > 0 && *len == cap)
+			r = -EFBIG;
+		else if (n > 0)
+			*len += (size_t)n;
+	}
+	close(fd);
+	return r;
+}
+
+/* The password file exists, holds a password, and others cannot read it. */
+static int check_password_file(struct sx_config *c)
+{
+	char text[SX_NAME_MAX + 3], err[SX_PATH_MAX + 64];
+	size_t len;
+	struct stat st;
+	int r = sx_check_read_file(c->password_file, text, sizeof text, &len, &st);
+	if (r < 0) {
+		fprintf(stderr, "socksify: %s: cannot read password file: %s\n", c->password_file,
+			r == -EFBIG ? "longer than a password" : sx_config_file_strerror(r));
+		return 2;
+	}
+	r = sx_config_set_password(c, text, len, err, sizeof err);
+	explicit_bzero(text, sizeof text);
+	if (r < 0) {
+		fprintf(stderr, "socksify: %s\n", err);
+		return 2;
+	}
+	if ((st.st_mode & (S_IRGRP | S_IROTH)) && !sx_check_quiet)
+		fprintf(stderr,
+			"socksify: warning: %s holds the proxy password and is readable by "
+			"other users (chmod go-r %s)\n",
+			c->password_file, c->password_file);
+	return 0;
+}
+
+int sx_check_config(void)
+{
+	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX], err[512];
 	bool explicit_path;
 	sx_config_path(path, sizeof path, env_get, readable, &explicit_path);
 	size_t len = 0;
-	FILE *f = fopen(path, "r");
-	if (f) {
-		len = fread(text, 1, sizeof text, f);
-		fclose(f);
-	} else if (explicit_path || errno != ENOENT) {
-		fprintf(stderr, "socksify: %s: %s\n", path, strerror(errno));
+	struct stat st;
+	int r = sx_check_read_file(path, text, sizeof text, &len, &st);
+	bool have_file = r == 0;
+	if (r < 0 && (explicit_path || r != -ENOENT)) {
+		fprintf(stderr, "socksify: %s: %s\n", path, sx_config_file_strerror(r));
 		return 2;
 	}
-	struct stat st;
-	if (f && stat(path, &st) == 0 && (st.st_mode & S_IROTH) &&
+	if (have_file && (st.st_mode & S_IROTH) && !sx_check_quiet &&
 	    sx_config_text_has_secret(text, len))
 		fprintf(stderr,
 			"socksify: warning: %s holds a password and is readable by "
@@ -50,7 +105,7 @@ static int check_config(void)
 			path, path);
 	struct sx_config c;
 	sx_config_defaults(&c);
-	if (sx_config_load(&c, env_get, path, f ? text : NULL, len, err, sizeof err) < 0) {
+	if (sx_config_load(&c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
 		fprintf(stderr, "socksify: %s\n", err);
 		return 2;
 	}
@@ -59,83 +114,25 @@ static int check_config(void)
 			path);
 		return 2;
 	}
-	return 0;
-}
-
-/* Returns the number of reasons the program would run unsocksified. */
-static int check_program(const char *path)
-{
-	int problems = 0;
-	struct stat st;
-	if (stat(path, &st) < 0) {
-		fprintf(stderr, "socksify: %s: %s\n", path, strerror(errno));
-		return 0; /* exec will report it */
-	}
-	if (st.st_mode & (S_ISUID | S_ISGID)) {
-		fprintf(stderr,
-			"socksify: warning: %s is set%sid: the loader ignores "
-			"LD_PRELOAD, its connections would not be proxied\n",
-			path, st.st_mode & S_ISUID ? "u" : "g");
-		problems++;
-	}
-	if (getxattr(path, "security.capability", NULL, 0) > 0) {
-		fprintf(stderr,
-			"socksify: warning: %s has file capabilities: the loader ignores "
-			"LD_PRELOAD, its connections would not be proxied\n",
-			path);
-		problems++;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return problems;
-	unsigned char ident[EI_NIDENT];
-	if (read(fd, ident, sizeof ident) != (ssize_t)sizeof ident ||
-	    memcmp(ident, ELFMAG, SELFMAG) != 0) {
-		close(fd); /* a script: its interpreter is checked when it runs */
-		return problems;
-	}
-	int own_class = sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32;
-	if (ident[EI_CLASS] != own_class) {
-		fprintf(stderr,
-			"socksify: warning: %s is a %d-bit program and libsocksify is "
-			"%d-bit: its connections would not be proxied\n",
-			path, ident[EI_CLASS] == ELFCLASS64 ? 64 : 32,
-			own_class == ELFCLASS64 ? 64 : 32);
-		close(fd);
-		return problems + 1;
-	}
-	ElfW(Ehdr) eh;
-	bool has_interp = false;
-	if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh) {
-		for (unsigned i = 0; i < eh.e_phnum; i++) {
-			ElfW(Phdr) ph;
-			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * eh.e_phentsize)) !=
-			    (ssize_t)sizeof ph)
-				break;
-			if (ph.p_type == PT_INTERP)
-				has_interp = true;
-		}
-	}
-	close(fd);
-	if (!has_interp) {
-		fprintf(stderr,
-			"socksify: warning: %s is statically linked (Go programs often "
-			"are): LD_PRELOAD cannot reach it, its connections would not be "
-			"proxied\n",
-			path);
-		problems++;
-	}
-	return problems;
+	return c.password_file[0] ? check_password_file(&c) : 0;
 }
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "-q")) {
+		sx_check_quiet = true;
+		argv++;
+		argc--;
+	}
 	if (argc == 2 && !strcmp(argv[1], "config"))
-		return check_config();
+		return sx_check_config();
 	if (argc == 3 && !strcmp(argv[1], "program"))
-		return check_program(argv[2]) ? 3 : 0;
+		return sx_check_program(argv[2]) ? 3 : 0;
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "stash"))
+		return sx_check_stash(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "--stdin"));
 	if (argc == 3 && !strcmp(argv[1], "fakedns"))
 		return sx_shm_new_table(argv[2]);
-	fprintf(stderr, "usage: socksify-check config | program PATH | fakedns TREE_PID\n");
+	fprintf(stderr, "usage: socksify-check [-q] config | program PATH | stash DIR TREE "
+			"[--stdin] | fakedns TREE_PID\n");
 	return 2;
 }

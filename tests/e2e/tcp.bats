@@ -12,6 +12,13 @@ setup_file() {
 	start_proxy auth 1081 --user alice --pass s3cret
 }
 
+# A test that failed while a detached child waits on its FIFO lets it go.
+teardown() {
+	if [ -p "$BATS_TEST_TMPDIR/hold" ]; then
+		timeout 5 sh -c 'echo done >"$1"' sh "$BATS_TEST_TMPDIR/hold" || true
+	fi
+}
+
 teardown_file() {
 	stop_all_bg
 }
@@ -389,4 +396,199 @@ r = libc.connect(s.fileno(), sin, len(sin))
 print(r, os.strerror(ctypes.get_errno()) if r else "connected",
       "domain", s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN))'
 	assert_output "-1 Invalid argument domain 1"
+}
+
+# Three connects in one process, each reported on stdout.
+CONNECT3='
+import socket
+for _ in range(3):
+    try:
+        socket.create_connection(("192.0.2.10", 80), timeout=10)
+        print("connected")
+    except OSError as e:
+        print("failed", e.errno)'
+
+@test "a dead proxy: one default-level line naming it unreachable, however many connects" {
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1099 curl -sS -m 10 \
+		http://192.0.2.10/ http://198.51.100.10/
+	assert_failure
+	[ "$(grep -c '^socksify\[' <<<"$output")" -eq 1 ] || fail "not one log line"
+	assert_line --regexp '^socksify\[[0-9]+\]: error: proxy socks5://127\.0\.0\.1:1099 unreachable: Connection refused$'
+	[ "$(grep -c '^curl: ' <<<"$output")" -eq 2 ] || fail "curl did not try both URLs"
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1099 python3 -c "$CONNECT3"
+	[ "$(grep -c '^socksify\[' <<<"$output")" -eq 1 ] || fail "not one log line"
+	assert_line --partial "proxy socks5://127.0.0.1:1099 unreachable"
+	[ "$(grep -c '^failed' <<<"$output")" -eq 3 ]
+}
+
+@test "wrong credentials: one default-level line saying the proxy rejected them" {
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://alice:wrong@127.0.0.1:1081 \
+		python3 -c "$CONNECT3"
+	[ "$(grep -c '^failed' <<<"$output")" -eq 3 ]
+	[ "$(grep -c '^socksify\[' <<<"$output")" -eq 1 ] || fail "not one log line"
+	assert_line --regexp '^socksify\[[0-9]+\]: error: proxy socks5://127\.0\.0\.1:1081 rejected the credentials'
+	refute_output --partial wrong
+}
+
+@test "the proxy reporting that the target refused: silent by default, told apart from an unreachable proxy at -v" {
+	start_proxy rep5v 1131 --reply 5
+	run env -u SOCKSIFY_LOG "$SOCKSIFY" -s socks5://127.0.0.1:1131 python3 "$ERRNO" 192.0.2.10 80
+	assert_output "errno=ECONNREFUSED"
+	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1131 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg rep5v
+	assert_line "errno=ECONNREFUSED"
+	assert_line --regexp '^socksify\[[0-9]+\]: warn: connect 192\.0\.2\.10:80 via socks5://127\.0\.0\.1:1131: the proxy reports the target refused the connection \(REP 5\) \([0-9]+ ms\)$'
+	refute_output --partial unreachable
+	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1099 python3 "$ERRNO" 192.0.2.10 80
+	assert_line "errno=ECONNREFUSED"
+	assert_line --regexp '^socksify\[[0-9]+\]: warn: connect 192\.0\.2\.10:80 via socks5://127\.0\.0\.1:1099: proxy unreachable: Connection refused \([0-9]+ ms\)$'
+	refute_output --partial "reports"
+}
+
+@test "REP 8 from a SOCKS5 proxy is logged as its address type refusal, not as a SOCKS4 limit" {
+	start_proxy rep8v 1132 --reply 8
+	run "$SOCKSIFY" -v -s socks5://127.0.0.1:1132 python3 "$ERRNO" 192.0.2.10 80
+	stop_bg rep8v
+	assert_line "errno=EAFNOSUPPORT"
+	assert_line --partial "the proxy reports the address type is not supported (REP 8)"
+	refute_output --partial SOCKS4
+	run "$SOCKSIFY" -v -s socks4://127.0.0.1:1080 python3 "$ERRNO" 2001:db8::10 80
+	assert_line "errno=EAFNOSUPPORT"
+	assert_line --partial "SOCKS4 cannot carry IPv6"
+}
+
+# Prints, for itself and then for a child it starts (subprocess closes the child's
+# other fds), whether the secret is in its argv or environment, and what the target saw.
+secret_probe() {
+	cat >"$BATS_TEST_TMPDIR/probe.py" <<'PY'
+import os, socket, subprocess, sys
+tag = sys.argv[1] if len(sys.argv) > 1 else "parent"
+for f in ("cmdline", "environ"):
+    with open("/proc/self/" + f, "rb") as fh:
+        if b"s3cret" in fh.read():
+            print(tag, "secret in", f)
+try:
+    s = socket.create_connection(("192.0.2.10", 80))
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    print(tag, s.makefile().read().split("\n")[-2])
+except OSError as e:
+    print(tag, "failed", e)
+if tag == "parent":
+    sys.stdout.flush()
+    subprocess.run([sys.executable, __file__, "child"])
+PY
+	echo "$BATS_TEST_TMPDIR/probe.py"
+}
+
+assert_probe_ok() {
+	assert_line "parent peer=$PROXY_SRC"
+	assert_line "child peer=$PROXY_SRC"
+	refute_output --partial "secret in"
+}
+
+@test "a password file keeps the secret out of argv and environ, and authenticates the program and its child" {
+	local probe pw=$BATS_TEST_TMPDIR/pw
+	probe=$(secret_probe)
+	printf 's3cret\n' >"$pw"
+	chmod 0600 "$pw"
+	SOCKSIFY_PASSWORD_FILE=$pw run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 \
+		python3 "$probe"
+	assert_probe_ok
+	printf 'server socks5://alice@127.0.0.1:1081\npassword_file %s\n' "$pw" \
+		>"$BATS_TEST_TMPDIR/c.conf"
+	run "$SOCKSIFY" -c "$BATS_TEST_TMPDIR/c.conf" python3 "$probe"
+	assert_probe_ok
+	chmod 0644 "$pw"
+	SOCKSIFY_PASSWORD_FILE=$pw run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 true
+	assert_success
+	assert_output "socksify: warning: $pw holds the proxy password and is readable by other users (chmod go-r $pw)"
+	SOCKSIFY_PASSWORD_FILE=$BATS_TEST_TMPDIR/nope run "$SOCKSIFY" -u alice \
+		-s socks5://127.0.0.1:1081 true
+	assert_failure 2
+	assert_output "socksify: $BATS_TEST_TMPDIR/nope: cannot read password file: No such file or directory"
+	SOCKSIFY_PASSWORD_FILE=$BATS_TEST_TMPDIR/nope SOCKS_SERVER=socks5://alice@127.0.0.1:1081 \
+		LD_PRELOAD=$LIB run python3 "$ERRNO" 192.0.2.10 80
+	assert_line "errno=EINVAL"
+	assert_line --partial "nope: cannot read password file: No such file or directory"
+}
+
+@test "a password in -s or SOCKS_PASSWORD reaches neither the program's environ nor its child's, which still authenticate" {
+	local probe
+	probe=$(secret_probe)
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 python3 "$probe"
+	assert_probe_ok
+	SOCKS_SERVER=socks5://alice:s3cret@127.0.0.1:1081 run "$SOCKSIFY" python3 "$probe"
+	assert_probe_ok
+	SOCKS_PASSWORD=s3cret run "$SOCKSIFY" -u alice -s socks5://127.0.0.1:1081 python3 "$probe"
+	assert_probe_ok
+	run proxy_log auth
+	assert_output --partial "auth=userpass user=alice result=ok"
+}
+
+@test "the -u prompt's password reaches neither argv nor environ, and authenticates the program and its child" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	local probe sock=$BATS_TEST_TMPDIR/tmux.sock out=$BATS_TEST_TMPDIR/out
+	probe=$(secret_probe)
+	tmux -S "$sock" new-session -d -x 150 -y 20 sh
+	tmux -S "$sock" send-keys "env -u SOCKS_PASSWORD '$SOCKSIFY' -u alice -s socks5://127.0.0.1:1081 python3 '$probe' >'$out' 2>&1; echo \"r\"\"c=\$?\"" Enter
+	local i=0
+	until tmux -S "$sock" capture-pane -p | grep -q 'Proxy password for alice'; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || { tmux -S "$sock" kill-server; fail "no prompt"; }
+		sleep 0.02
+	done
+	# the wrapper, waiting at its prompt: the pane shell's child
+	local wpid
+	wpid=$(pgrep -P "$(tmux -S "$sock" display -p '#{pane_pid}')" | head -n 1)
+	[ -n "$wpid" ] || { tmux -S "$sock" kill-server; fail "no wrapper process"; }
+	grep -qa -- '-u' "/proc/$wpid/cmdline" || { tmux -S "$sock" kill-server; fail "not the wrapper"; }
+	tmux -S "$sock" send-keys "s3cret" Enter
+	# that pid, first the wrapper and then the program it execs into, is sampled
+	# until it exits: ps would show its argv, /proc its environment
+	local leak=""
+	i=0
+	until tmux -S "$sock" capture-pane -p | grep -q 'rc='; do
+		i=$((i + 1))
+		[ $i -lt 1000 ] || { tmux -S "$sock" kill-server; fail "no exit"; }
+		cat "/proc/$wpid/cmdline" "/proc/$wpid/environ" 2>/dev/null | grep -qa s3cret &&
+			leak=1
+		sleep 0.02
+	done
+	tmux -S "$sock" kill-server
+	[ -z "$leak" ] || fail "the secret was in the argv or environment of pid $wpid"
+	run cat "$out"
+	assert_probe_ok
+}
+
+@test "the wrapper's password file lives as long as a process of the tree names it, then goes" {
+	local fifo=$BATS_TEST_TMPDIR/hold f
+	mkfifo "$fifo"
+	# a detached child that outlives the program, holding the variable
+	run "$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 sh -c '
+		setsid -f sh -c "read x <\"$1\"" sh "$1" </dev/null >/dev/null 2>&1 3>&-
+		echo "$SOCKSIFY_PASSWORD_FILE"' sh "$fifo"
+	assert_success
+	f=$output
+	[ -f "$f" ] || fail "no password file: $f"
+	[ "$(stat -c %a "$f")" = 600 ] || fail "mode $(stat -c %a "$f")"
+	[ "$(cat "$f")" = s3cret ]
+	# the program has exited, the child still runs: the file stays
+	sleep 3
+	[ -f "$f" ] || fail "removed while a process of the tree still names it"
+	# the watcher, which names the file in its argv, does not show the wrapper's argv
+	# (-s with the password) in ps
+	local w found=""
+	for w in $(grep -laF "$f" /proc/[0-9]*/cmdline 2>/dev/null); do
+		found=1
+		! grep -qaE 's3c(r)et' "$w" || fail "$w holds the secret"
+	done
+	[ -n "$found" ] || fail "no process watches $f"
+	echo done >"$fifo"
+	rm -f "$fifo"
+	local i=0
+	while [ -e "$f" ]; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || fail "still there after the tree ended: $f"
+		sleep 0.02
+	done
 }

@@ -142,7 +142,12 @@ static void test_file_errors(void)
 	    {"server\n", "t.conf:1: server: missing value"},
 	    {"server   # nothing\n", "t.conf:1: server: missing value"},
 	    {"log\n", "t.conf:1: log: missing value"},
-	    {"\n\nserver socks5://h:0\n", "t.conf:3: server: port 0 out of range"},
+	    {"\n\nserver socks5://h:0\n", "t.conf:3: server: port out of range (1 to 65535)"},
+	    {"server socks5://alice:s3cret\n",
+	     "t.conf:1: server: bad port: not a number (user:password must be followed by @host)"},
+	    {"password=s3cret\n",
+	     "t.conf:1: unknown key 'password...' (write the key, blanks, the value)"},
+	    {"pass:s3cret\n", "t.conf:1: unknown key 'pass...' (write the key, blanks, the value)"},
 	    {"server http://h\n",
 	     "t.conf:1: server: unsupported scheme 'http' (use socks4, socks4a, socks5 or "
 	     "socks5h)"},
@@ -412,13 +417,13 @@ static void test_env_errors(void)
 	static const struct {
 		const char *name, *value, *err;
 	} t[] = {
-	    {"SOCKS_SERVER", "socks5://h:99999", "SOCKS_SERVER: port 99999 out of range"},
+	    {"SOCKS_SERVER", "socks5://h:99999", "SOCKS_SERVER: port out of range (1 to 65535)"},
 	    {"SOCKS_SERVER", "http://h",
 	     "SOCKS_SERVER: unsupported scheme 'http' (use socks4, socks4a, socks5 or socks5h)"},
 	    {"SOCKS_SERVER", "socks5://u:s3cret%zz@h",
 	     "SOCKS_SERVER: bad percent-encoding in password"},
 	    {"SOCKS5_SERVER", "socks5://", "SOCKS5_SERVER: empty host"},
-	    {"SOCKS4_SERVER", "h:0", "SOCKS4_SERVER: port 0 out of range"},
+	    {"SOCKS4_SERVER", "h:0", "SOCKS4_SERVER: port out of range (1 to 65535)"},
 	    {"all_proxy", "socks5://[::1", "all_proxy: unterminated [ in IPv6 address"},
 	    {"ALL_PROXY", "socks://h",
 	     "ALL_PROXY: unsupported scheme 'socks' (use socks4, socks4a, socks5 or socks5h)"},
@@ -597,8 +602,45 @@ static void test_fake_nets(void)
 	}
 }
 
+/* password_file: a path, whose owner layer decides; the text becomes the password. */
+static void test_password_file(void)
+{
+	TAP_IS(load("server socks5://u@h\npassword_file /run/pw\n", NULL), 0, "password_file key");
+	TAP_STR(cfg.password_file, "/run/pw", "  path kept");
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5://u@h", "SOCKSIFY_PASSWORD_FILE", "/e/pw")),
+	       0, "SOCKSIFY_PASSWORD_FILE");
+	TAP_STR(cfg.password_file, "/e/pw", "  path kept");
+	TAP_IS(load("server socks5://u@h\npassword_file /f/pw\n",
+		    ENV("SOCKS_SERVER", "socks5://v@h2")),
+	       0, "an environment server replaces the file's");
+	TAP_STR(cfg.password_file, "", "  and drops the file's password file");
+	TAP_IS(load("password_file /f/pw\n", ENV("SOCKS_SERVER", "h", "SOCKS_PASSWORD", "p")), 0,
+	       "SOCKS_PASSWORD over the file's password file");
+	TAP_STR(cfg.password_file, "", "  file's dropped");
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "h", "SOCKS_PASSWORD", "p", "SOCKSIFY_PASSWORD_FILE",
+			      "/e/pw")),
+	       0, "SOCKSIFY_PASSWORD_FILE beside SOCKS_PASSWORD");
+	TAP_STR(cfg.password_file, "/e/pw", "  the file wins");
+
+	TAP_IS(sx_config_set_password(&cfg, "s3cret\n", 7, err, sizeof err), 0, "set password");
+	TAP_STR(cfg.proxy.pass, "s3cret", "  one final newline dropped");
+	TAP_OK(cfg.proxy.has_user, "  has_user");
+	TAP_IS(sx_config_set_password(&cfg, "a b\r\n", 5, err, sizeof err), 0, "CRLF");
+	TAP_STR(cfg.proxy.pass, "a b", "  dropped too");
+	TAP_IS(sx_config_set_password(&cfg, "x\n\n", 3, err, sizeof err), 0, "two newlines");
+	TAP_STR(cfg.proxy.pass, "x\n", "  only one dropped");
+	TAP_IS(sx_config_set_password(&cfg, "a\0b", 3, err, sizeof err), -EINVAL, "NUL byte");
+	TAP_STR(err, "/e/pw: NUL byte in the password", "  message names the file");
+	char big[300];
+	memset(big, 'p', sizeof big);
+	TAP_IS(sx_config_set_password(&cfg, big, 255, err, sizeof err), 0, "255 bytes");
+	TAP_IS(sx_config_set_password(&cfg, big, 256, err, sizeof err), -EINVAL, "256 bytes");
+	TAP_STR(err, "/e/pw: password longer than 255 bytes", "  message without the password");
+}
+
 int main(void)
 {
+	test_password_file();
 	test_fake_nets();
 	test_strict();
 	test_dns_server();

@@ -562,8 +562,45 @@ static void test_api_edges(void)
 	TAP_IS(sx_hs_read(&hs, (const uint8_t *)"\x05\x00", 2), -ETIMEDOUT, "read after fail");
 }
 
+/* What the proxy refused is kept, so messages can tell its refusals apart. */
+static void test_refusals(void)
+{
+	const struct {
+		enum sx_proto proto;
+		const char *user;
+		const uint8_t *srv;
+		size_t len;
+		enum sx_hs_refusal want;
+		uint8_t code;
+		const char *what;
+	} t[] = {
+	    {SX_PROTO_SOCKS5, NULL, B(5, 0xff), SX_HS_REFUSED_METHODS, 0, "method FF"},
+	    {SX_PROTO_SOCKS5, "u", B(5, 2, 1, 1), SX_HS_REFUSED_CREDENTIALS, 1, "auth status 1"},
+	    {SX_PROTO_SOCKS5, NULL, B(5, 0, 5, 5, 0), SX_HS_REFUSED_SOCKS5, 5, "REP 5"},
+	    {SX_PROTO_SOCKS5, NULL, B(5, 0, 5, 8, 0), SX_HS_REFUSED_SOCKS5, 8, "REP 8"},
+	    {SX_PROTO_SOCKS4, NULL, B(0, 91, 0, 0, 0, 0, 0, 0), SX_HS_REFUSED_SOCKS4, 91, "CD 91"},
+	    {SX_PROTO_SOCKS5, NULL, B(5, 0, 4, 0), SX_HS_REFUSED_NOTHING, 0, "malformed reply"},
+	    {SX_PROTO_SOCKS5, NULL, B(5), SX_HS_REFUSED_NOTHING, 0, "closed"},
+	    {SX_PROTO_SOCKS5, NULL, B(5, 0, 5, 0, 0, 1, 1, 2, 3, 4, 0, 80), SX_HS_REFUSED_NOTHING,
+	     0, "success"},
+	};
+	struct sx_target dst;
+	sx_target_set_v4(&dst, (const uint8_t[4]){192, 0, 2, 1}, 80);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct sx_proxy p = px(t[i].proto, t[i].user, "p", false);
+		struct sx_hs hs;
+		struct run r = {.srv = t[i].srv, .srv_len = t[i].len};
+		uint8_t code = 0xaa;
+		sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst);
+		drive(&hs, &r);
+		TAP_IS(sx_hs_refusal(&hs, &code), t[i].want, "refusal: %s", t[i].what);
+		TAP_IS(code, t[i].code, "  code");
+	}
+}
+
 int main(void)
 {
+	test_refusals();
 	test_noauth();
 	test_names_and_udp();
 	test_auth();

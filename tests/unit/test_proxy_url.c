@@ -71,31 +71,32 @@ static const struct bad {
     {"socks5://u:p@:1", "empty host"},
     {"socks5:///", "empty host"},
     {"socks5://[]:1", "empty host"},
-    {"socks5://h:99999", "port 99999 out of range"},
-    {"socks5://h:65536", "port 65536 out of range"},
-    {"socks5://h:0", "port 0 out of range"},
-    {"socks5://h:000", "port 000 out of range"},
-    {"h:123456789012345678901234567890", "port 123456789012345678901234567890 out of range"},
-    {"socks5://h:12ab", "bad port '12ab'"},
-    {"socks5://h:-1", "bad port '-1'"},
-    {"socks5://h: 1", "bad port ' 1'"},
-    {"socks5://h:1/x", "unexpected path '/x'"},
-    {"socks5://h/path", "unexpected path '/path'"},
-    {"socks5://h//", "unexpected path '//'"},
+    {"socks5://h:99999", "port out of range (1 to 65535)"},
+    {"socks5://h:65536", "port out of range (1 to 65535)"},
+    {"socks5://h:0", "port out of range (1 to 65535)"},
+    {"socks5://h:000", "port out of range (1 to 65535)"},
+    {"h:123456789012345678901234567890", "port out of range (1 to 65535)"},
+    {"socks5://h:12ab", "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://h:-1", "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://h: 1", "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://u@h:1x", "bad port: not a number"},
+    {"socks5://h:1/x", "unexpected path after the host"},
+    {"socks5://h/path", "unexpected path after the host"},
+    {"socks5://h//", "unexpected path after the host"},
     {"socks5://[::1", "unterminated [ in IPv6 address"},
     {"socks5://[::1:1080", "unterminated [ in IPv6 address"},
-    {"socks5://[::g]", "bad IPv6 address '::g'"},
-    {"socks5://[1.2.3.4]", "bad IPv6 address '1.2.3.4'"},
-    {"socks5://[fe80::1%25eth0]", "bad IPv6 address 'fe80::1%25eth0'"},
-    {"socks5://[::1]x", "unexpected 'x' after the host"},
-    {"socks5://[::1]:1x", "bad port '1x'"},
-    {"socks5://h:1?a", "bad port '1?a'"},
-    {"socks5://[::1]/#", "unexpected path '/#'"},
+    {"socks5://[::g]", "bad IPv6 address in brackets"},
+    {"socks5://[1.2.3.4]", "bad IPv6 address in brackets"},
+    {"socks5://[fe80::1%25eth0]", "bad IPv6 address in brackets"},
+    {"socks5://[::1]x", "unexpected text after the host"},
+    {"socks5://[::1]:1x", "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://h:1?a", "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://[::1]/#", "unexpected path after the host"},
     {"socks5://::1", "IPv6 address must be written in [brackets]"},
     {"::1:1080", "IPv6 address must be written in [brackets]"},
-    {"socks5://h st", "bad character ' ' in host"},
-    {"socks5://h?x=1", "bad character '?' in host"},
-    {"socks5://%68", "bad character '%' in host"},
+    {"socks5://h st", "bad character in host (letters, digits, '-', '.' and '_' only)"},
+    {"socks5://h?x=1", "bad character in host (letters, digits, '-', '.' and '_' only)"},
+    {"socks5://%68", "bad character in host (letters, digits, '-', '.' and '_' only)"},
     {"socks5://u%zz@h", "bad percent-encoding in user"},
     {"socks5://u%4@h", "bad percent-encoding in user"},
     {"socks5://u%@h", "bad percent-encoding in user"},
@@ -103,6 +104,22 @@ static const struct bad {
     {"socks5://u:s3cr%et@h", "bad percent-encoding in password"},
     {"socks5://u:s3cret%0@h", "bad percent-encoding in password"},
     {"socks5://u:s3cret%00x@h", "bad percent-encoding in password"},
+    /* the host forgotten: "user:password" reads as host and port, and is never quoted */
+    {"socks5://alice:s3cretPW", "bad port: not a number (user:password must be followed by @host)"},
+    {"alice:s3cretPW", "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://alice:s3cretPW/",
+     "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://alice:s3cretPW/x",
+     "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://alice:s3cr3123456",
+     "bad port: not a number (user:password must be followed by @host)"},
+    {"socks5://alice:99999999", "port out of range (1 to 65535)"},
+    {"socks5://alice:s3cret:PW", "IPv6 address must be written in [brackets]"},
+    {"socks5://s3cret PW", "bad character in host (letters, digits, '-', '.' and '_' only)"},
+    {"socks5://h/s3cret", "unexpected path after the host"},
+    {"socks5://[::1]s3cret", "unexpected text after the host"},
+    {"socks5://[s3cret]", "bad IPv6 address in brackets"},
+    {"socks5://alice:s3cretPW@", "empty host"},
 };
 
 static void test_good(void)
@@ -141,7 +158,8 @@ static void test_bad(void)
 		TAP_IS(sx_proxy_url_parse(&p, b->url, err, sizeof(err)), -EINVAL, "reject '%s'",
 		       b->url);
 		TAP_STR(err, b->err, "  message '%s'", err);
-		TAP_OK(strstr(err, "s3cr") == NULL, "  no password in message");
+		TAP_OK(strstr(err, "s3cr") == NULL && strstr(err, "9999") == NULL,
+		       "  no password in message");
 		TAP_IS(p.port, 0x5a5a, "  output untouched on error");
 	}
 }
@@ -223,8 +241,36 @@ static void test_err_buffer(void)
 	TAP_STR(err, "unsuppo", "  truncated and terminated");
 }
 
+static void test_strip_password(void)
+{
+	static const struct {
+		const char *url;
+		bool bare_ok, stripped;
+		const char *out;
+	} t[] = {
+	    {"socks5://alice:s3cret@h:1080", false, true, "socks5://alice@h:1080"},
+	    {"socks5h://alice:p:q@r@[::1]:1/", false, true, "socks5h://alice@[::1]:1/"},
+	    {"SOCKS4A://:pw@h", false, true, "SOCKS4A://@h"},
+	    {"alice:pw@h", true, true, "alice@h"},
+	    {"alice:pw@h", false, false, ""},
+	    {"socks5://alice@h", false, false, ""},
+	    {"socks5://h:1080", false, false, ""},
+	    {"http://alice:pw@h", false, false, ""},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char out[64] = "";
+		TAP_IS(sx_proxy_url_strip_password(t[i].url, t[i].bare_ok, out, sizeof out),
+		       t[i].stripped, "strip '%s'", t[i].url);
+		TAP_STR(out, t[i].out, "  -> '%s'", out);
+	}
+	char tiny[8];
+	TAP_OK(!sx_proxy_url_strip_password("socks5://a:b@host", false, tiny, sizeof tiny),
+	       "too small a buffer: not stripped");
+}
+
 int main(void)
 {
+	test_strip_password();
 	test_good();
 	test_bad();
 	test_bare_proto();
