@@ -464,10 +464,11 @@ static void *conn_main(void *arg)
 		serve_echo(cn->fd);
 		break;
 	case K_WHOAMI:
+		/* One write: a client's single recv() must see the whole line. */
 		fmt_ip(&cn->peer, ip, sizeof(ip));
-		strcat(ip, "\n");
-		write_all(cn->fd, "peer=", 5);
-		write_all(cn->fd, ip, strlen(ip));
+		char line[sizeof ip + 8];
+		snprintf(line, sizeof line, "peer=%s\n", ip);
+		write_all(cn->fd, line, strlen(line));
 		break;
 	case K_UDP_ECHO:
 		break;
