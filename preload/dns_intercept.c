@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Decides the answer to one intercepted DNS query: fake addresses and their PTR names
- * from the shared table, local names to the real nameserver, everything else over TCP
+ * from the shared table, localhost and /etc/hosts names from the file, other local
+ * names (bypass-listed, the proxy's own) to the real nameserver, everything else over TCP
  * through the proxy to the configured upstream (RFC 1035 §4.2.2 framing). */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "guard.h"
 #include "hosts.h"
 #include "io.h"
+#include "local_names.h"
 #include "log.h"
 #include "real.h"
 #include "sockaddr.h"
@@ -194,6 +196,33 @@ static int real_ptr(const struct sx_state *st, const struct sx_dns_query *q, uin
 	return sx_dns_reply_rcode(out, limit, q, SX_DNS_RCODE_NXDOMAIN);
 }
 
+/* localhost and /etc/hosts names: from the file, as getaddrinfo answers them
+ * (local_names.c), so that no question about them leaves for the system nameserver,
+ * which strict mode would otherwise reach with a direct datagram. A type the file
+ * cannot hold has no records (NODATA). */
+static int from_hosts(const struct sx_state *st, const struct sx_dns_query *q, uint8_t *out,
+		      size_t limit, bool *handled)
+{
+	struct sx_hosts_entry e;
+	int af = q->qtype == SX_DNS_TYPE_A ? 4 : q->qtype == SX_DNS_TYPE_AAAA ? 6 : 0;
+	*handled = sx_local_names_answer(st, q->name, af, &e);
+	if (!*handled)
+		return 0;
+	if (!af) {
+		sx_log(SX_LOG_DEBUG, "dns %s type %u: a local name, no such records", q->name,
+		       q->qtype);
+		return sx_dns_reply_rcode(out, limit, q, SX_DNS_RCODE_NOERROR);
+	}
+	uint8_t addrs[SX_HOSTS_ADDRS * 16];
+	size_t n = 0, len = af == 4 ? 4 : 16;
+	for (int i = 0; i < e.n; i++)
+		if (e.addr[i].af == af)
+			memcpy(addrs + len * n++, e.addr[i].a, len);
+	sx_log(SX_LOG_DEBUG, "dns %s type %u: %zu address(es) from /etc/hosts", q->name, q->qtype,
+	       n);
+	return sx_dns_reply_addrs(out, limit, q, addrs, n, FAKE_TTL);
+}
+
 static int rcode_for(int parse_err)
 {
 	switch (parse_err) {
@@ -243,6 +272,8 @@ int sx_dns_intercept_answer(const struct sx_state *st, const uint8_t *in, size_t
 		w = from_table(st, &q, out, limit, &handled);
 	if (!handled && in_class && q.qtype == SX_DNS_TYPE_PTR)
 		w = real_ptr(st, &q, out, limit, &handled);
+	else if (!handled && in_class)
+		w = from_hosts(st, &q, out, limit, &handled);
 	if (!handled) {
 		bool local = q.qtype == SX_DNS_TYPE_PTR ? false : sx_fakename_local(st, q.name, 0);
 		if (local && !tcp) {

@@ -208,17 +208,30 @@ dns.resolve6("web.test", (e6, a6) => {
 	assert_no_dns_leak
 }
 
-@test "localhost, /etc/hosts names and bypass-listed names keep local behaviour" {
-	run "$SOCKSIFY" -s "$S5H" --bypass .bypass.test sh -c "
-		${DIG[*]} hosts.test; ${DIG[*]} +tcp localhost; ${DIG[*]} www.bypass.test"
-	refute_output --partial "timed out"
-	refute_output --partial "no servers could be reached"
-	assert_output --partial "SERVER: 127.0.0.53#53(127.0.0.53) (UDP)"
-	run dns_queries
-	assert_output --partial "name=hosts.test"
-	assert_output --partial "name=localhost"
-	assert_output --partial "name=www.bypass.test"
-	refute_output --partial "web.test"
+@test "localhost and /etc/hosts names are answered from the file; bypass-listed names go to the system nameserver" {
+	local mode
+	for mode in "" --strict; do
+		: >"$SX_DNSREC_LOG"
+		run "$SOCKSIFY" $mode -s "$S5H" --bypass .bypass.test sh -c "
+			${DIG[*]} +short hosts.test; ${DIG[*]} +short hosts.test.;
+			${DIG[*]} +short +tcp localhost; ${DIG[*]} +short foo.localhost;
+			${DIG[*]} AAAA hosts.test | grep -oE 'status: [A-Z]+|ANSWER: [0-9]+' | paste -sd' ';
+			${DIG[*]} MX hosts.test | grep -oE 'status: [A-Z]+|ANSWER: [0-9]+' | paste -sd' ';
+			${DIG[*]} www.bypass.test | grep -o 'SERVER: [^ ]*'"
+		refute_output --partial "timed out"
+		assert_line --index 0 "192.0.2.10"
+		assert_line --index 1 "192.0.2.10"
+		assert_line --index 2 "127.0.0.1"
+		assert_line --index 3 "127.0.0.1"
+		# AAAA for an IPv4-only entry and MX: no such records, not a question for DNS
+		assert_line --index 4 "status: NOERROR ANSWER: 0"
+		assert_line --index 5 "status: NOERROR ANSWER: 0"
+		assert_line --index 6 "SERVER: 127.0.0.53#53(127.0.0.53)"
+		run dns_queries
+		refute_output --partial "hosts.test"
+		refute_output --partial "localhost"
+		assert_output --partial "name=www.bypass.test"
+	done
 }
 
 @test "malformed, oversized and two-question queries: FORMERR or nothing, then a good answer" {
