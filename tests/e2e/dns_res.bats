@@ -102,10 +102,14 @@ setup() {
 	assert_success
 	assert_output --regexp '^AAAA fd9a:5f0c:4b2d:ffff::'
 	assert_no_dns_leak
-	# localhost keeps its local behaviour: res_send asks the nameserver, as libc does.
+	# localhost and /etc/hosts names are answered from the file, never asked of DNS.
 	run "$SOCKSIFY" "$RES" send localhost A
-	run dns_queries
-	assert_output --partial "name=localhost type=A"
+	assert_success
+	assert_output "A 127.0.0.1"
+	run "$SOCKSIFY" "$RES" send hosts.test A
+	assert_success
+	assert_output "A 192.0.2.10"
+	assert_no_dns_leak
 }
 
 @test "res_send in mode local still asks DNS" {
