@@ -14,7 +14,7 @@
 #include "../config.h"
 #include "../config_path.h"
 #include "check.h"
-#include "shm_files.h"
+#include "tree_files.h"
 
 static const char *env_get(const char *name)
 {
@@ -131,7 +131,9 @@ int main(int argc, char **argv)
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "stash"))
 		return sx_check_stash(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "--stdin"));
 	if (argc == 3 && !strcmp(argv[1], "fakedns"))
-		return sx_shm_new_table(argv[2]);
+		return sx_tree_new_table(argv[2]);
+	if (argc == 6 && !strcmp(argv[1], "watch")) /* started by the two above */
+		return sx_tree_watch(argv[2], argv[3], argv[4], argv[5]);
 	fprintf(stderr, "usage: socksify-check [-q] config | program PATH | stash DIR TREE "
 			"[--stdin] | fakedns TREE_PID\n");
 	return 2;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Moves the proxy password out of the environment: argv and environ are readable in
  * /proc and inherited by every child, so the secret goes into a new 0600 file whose
- * name, SOCKSIFY_PASSWORD_FILE, is all the program and its children carry. */
+ * name, SOCKSIFY_PASSWORD_FILE, is all the program and its children carry; a watcher
+ * removes the file once the tree is done with it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "../config.h"
 #include "../proxy_url.h"
 #include "check.h"
+#include "tree_files.h"
 
 static const char *env_get(const char *name)
 {
@@ -82,7 +84,9 @@ int sx_check_stash(const char *dir, const char *tree, bool from_stdin)
 				strerror(-r));
 			return 2;
 		}
-		print_export("SOCKSIFY_PASSWORD_FILE", path);
+		print_export(SX_TREE_PASSWORD_VAR, path);
+		fflush(stdout);
+		sx_tree_watch_password(strtol(tree, NULL, 10), path);
 	}
 	/* the variables config.c reads proxy URLs from */
 	static const char *const vars[] = {"SOCKS_SERVER", "SOCKS5_SERVER", "SOCKS4_SERVER",

@@ -575,12 +575,12 @@ assert_probe_ok() {
 	# the program has exited, the child still runs: the file stays
 	sleep 3
 	[ -f "$f" ] || fail "removed while a process of the tree still names it"
-	# the watcher, which names the file in its argv, does not show the wrapper's argv
-	# (-s with the password) in ps
+	# the watcher, which names the file in its argv, shows neither the wrapper's argv
+	# (-s with the password) in ps nor its environment
 	local w found=""
-	for w in $(grep -laF "$f" /proc/[0-9]*/cmdline 2>/dev/null); do
+	for w in $(grep -laF "$(basename "$f")" /proc/[0-9]*/cmdline 2>/dev/null); do
 		found=1
-		! grep -qaE 's3c(r)et' "$w" || fail "$w holds the secret"
+		! grep -qaE 's3c(r)et' "$w" "${w%/cmdline}/environ" || fail "$w holds the secret"
 	done
 	[ -n "$found" ] || fail "no process watches $f"
 	echo done >"$fifo"
