@@ -37,7 +37,7 @@ struct sx_config {
 	unsigned fake_prefix4;
 	uint8_t fake_net6[16]; /* and IPv6, default fd9a:5f0c:4b2d:ffff::/64 */
 	unsigned fake_prefix6;
-	bool strict;	   /* leak-proof: no local DNS, no direct UDP, no raw sockets */
+	bool strict;	   /* leak-proof: no local DNS, no direct UDP, no raw or foreign sockets */
 	int dns_server_af; /* 0 when unset, else 4 or 6: DNS reached through the proxy */
 	uint8_t dns_server_addr[16];
 	uint16_t dns_server_port; /* default 53 */
