@@ -25,6 +25,15 @@ static uint16_t numeric_port(const char *service)
 	return service && *service && !*end && p <= 65535 ? (uint16_t)p : 0;
 }
 
+/* Connections to what a bypass-listed name resolved to go direct. Only real answers
+ * (the file's, libc's) can be a bypass-listed name's: a fake address never is. */
+static void learn(const char *node, const char *service, struct addrinfo **res)
+{
+	if (node && res && !sx_fakename_is_numeric(node) &&
+	    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
+		sx_direct_names_learn(*res);
+}
+
 /* The addresses of e in the order glibc's files backend gives them for family: an
  * AF_INET6 question takes IPv4 ones only as AI_V4MAPPED says. */
 static int ordered(const struct sx_hosts_entry *e, int family, int flags, char (*num)[64])
@@ -83,6 +92,7 @@ static int local(const char *node, const char *service, const struct addrinfo *h
 	if (!head)
 		return err;
 	*res = head;
+	learn(node, service, res);
 	return 0;
 }
 
@@ -131,14 +141,6 @@ static int fake(const char *node, const char *service, const struct addrinfo *hi
 	return 0;
 }
 
-/* Connections to what a bypass-listed name resolved to go direct. */
-static void learn(const char *node, const char *service, struct addrinfo **res)
-{
-	if (node && res && !sx_fakename_is_numeric(node) &&
-	    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
-		sx_direct_names_learn(*res);
-}
-
 int sx_getaddrinfo_now(const char *node, const char *service, const struct addrinfo *hints,
 		       struct addrinfo **res)
 {
@@ -151,9 +153,7 @@ int sx_getaddrinfo_now(const char *node, const char *service, const struct addri
 	int r = fake(node, service, hints, res);
 	if (r == PASS && !numeric)
 		return SX_GAI_WAITS; /* libc's resolver */
-	if (r == PASS)
-		r = sx_real.getaddrinfo(node, service, hints, res);
-	if (r == 0)
+	if (r == PASS && (r = sx_real.getaddrinfo(node, service, hints, res)) == 0)
 		learn(node, service, res);
 	return r;
 }
@@ -179,9 +179,9 @@ __attribute__((visibility("default"))) int getaddrinfo(const char *node, const c
 		 * does not leave it raised. */
 		errno = saved;
 		r = SX_UNGUARDED(sx_real.getaddrinfo(node, service, hints, res));
+		if (r == 0)
+			learn(node, service, res);
 	}
-	if (r == 0)
-		learn(node, service, res);
 	sx_guard_leave();
 	errno = saved;
 	return r;
