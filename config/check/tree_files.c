@@ -29,9 +29,40 @@ static bool pid_dead(long pid)
 	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
+/* An empty environment that is not for good: the process is between two images, in
+ * the moment of execve when its new memory has neither arguments nor environment yet
+ * (a daemon that setsid -f has just forked is exec'ing). A program run with env -i
+ * has arguments; kernel threads and zombies have neither, for good. */
+static bool between_images(long pid)
+{
+	char file[64], stat[512];
+	snprintf(file, sizeof file, "/proc/%ld/cmdline", pid);
+	int cfd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t args = cfd >= 0 ? read(cfd, stat, 1) : -1;
+	if (cfd >= 0)
+		close(cfd);
+	if (args != 0)
+		return false;
+	snprintf(file, sizeof file, "/proc/%ld/stat", pid);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, stat, sizeof stat - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	const char *p = strrchr(stat, ')');
+	char state = 0;
+	unsigned long flags = 0;
+	/* after the name: state ppid pgrp session tty_nr tpgid flags (proc(5)) */
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return false;
+	return state != 'Z' && state != 'X' && !(flags & 0x00200000); /* PF_KTHREAD */
+}
+
 /* A live process of ours with var=path in its environment (it may use the file later:
  * a daemon that has not resolved anything yet): its pid, 0 if there is none, -1 if
- * that cannot be known. */
+ * that cannot be known now (no /proc, or a process between two images). */
 static long env_user(const char *var, const char *path)
 {
 	static char buf[256 * 1024];
@@ -44,6 +75,7 @@ static long env_user(const char *var, const char *path)
 		return -1;
 	}
 	long found = 0;
+	bool unsure = false;
 	struct dirent *e;
 	while (!found && (e = readdir(d))) {
 		char *end;
@@ -60,12 +92,14 @@ static long env_user(const char *var, const char *path)
 			len += r;
 		close(fd);
 		buf[len > 0 ? len : 0] = '\0';
+		if (len <= 0 && between_images(pid))
+			unsure = true;
 		for (ssize_t i = 0; i < len && !found; i += (ssize_t)strlen(buf + i) + 1)
 			if (!strcmp(buf + i, needle))
 				found = pid;
 	}
 	closedir(d);
-	return found;
+	return found ? found : unsure ? -1 : 0;
 }
 
 static bool is_udp(const char *name)
@@ -187,14 +221,19 @@ static void retire(const char *dir_path, const char *name, const char *var)
 	snprintf(path, sizeof path, "%s/%s", dir_path, name);
 	int dir = open(dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int fd = dir >= 0 ? open_ours(dir, name) : -1;
+	int unsure = 0;
 	while (fd >= 0 && flock(fd, LOCK_EX) == 0) {
 		long user = env_user(var, path);
 		if (user == 0)
 			unlink_same(dir, name, fd);
-		if (user <= 0)
+		/* Unknown for long (no /proc): left for a later run's clean-up. */
+		if (user == 0 || (user < 0 && ++unsure > 250))
 			break;
 		flock(fd, LOCK_UN);
-		wait_exit(user);
+		if (user > 0)
+			wait_exit(user);
+		else
+			nanosleep(&(struct timespec){0, 20000000}, NULL);
 	}
 	if (fd >= 0)
 		close(fd);
