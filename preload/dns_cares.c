@@ -75,13 +75,13 @@ static ares_ssize_t a_recvfrom(ares_socket_t fd, void *buf, size_t n, int flags,
 			       struct sockaddr *from, ares_socklen_t *fromlen, void *data)
 {
 	(void)data;
-	return recvfrom(fd, buf, n, flags, from, fromlen);
+	return sx_real.recvfrom(fd, buf, n, flags, from, fromlen);
 }
 
 static ares_ssize_t a_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *data)
 {
 	(void)data;
-	return writev(fd, iov, n);
+	return sx_real.writev(fd, iov, n);
 }
 
 static const struct ares_socket_functions socket_functions = {

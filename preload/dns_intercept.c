@@ -71,7 +71,8 @@ static int tcp_exchange(const struct sx_state *st, const struct sx_target *dst, 
 	long long deadline = sx_io_now_ms() + st->config.handshake_timeout_ms;
 	int r = via_proxy ? sx_io_proxy_connect(st, s, -1, SX_CMD_CONNECT, dst, NULL)
 			  : connect_direct(s, dst, deadline);
-	if (r == 0 && via_proxy && fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK) < 0)
+	if (r == 0 && via_proxy &&
+	    sx_real.fcntl(s, F_SETFL, sx_real.fcntl(s, F_GETFL) | O_NONBLOCK) < 0)
 		r = -errno;
 	if (r == 0)
 		r = io_all(s, pre, 2, true, deadline);

@@ -158,9 +158,8 @@ int sx_getaddrinfo_now(const char *node, const char *service, const struct addri
 	return r;
 }
 
-__attribute__((visibility("default"))) int getaddrinfo(const char *node, const char *service,
-						       const struct addrinfo *hints,
-						       struct addrinfo **res)
+int sx_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+		   struct addrinfo **res)
 {
 	sx_real_init();
 	if (!sx_real.getaddrinfo) {
@@ -185,4 +184,11 @@ __attribute__((visibility("default"))) int getaddrinfo(const char *node, const c
 	sx_guard_leave();
 	errno = saved;
 	return r;
+}
+
+__attribute__((visibility("default"))) int getaddrinfo(const char *node, const char *service,
+						       const struct addrinfo *hints,
+						       struct addrinfo **res)
+{
+	return sx_getaddrinfo(node, service, hints, res);
 }

@@ -134,7 +134,7 @@ static void *work(void *arg)
 {
 	struct job *j = arg;
 	struct addrinfo *res = NULL;
-	int r = getaddrinfo(j->name, j->service, j->has_hints ? &j->hints : NULL, &res);
+	int r = sx_getaddrinfo(j->name, j->service, j->has_hints ? &j->hints : NULL, &res);
 	pthread_mutex_lock(&lock);
 	if (j->cb) {
 		*find(j->cb) = j->next;

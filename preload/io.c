@@ -73,7 +73,7 @@ static int swap_family(int fd, int family)
 		if (sx_real.getsockopt(fd, opts[i].level, opts[i].name, v, &l) == 0)
 			setsockopt(nfd, opts[i].level, opts[i].name, v, l);
 	}
-	int fdflags = fcntl(fd, F_GETFD);
+	int fdflags = sx_real.fcntl(fd, F_GETFD);
 	int r = sx_real.dup3(nfd, fd, fdflags & FD_CLOEXEC ? O_CLOEXEC : 0);
 	int e = errno;
 	sx_real.close(nfd);
@@ -239,9 +239,9 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 	struct sx_proxy p = st->config.proxy;
 	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
 
-	if (flags < 0 && (flags = fcntl(fd, F_GETFL)) < 0)
+	if (flags < 0 && (flags = sx_real.fcntl(fd, F_GETFL)) < 0)
 		return -errno;
-	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+	if (!(flags & O_NONBLOCK) && sx_real.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;
 
 	size_t got = 0;
@@ -262,7 +262,7 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 
 	/* The handshake ran non-blocking (on this file, or on one swap_family() put under
 	 * the fd, which starts with O_NONBLOCK only): put the program's flags back. */
-	if (fcntl(fd, F_SETFL, flags) < 0 && r == 0)
+	if (sx_real.fcntl(fd, F_SETFL, flags) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)
 		sx_proxy_failure_log(&p, why, r);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "fdtab.h"
 #include "ownfd.h"
 #include "real.h"
 
@@ -38,6 +39,10 @@ void sx_ownfd_close(struct sx_ownfd *o)
 
 void sx_ownfd_dup(struct sx_ownfd *o)
 {
-	/* The same file under a new number: dev and ino stay. */
-	o->fd = sx_ownfd_still(o) ? fcntl(o->fd, F_DUPFD_CLOEXEC, 0) : -1;
+	/* The same file under a new number: dev and ino stay. The new number takes the
+	 * old one's table record (none, for our own fds), as a program's dup would. */
+	int fd = sx_ownfd_still(o) ? sx_real.fcntl(o->fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (fd >= 0)
+		sx_fdtab_copy(o->fd, fd);
+	o->fd = fd;
 }

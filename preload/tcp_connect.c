@@ -81,7 +81,7 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	int r;
 	struct sx_proxy_failure failure = {0};
 	long long t0 = sx_io_now_ms();
-	int flags = fcntl(fd, F_GETFL);
+	int flags = sx_real.fcntl(fd, F_GETFL);
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
 	if (route == SX_ROUTE_REFUSE) {
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
