@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "../core/socks5_udp.h"
+#include "autobind.h"
 #include "dns_intercept.h"
 #include "dns_sock.h"
 #include "log.h"
 #include "real.h"
 #include "sockaddr.h"
-#include "udp.h"
 
 struct responder {
 	struct sx_ownfd own; /* the program may close our number (close_range) */
@@ -90,7 +90,7 @@ static int mark(int fd, const struct responder *r, const struct sockaddr *ns, so
 	if (!sx_fdtab_lock(fd))
 		return -EBADF;
 	socklen_t llen;
-	int e = sx_udp_autobind(fd, local, &llen);
+	int e = sx_autobind(fd, local, &llen);
 	struct sx_fdinfo info;
 	if (!sx_fdtab_get(fd, &info))
 		memset(&info, 0, sizeof info);

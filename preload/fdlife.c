@@ -25,7 +25,8 @@
 		}                                                                                  \
 	} while (0)
 
-void sx_udp_forget(int fd)
+/* The fd is going away (close, dup2 onto it, close_range). */
+static void forget(int fd)
 {
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	if ((k == SX_FD_UDP_PROXIED || k == SX_FD_DNS_TCP) && sx_fdtab_lock(fd)) {
@@ -68,7 +69,7 @@ static void copy_fd(int from, int to)
 EXPORT int close(int fd)
 {
 	NEED(close);
-	sx_udp_forget(fd);
+	forget(fd);
 	return sx_real.close(fd);
 }
 
@@ -76,7 +77,7 @@ static void forget_range(unsigned int first, unsigned int last)
 {
 	for (unsigned int fd = first; fd <= last && fd < SX_FDTAB_MAX; fd++)
 		if (sx_fdtab_kind((int)fd) != SX_FD_NONE)
-			sx_udp_forget((int)fd);
+			forget((int)fd);
 }
 
 EXPORT int close_range(unsigned int first, unsigned int last, int flags)
@@ -154,7 +155,7 @@ EXPORT int dup2(int fd, int nfd)
 {
 	NEED(dup2);
 	if (fd != nfd)
-		sx_udp_forget(nfd);
+		forget(nfd);
 	int r = sx_real.dup2(fd, nfd);
 	if (r >= 0 && fd != nfd)
 		copy_fd(fd, nfd);
@@ -165,7 +166,7 @@ EXPORT int dup3(int fd, int nfd, int flags)
 {
 	NEED(dup3);
 	if (fd != nfd)
-		sx_udp_forget(nfd);
+		forget(nfd);
 	int r = sx_real.dup3(fd, nfd, flags);
 	if (r >= 0)
 		copy_fd(fd, nfd);

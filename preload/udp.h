@@ -19,9 +19,6 @@
 int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info);
 /* Closes the association's control connection, if it is still ours. */
 void sx_udp_assoc_drop(struct sx_fdinfo *info);
-/* Binds an unbound socket as the kernel would (any address, port 0); local receives
- * the bound address. 0 or -errno. */
-int sx_udp_autobind(int fd, struct sockaddr_storage *local, socklen_t *len);
 /* For dup(): the new fd gets its own number for the same control connection. */
 void sx_udp_assoc_dup(struct sx_fdinfo *info);
 
@@ -46,8 +43,5 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags);
 
 /* Same address kind, address (or name) and port. */
 bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b);
-
-/* fdlife: the fd is going away (close, dup2 onto it, close_range). */
-void sx_udp_forget(int fd);
 
 #endif

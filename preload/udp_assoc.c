@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "autobind.h"
 #include "guard.h"
 #include "io.h"
 #include "log.h"
@@ -53,30 +54,6 @@ static bool is_unspecified(const struct sx_target *t)
 	       (t->kind == SX_TARGET_IPV6 && !memcmp(t->addr.v6, zero, 16));
 }
 
-int sx_udp_autobind(int fd, struct sockaddr_storage *local, socklen_t *len)
-{
-	*len = sizeof *local;
-	if (getsockname(fd, (struct sockaddr *)local, len) < 0)
-		return -errno;
-	struct sx_target t;
-	int r = sx_sockaddr_to_target((struct sockaddr *)local, *len, &t);
-	if (r < 0)
-		return r;
-	if (t.port)
-		return 0;
-	/* As the kernel's own autobind would: any address, so the socket can still talk
-	 * directly to loopback and bypass destinations. */
-	struct sockaddr_storage any;
-	memset(&any, 0, sizeof any);
-	any.ss_family = local->ss_family;
-	socklen_t alen =
-	    any.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	if (bind(fd, (struct sockaddr *)&any, alen) < 0 && errno != EINVAL)
-		return -errno;
-	*len = sizeof *local;
-	return getsockname(fd, (struct sockaddr *)local, len) < 0 ? -errno : 0;
-}
-
 /* The local address the kernel uses toward the proxy, found with a connected probe
  * socket (no packet is sent): the address the relay will see our datagrams from. */
 static int local_ip_toward_proxy(const struct sx_state *st, int family, struct sx_target *ip)
@@ -111,7 +88,7 @@ static int announce_addr(const struct sx_state *st, int fd, int *family, struct 
 {
 	struct sockaddr_storage local;
 	socklen_t len;
-	int r = sx_udp_autobind(fd, &local, &len);
+	int r = sx_autobind(fd, &local, &len);
 	if (r < 0)
 		return r;
 	*family = local.ss_family;

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "autobind.h"
 #include "classify.h"
 #include "dns_sock.h"
 #include "fakedns_shared.h"
@@ -255,7 +256,7 @@ static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockad
 	/* connect() binds an unbound socket: getsockname() answers as it would. */
 	struct sockaddr_storage local;
 	socklen_t llen;
-	sx_udp_autobind(fd, &local, &llen);
+	sx_autobind(fd, &local, &llen);
 	info->peer_len = sx_sockaddr_copy(&info->peer, sa, len);
 	info->peer_dst = *dst;
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, info);
