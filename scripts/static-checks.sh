@@ -39,7 +39,7 @@ for o in "$B"/core/*.o "$B"/config/*.o; do
 	fi
 done
 
-fmt=$(clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*.[ch] \
+fmt=$(clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*/*.[ch] \
 	tests/proxy/*.c tests/unit/*.[ch] 2>&1 | grep -c 'error:' || true)
 if [ "$fmt" -eq 0 ]; then ok "sources are clang-formatted"; else notok "sources are clang-formatted" "$fmt violations: run make format-check"; fi
 

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* res_send()/res_nsend(): a query the program built itself goes to glibc's resolver,
+ * whose sockets our hooks never see. In remote and proxy mode it is answered exactly as
+ * an intercepted datagram would be (dns_intercept.c); local behaviour goes to libc. */
+#include <errno.h>
+#include <netdb.h>
+#include <resolv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/guard.h"
+#include "../base/real.h"
+#include "../dns/dns_intercept.h"
+#include "res_answer.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define PASS   SX_RES_PASS
+
+int sx_res_answer(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
+		  int anslen)
+{
+	const struct sx_state *st = sx_state();
+	if (st->config.dns == SX_DNS_LOCAL || !msg || len <= 0 || !ans || anslen <= 0)
+		return PASS;
+	/* The nameserver only matters for "local behaviour", which goes back to libc. */
+	struct sockaddr_in ns = statp->nsaddr_list[0];
+	uint8_t *out = malloc(SX_DNS_REPLY_MAX);
+	if (!out) {
+		errno = ENOMEM;
+		return -1;
+	}
+	bool pass = false;
+	int n = sx_dns_intercept_answer(st, msg, (size_t)len, (struct sockaddr *)&ns, sizeof ns,
+					false, out, SX_DNS_REPLY_MAX, &pass);
+	if (n > 0) {
+		/* As glibc's own receive does: a reply longer than the buffer is cut. */
+		if (n > anslen)
+			n = anslen;
+		memcpy(ans, out, (size_t)n);
+	}
+	free(out);
+	if (pass)
+		return PASS;
+	if (n <= 0) {
+		errno = ECONNREFUSED; /* no reply: as when no server answers */
+		return -1;
+	}
+	return n;
+}
+
+EXPORT int res_nsend(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
+		     int anslen)
+{
+	sx_real_init();
+	if (!sx_real.resolv_nsend) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!sx_guard_enter()) {
+		sx_guard_leave();
+		return sx_real.resolv_nsend(statp, msg, len, ans, anslen);
+	}
+	int saved = errno;
+	int r = statp ? sx_res_answer(statp, msg, len, ans, anslen) : PASS;
+	if (r == PASS) {
+		errno = saved;
+		r = SX_UNGUARDED(sx_real.resolv_nsend(statp, msg, len, ans, anslen));
+	}
+	sx_guard_leave();
+	return r;
+}
+
+EXPORT int res_send(const unsigned char *msg, int len, unsigned char *ans, int anslen)
+{
+	/* res_send() is res_nsend() on this thread's _res, initialised on first use. */
+	if (!(_res.options & RES_INIT) && res_init() < 0)
+		return -1;
+	return res_nsend(&_res, msg, len, ans, anslen);
+}
+
+/* Programs built against glibc before 2.34 call these names. */
+EXPORT int __res_send(const unsigned char *, int, unsigned char *, int) __THROW
+    __attribute__((alias("res_send")));
+EXPORT int __res_nsend(res_state, const unsigned char *, int, unsigned char *, int) __THROW
+    __attribute__((alias("res_nsend")));
