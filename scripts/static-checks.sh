@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Checks that keep the architecture honest, as TAP: the library exports exactly the
-# interposed names, core/ and config/ touch no sockets, files or dl, the docs lint.
+# interposed names, core/ and config/ touch no sockets, files or dl, only preload/hooks/
+# calls an exported name, includes and calls point down the floors, the docs lint.
 set -u
 B=${B:-build}
 n=0
@@ -38,6 +39,103 @@ for o in "$B"/core/*.o "$B"/config/*.o; do
 		notok "$(basename "$(dirname "$o")")/$(basename "$o" .o) is pure" "uses: $bad"
 	fi
 done
+
+# The floors, lowest first. A file includes, and an object calls, only its own floor or
+# a lower one; tcp/ and udp/ share a rank, so neither reaches the other, and both stand
+# over dns/ (the direction is also written at the top of tcp_connect.h, udp.h and
+# fakedns_shared.h).
+floor_of() {
+	case $1 in
+	core/*) echo core ;;
+	config/*) echo config ;;
+	preload/*/*)
+		f=${1#preload/}
+		echo "${f%%/*}"
+		;;
+	*) echo none ;;
+	esac
+}
+floor_rank() {
+	case $1 in
+	core) echo 0 ;;
+	config) echo 1 ;;
+	base) echo 2 ;;
+	dns) echo 3 ;;
+	tcp | udp) echo 4 ;;
+	hooks) echo 5 ;;
+	*) echo -1 ;;
+	esac
+}
+preload_src=$(ls preload/*/*.c)
+
+# Only hooks/ calls an exported name: from anywhere else the call would go back through
+# the PLT into a hook and its guard. The shim's own I/O goes through sx_real.
+bad=
+for c in $preload_src; do
+	case $c in preload/hooks/*) continue ;; esac
+	o=$B/${c%.c}.o
+	if [ ! -e "$o" ]; then
+		bad="$bad$o is missing
+"
+		continue
+	fi
+	u=$(nm -u "$o" | awk '{print $NF}' | sed 's/@.*//' | grep -xF "$want" | paste -sd ' ' -)
+	[ -n "$u" ] && bad="$bad${c%.c}.o calls $u
+"
+done
+if [ -z "$bad" ]; then
+	ok "no object outside preload/hooks/ calls an exported name"
+else
+	notok "no object outside preload/hooks/ calls an exported name" "${bad%?}"
+fi
+
+bad=
+for f in core/*.[ch] config/*.[ch] config/check/*.[ch] preload/*.[ch] preload/*/*.[ch]; do
+	[ -e "$f" ] || continue
+	from=$(floor_of "$f")
+	rank=$(floor_rank "$from")
+	if [ "$rank" -lt 0 ]; then
+		bad="$bad$f is in no floor
+"
+		continue
+	fi
+	# shellcheck disable=SC2013 # an include's name holds no blank
+	for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+		to=$(floor_of "$(realpath -m --relative-to=. "$(dirname "$f")/$inc")")
+		[ "$to" = "$from" ] && continue
+		r=$(floor_rank "$to")
+		[ "$r" -ge 0 ] && [ "$r" -lt "$rank" ] && continue
+		bad="$bad$f ($from) includes $inc ($to)
+"
+	done
+done
+if [ -z "$bad" ]; then
+	ok "includes point down the floors (hooks > tcp, udp > dns > base > config > core)"
+else
+	notok "includes point down the floors (hooks > tcp, udp > dns > base > config > core)" "${bad%?}"
+fi
+
+# The same for calls, which a declaration written by hand could hide from the above.
+bad=$(for c in $preload_src; do
+	fl=$(floor_of "$c")
+	nm --defined-only "$B/${c%.c}.o" | awk -v f="$fl" -v r="$(floor_rank "$fl")" \
+		'$2 ~ /^[A-TV-Z]$/ && $3 ~ /^sx_/ {print "def", $3, f, r}'
+	nm -u "$B/${c%.c}.o" | awk -v c="$c" -v f="$fl" -v r="$(floor_rank "$fl")" \
+		'$2 ~ /^sx_/ {print "use", $2, f, r, c}'
+done | awk '$1 == "def" {df[$2] = $3; dr[$2] = $4; next}
+	{use[++n] = $0}
+	END {
+		for (i = 1; i <= n; i++) {
+			split(use[i], u, " ")
+			if (u[2] in df && df[u[2]] != u[3] && dr[u[2]] + 0 >= u[4] + 0)
+				print u[5] " (" u[3] ") calls " u[2] " (" df[u[2]] ")"
+		}
+	}')
+if [ -z "$bad" ]; then
+	ok "calls point down the floors"
+else
+	notok "calls point down the floors" "$bad"
+fi
 
 fmt=$(clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*/*.[ch] \
 	tests/proxy/*.c tests/unit/*.[ch] 2>&1 | grep -c 'error:' || true)

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The fake-DNS table of the whole process tree: a file in /dev/shm named by
  * SOCKSIFY_FAKEDNS (set by the wrapper), mapped on first use, or a private table. */
+/* Floor dns/: under tcp/ and udp/, which hand it what they send to a nameserver and ask
+ * it for the names behind fake addresses; over base/ only, never calling back up.
+ * scripts/static-checks.sh enforces the floors. */
 #ifndef SX_PRELOAD_FAKEDNS_SHARED_H
 #define SX_PRELOAD_FAKEDNS_SHARED_H
 

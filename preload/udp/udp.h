@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* UDP through a lazily created SOCKS5 UDP ASSOCIATE: the pieces the hooks call. */
+/* Floor udp/: under hooks/; over dns/ (a datagram to a nameserver is answered there, a
+ * fake address names the target) and base/. udp/ and tcp/ never include or call each
+ * other. scripts/static-checks.sh enforces the floors. */
 #ifndef SX_PRELOAD_UDP_H
 #define SX_PRELOAD_UDP_H
 
