@@ -48,8 +48,8 @@ int sx_res_answer(res_state statp, const unsigned char *msg, int len, unsigned c
 	return n;
 }
 
-EXPORT int res_nsend(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
-		     int anslen)
+/* res_nsend(), for res_send() too: no call of ours goes back through an exported name. */
+static int nsend(res_state statp, const unsigned char *msg, int len, unsigned char *ans, int anslen)
 {
 	sx_real_init();
 	if (!sx_real.resolv_nsend) {
@@ -70,12 +70,18 @@ EXPORT int res_nsend(res_state statp, const unsigned char *msg, int len, unsigne
 	return r;
 }
 
+EXPORT int res_nsend(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
+		     int anslen)
+{
+	return nsend(statp, msg, len, ans, anslen);
+}
+
 EXPORT int res_send(const unsigned char *msg, int len, unsigned char *ans, int anslen)
 {
 	/* res_send() is res_nsend() on this thread's _res, initialised on first use. */
 	if (!(_res.options & RES_INIT) && res_init() < 0)
 		return -1;
-	return res_nsend(&_res, msg, len, ans, anslen);
+	return nsend(&_res, msg, len, ans, anslen);
 }
 
 /* Programs built against glibc before 2.34 call these names. */

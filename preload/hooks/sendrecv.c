@@ -181,13 +181,20 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	return sx_udp_recv(fd, msg, flags);
 }
 
-EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
-		    struct timespec *timeout)
+/* recvmmsg() and sendmmsg() are also reached through syscall(): one body for both. */
+static int recv_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+		     struct timespec *timeout)
 {
 	NEED(recvmmsg);
 	if (ORDINARY(fd) || !vec)
 		return sx_real.recvmmsg(fd, vec, vlen, flags, timeout);
 	return per_message(fd, vec, vlen, flags, recv_nth);
+}
+
+EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+		    struct timespec *timeout)
+{
+	return recv_mmsg(fd, vec, vlen, flags, timeout);
 }
 
 /* Only after libc has failed: a connected UDP socket inherited across exec. */
@@ -240,7 +247,7 @@ EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 	return sx_real.send(fd, buf, n, flags);
 }
 
-EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+static int send_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 {
 	NEED(sendmmsg);
 	NEED(sendmsg);
@@ -249,6 +256,11 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd))))
 		return sx_real.sendmmsg(fd, vec, vlen, flags);
 	return per_message(fd, vec, vlen, flags, send_nth);
+}
+
+EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+	return send_mmsg(fd, vec, vlen, flags);
 }
 
 /* libuv 1.44 (Debian 12's dig, node) sends with syscall(SYS_sendmmsg) and receives
@@ -263,9 +275,9 @@ EXPORT long syscall(long n, ...)
 	va_end(ap);
 	NEED(syscall);
 	if (n == SYS_sendmmsg)
-		return sendmmsg((int)a[0], (struct mmsghdr *)a[1], (unsigned int)a[2], (int)a[3]);
+		return send_mmsg((int)a[0], (struct mmsghdr *)a[1], (unsigned int)a[2], (int)a[3]);
 	if (n == SYS_recvmmsg)
-		return recvmmsg((int)a[0], (struct mmsghdr *)a[1], (unsigned int)a[2], (int)a[3],
-				(struct timespec *)a[4]);
+		return recv_mmsg((int)a[0], (struct mmsghdr *)a[1], (unsigned int)a[2], (int)a[3],
+				 (struct timespec *)a[4]);
 	return sx_real.syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
