@@ -14,7 +14,7 @@
 #include "../base/init.h"
 #include "../base/real.h"
 #include "../dns/fakedns_shared.h"
-#include "res_answer.h"
+#include "../dns/res_answer.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define PASS   SX_RES_PASS
