@@ -16,6 +16,7 @@
 
 #include "../base/guard.h"
 #include "../base/real.h"
+#include "../dns/addrinfo.h"
 #include "getaddrinfo.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -234,8 +235,8 @@ EXPORT int getaddrinfo_a(int mode, struct gaicb *list[], int nitems, struct sige
 		if (!cb)
 			continue;
 		cb->ar_result = NULL;
-		int r = now ? sx_getaddrinfo_now(cb->ar_name, cb->ar_service, cb->ar_request,
-						 &cb->ar_result)
+		int r = now ? sx_addrinfo_now(cb->ar_name, cb->ar_service, cb->ar_request,
+					      &cb->ar_result)
 			    : SX_GAI_WAITS;
 		if (r == SX_GAI_WAITS) {
 			r = start(cb, b);
