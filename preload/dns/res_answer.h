@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The libc resolver entry points' one answer to a DNS message in remote and proxy mode:
- * what an intercepted datagram would get (dns_intercept.c). */
+/* The libc resolver entry points' one answer to a DNS message or question in remote and
+ * proxy mode: what an intercepted datagram would get (dns_intercept.c). */
 #ifndef SX_PRELOAD_RES_ANSWER_H
 #define SX_PRELOAD_RES_ANSWER_H
 
@@ -13,5 +13,11 @@
  * behaviour). statp: an initialised resolver state. */
 int sx_res_answer(res_state statp, const unsigned char *msg, int len, unsigned char *ans,
 		  int anslen);
+
+/* The res_query family's question, built into a query and answered as above:
+ * SX_RES_PASS, the reply's length, or -1 with *herr set (and the reply, if any, in
+ * ans). statp NULL: this thread's _res, initialised on first use. */
+int sx_res_query_answer(res_state statp, const char *name, int class, int type, unsigned char *ans,
+			int anslen, int *herr);
 
 #endif

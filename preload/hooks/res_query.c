@@ -9,64 +9,12 @@
 #include <resolv.h>
 #include <string.h>
 
-#include "../../core/dnsmsg.h"
 #include "../base/guard.h"
-#include "../base/init.h"
 #include "../base/real.h"
-#include "../dns/fakedns_shared.h"
 #include "../dns/res_answer.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define PASS   SX_RES_PASS
-
-/* PASS, the reply's length, or -1 with *herr set (and the reply, if any, in ans): the
- * question goes to the same answer as a query the program sent itself (res_send). */
-static int answer(res_state statp, const char *name, int class, int type, unsigned char *ans,
-		  int anslen, int *herr)
-{
-	const struct sx_state *st = sx_state();
-	if (!name || st->config.dns == SX_DNS_LOCAL)
-		return PASS;
-	/* In remote mode a reverse name is ours only for a fake address: others keep
-	 * libc's answer, as gethostbyaddr() does. */
-	uint8_t addr[16];
-	char fake[256];
-	int af = sx_dns_ptr_addr(name, addr);
-	if (st->config.dns == SX_DNS_REMOTE && af > 0 &&
-	    sx_fakedns_shared_name(af, addr, fake) == -EINVAL)
-		return PASS;
-	if (!ans || anslen < HFIXEDSZ) {
-		errno = EINVAL;
-		*herr = NETDB_INTERNAL;
-		return -1;
-	}
-	unsigned char q[NS_PACKETSZ];
-	int qn = res_mkquery(ns_o_query, name, class, type, NULL, 0, NULL, q, sizeof q);
-	if (qn < 0) {
-		*herr = NO_RECOVERY;
-		return -1;
-	}
-	if (!statp) {
-		if (!(_res.options & RES_INIT) && res_init() < 0) {
-			*herr = NETDB_INTERNAL;
-			return -1;
-		}
-		statp = &_res;
-	}
-	int n = sx_res_answer(statp, q, qn, ans, anslen);
-	if (n == PASS)
-		return PASS;
-	/* As libc's res_query: an error rcode or no answer is -1 with h_errno. */
-	unsigned rcode = n >= HFIXEDSZ ? ans[3] & 0xf : 0;
-	unsigned ancount = n >= HFIXEDSZ ? (unsigned)ans[6] << 8 | ans[7] : 0;
-	if (n >= HFIXEDSZ && rcode == ns_r_noerror && ancount > 0)
-		return n;
-	*herr = n < HFIXEDSZ || rcode == ns_r_servfail ? TRY_AGAIN
-		: rcode == ns_r_nxdomain	       ? HOST_NOT_FOUND
-		: rcode == ns_r_noerror		       ? NO_DATA
-						       : NO_RECOVERY;
-	return -1;
-}
 
 /* res_querydomain joins as glibc does (resolv/res_query.c); NULL: let libc report it. */
 static const char *join(const char *name, const char *domain, char buf[NS_MAXDNAME])
@@ -97,7 +45,7 @@ static const char *join(const char *name, const char *domain, char buf[NS_MAXDNA
 		return sx_real.fn(__VA_ARGS__);                                                    \
 	}                                                                                          \
 	int saved_ = errno, herr_ = 0;                                                             \
-	int r_ = answer((res_state)(statp), qname, class, type, ans, anslen, &herr_);              \
+	int r_ = sx_res_query_answer((res_state)(statp), qname, class, type, ans, anslen, &herr_); \
 	if (r_ == PASS) {                                                                          \
 		errno = saved_;                                                                    \
 		r_ = SX_UNGUARDED(sx_real.fn(__VA_ARGS__));                                        \
