@@ -23,7 +23,7 @@ CARES_A    := $(firstword $(wildcard /usr/lib/*/libcares.a /usr/lib/libcares.a /
 
 CORE_SRC    := $(sort $(wildcard core/*.c))
 CONFIG_SRC  := $(sort $(wildcard config/*.c))
-PRELOAD_SRC := $(sort $(wildcard preload/*.c))
+PRELOAD_SRC := $(sort $(wildcard preload/*/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC    := $(sort $(wildcard tests/proxy/*.c))
 TOOL_COMMON := $(sort $(wildcard tests/proxy/common/*.c))
@@ -116,7 +116,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/lib/socksify
 
 format-check:
-	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*.[ch] tests/proxy/*.c tests/unit/*.[ch]
+	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*/*.[ch] tests/proxy/*.c tests/unit/*.[ch]
 
 clean:
 	rm -rf build build-asan build-clang build-tsan

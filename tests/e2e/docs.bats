@@ -90,7 +90,7 @@ code_vars() {
 		grep -ohE '\b(SOCKSIFY|SOCKS[45]?)_[A-Z0-9_]+\b' "$ROOT"/config/*.c \
 			"$ROOT"/config/check/*.c "$ROOT/scripts/socksify.in"
 		grep -ohE '"(ALL_PROXY|all_proxy|NO_PROXY|no_proxy)"' "$ROOT"/config/*.c | tr -d '"'
-		grep -ohE 'getenv\("[A-Za-z0-9_]+"\)' "$ROOT"/preload/*.c |
+		grep -ohE 'getenv\("[A-Za-z0-9_]+"\)' "$ROOT"/preload/*/*.c |
 			sed -E 's/getenv\("(.*)"\)/\1/'
 	} | sort -u
 }

@@ -305,7 +305,7 @@ shares_table() {
 	assert_equal "${#lines[@]}" 2
 }
 
-# The library's own layout (preload/fakedns_file.h): magic "SXFT", version, then the
+# The library's own layout (preload/dns/fakedns_file.h): magic "SXFT", version, then the
 # set-up state, 1 = being set up; a creator killed there leaves exactly this.
 @test "a table left half set up by a killed creator is recovered and shared" {
 	local f=/dev/shm/socksify-$UID_-halfinit-$$

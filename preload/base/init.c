@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Lazy, once-only set-up, run by whichever hook comes first (hooks can run before our
+ * constructor). Nothing happens at load time, so an idle preload costs nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../config/config_path.h"
+#include "guard.h"
+#include "init.h"
+#include "log.h"
+#include "readfile.h"
+#include "real.h"
+
+static struct sx_state state;
+static pthread_once_t state_once = PTHREAD_ONCE_INIT;
+
+static const char *env_get(const char *name)
+{
+	return getenv(name);
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static void resolve_proxy(void)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+	struct addrinfo *res = NULL;
+	char port[8];
+	snprintf(port, sizeof port, "%u", state.config.proxy.port);
+	/* The proxy's own name is resolved locally, once: there is nobody else to ask. */
+	int r = sx_real.getaddrinfo(state.config.proxy.host, port, &hints, &res);
+	if (r != 0) {
+		sx_log(SX_LOG_ERROR, "cannot resolve proxy host '%s': %s", state.config.proxy.host,
+		       gai_strerror(r));
+		state.config_error = -EHOSTUNREACH;
+		return;
+	}
+	for (struct addrinfo *ai = res; ai && state.n_proxy_addrs < SX_PROXY_ADDRS_MAX;
+	     ai = ai->ai_next) {
+		memcpy(&state.proxy_addrs[state.n_proxy_addrs], ai->ai_addr, ai->ai_addrlen);
+		state.proxy_addr_lens[state.n_proxy_addrs++] = ai->ai_addrlen;
+	}
+	freeaddrinfo(res);
+}
+
+/* The secret travels as a file name: neither argv nor the environment, both readable
+ * in /proc and inherited by every child, ever holds it. */
+static int load_password(struct sx_config *c)
+{
+	char text[SX_NAME_MAX + 3], err[SX_PATH_MAX + 64];
+	ssize_t len = sx_read_whole_file(c->password_file, text, sizeof text);
+	if (len == 0 && access(c->password_file, F_OK) != 0)
+		len = -ENOENT;
+	int r = len < 0 ? (int)len : sx_config_set_password(c, text, (size_t)len, err, sizeof err);
+	explicit_bzero(text, sizeof text);
+	if (len < 0)
+		sx_log(SX_LOG_ERROR, "%s: cannot read password file: %s", c->password_file,
+		       len == -EFBIG ? "longer than a password"
+				     : sx_config_file_strerror((int)len));
+	else if (r < 0)
+		sx_log(SX_LOG_ERROR, "%s", err);
+	return r;
+}
+
+static void state_load(void)
+{
+	sx_real_init();
+	sx_config_defaults(&state.config);
+
+	static char text[SX_CONF_FILE_MAX];
+	char path[SX_PATH_MAX];
+	bool explicit_path;
+	sx_config_path(path, sizeof path, env_get, readable, &explicit_path);
+	ssize_t len = sx_read_whole_file(path, text, sizeof text);
+	if (len == 0 && explicit_path && access(path, F_OK) != 0)
+		len = -ENOENT;
+	if (len < 0) {
+		sx_log(SX_LOG_ERROR, "%s: cannot read config file: %s", path,
+		       sx_config_file_strerror((int)len));
+		state.config_error = -EINVAL;
+		return;
+	}
+	char err[512];
+	int r = sx_config_load(&state.config, env_get, path, len > 0 ? text : NULL,
+			       len > 0 ? (size_t)len : 0, err, sizeof err);
+	sx_log_setup(state.config.log_level, state.config.log_file);
+	if (r < 0) {
+		sx_log(SX_LOG_ERROR, "%s", err);
+		state.config_error = r;
+		return;
+	}
+	if (state.config.password_file[0] && load_password(&state.config) < 0) {
+		state.config_error = -EINVAL;
+		return;
+	}
+	if (!state.config.has_proxy) {
+		sx_log(SX_LOG_ERROR,
+		       "no proxy configured: set SOCKS_SERVER or use socksify -s URL");
+		state.config_error = -EINVAL;
+		return;
+	}
+	resolve_proxy();
+}
+
+const struct sx_state *sx_state(void)
+{
+	sx_guard_enter();
+	pthread_once(&state_once, state_load);
+	sx_guard_leave();
+	return &state;
+}

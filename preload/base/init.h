@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* Lazy, once-only set-up: real symbols, configuration, the proxy's addresses. */
+#ifndef SX_PRELOAD_INIT_H
+#define SX_PRELOAD_INIT_H
+
+#include <sys/socket.h>
+
+#include "../../config/config.h"
+
+#define SX_PROXY_ADDRS_MAX 4
+
+struct sx_state {
+	int config_error; /* 0, or the -errno every proxied operation fails with */
+	struct sx_config config;
+	size_t n_proxy_addrs; /* the proxy's own addresses, numeric */
+	struct sockaddr_storage proxy_addrs[SX_PROXY_ADDRS_MAX];
+	socklen_t proxy_addr_lens[SX_PROXY_ADDRS_MAX];
+};
+
+/* Never fails: a configuration problem is logged and latched in config_error. */
+const struct sx_state *sx_state(void);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Connects a program's socket to the proxy and drives a core handshake over it with
+ * poll() and a deadline, leaving the socket's file status flags exactly as found. */
+#ifndef SX_PRELOAD_IO_H
+#define SX_PRELOAD_IO_H
+
+#include <sys/socket.h>
+
+#include "../../core/handshake.h"
+#include "init.h"
+#include "proxy_failure.h"
+
+/* 0 when the socket is connected through the proxy to dst, else -errno.
+ * flags: the fd's F_GETFL flags if the caller has them, else -1; they are what the fd
+ * has again afterwards. bound (may be NULL) receives the proxy's BND address. */
+int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
+			const struct sx_target *dst, struct sx_target *bound);
+
+/* The same, filling *why (may be NULL) on failure. A proxy that cannot be reached or
+ * refuses the credentials is also logged at error level, once per process. */
+int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
+			    const struct sx_target *dst, struct sx_target *bound,
+			    struct sx_proxy_failure *why);
+
+/* CLOCK_MONOTONIC in milliseconds: the clock every deadline in the shim uses. */
+long long sx_io_now_ms(void);
+/* Waits for events on fd until deadline (sx_io_now_ms() time); a signal does not end the
+ * wait early. The revents (> 0), -ETIMEDOUT or -errno. */
+int sx_io_wait(int fd, short events, long long deadline);
+/* connect() on a non-blocking fd, waiting until deadline: 0 or -errno. */
+int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long deadline);
+
+#endif

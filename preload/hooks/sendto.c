@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* sendto()/sendmsg(): UDP datagrams to proxied destinations go through the relay
+ * (udp_send.c), MSG_FASTOPEN or not. On a TCP socket MSG_FASTOPEN connects implicitly:
+ * proxy that connect first, then send without the flag, so data never leaks directly. */
+#include <errno.h>
+#include <stddef.h>
+
+#include "../base/guard.h"
+#include "../base/real.h"
+#include "../dns/dns_sock.h"
+#include "../tcp/tcp_connect.h"
+#include "../udp/udp.h"
+
+enum fastopen { FASTOPEN_PASS, FASTOPEN_CONNECTED, FASTOPEN_FAILED };
+
+static enum fastopen fastopen_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int r;
+	if (!sx_tcp_connect(fd, sa, len, &r))
+		return FASTOPEN_PASS;
+	if (r == 0 || errno == EINPROGRESS || errno == EISCONN)
+		return FASTOPEN_CONNECTED;
+	return FASTOPEN_FAILED;
+}
+
+__attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, size_t n, int flags,
+						      const struct sockaddr *sa, socklen_t len)
+{
+	sx_real_init();
+	if (!sx_real.sendto) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
+		ssize_t r = sx_real.sendto(fd, buf, n, flags, sa, len);
+		if (r > 0)
+			sx_dns_tcp_pump(fd);
+		return r;
+	}
+	/* UDP first: the kernel ignores MSG_FASTOPEN there, so the relay path does too. */
+	if (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED) {
+		struct iovec iov = {(void *)buf, n};
+		struct msghdr m = {.msg_name = (void *)sa,
+				   .msg_namelen = sa ? len : 0,
+				   .msg_iov = &iov,
+				   .msg_iovlen = 1};
+		ssize_t r;
+		if (sx_udp_send(fd, &m, flags, &r))
+			return r;
+	}
+	if (!(flags & MSG_FASTOPEN) || !sa || !sx_guard_enter()) {
+		if (flags & MSG_FASTOPEN && sa)
+			sx_guard_leave();
+		return sx_real.sendto(fd, buf, n, flags, sa, len);
+	}
+	enum fastopen f = fastopen_connect(fd, sa, len);
+	sx_guard_leave();
+	if (f == FASTOPEN_FAILED)
+		return -1;
+	if (f == FASTOPEN_PASS)
+		return sx_real.sendto(fd, buf, n, flags, sa, len);
+	return sx_real.sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
+}
+
+__attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	sx_real_init();
+	if (!sx_real.sendmsg) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
+		ssize_t r = sx_real.sendmsg(fd, msg, flags);
+		if (r > 0)
+			sx_dns_tcp_pump(fd);
+		return r;
+	}
+	if (msg && (msg->msg_name || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
+		ssize_t r;
+		if (sx_udp_send(fd, msg, flags, &r))
+			return r;
+	}
+	if (!(flags & MSG_FASTOPEN) || !msg || !msg->msg_name || !sx_guard_enter()) {
+		if (flags & MSG_FASTOPEN && msg && msg->msg_name)
+			sx_guard_leave();
+		return sx_real.sendmsg(fd, msg, flags);
+	}
+	enum fastopen f = fastopen_connect(fd, msg->msg_name, msg->msg_namelen);
+	sx_guard_leave();
+	if (f == FASTOPEN_FAILED)
+		return -1;
+	if (f == FASTOPEN_PASS)
+		return sx_real.sendmsg(fd, msg, flags);
+	struct msghdr m = *msg;
+	m.msg_name = NULL;
+	m.msg_namelen = 0;
+	return sx_real.sendmsg(fd, &m, flags & ~MSG_FASTOPEN);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* UDP through a lazily created SOCKS5 UDP ASSOCIATE: the pieces the hooks call. */
+/* Floor udp/: under hooks/; over dns/ (a datagram to a nameserver is answered there, a
+ * fake address names the target) and base/. udp/ and tcp/ never include or call each
+ * other. scripts/static-checks.sh enforces the floors. */
+#ifndef SX_PRELOAD_UDP_H
+#define SX_PRELOAD_UDP_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "../base/fdtab.h"
+#include "../base/init.h"
+
+/* udp_assoc.c */
+
+/* With the fd's lock held: makes sure info has a live association (creating or
+ * re-creating one), updating info. The lock is let go while the proxy is waited on
+ * (nothing of ours is held across that wait) and held again on return, info reloaded.
+ * 0 or -errno (-EOPNOTSUPP: the proxy has no UDP; -EBADF: the fd was closed, and the
+ * lock is no longer held). */
+int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info);
+/* Closes the association's control connection, if it is still ours. */
+void sx_udp_assoc_drop(struct sx_fdinfo *info);
+/* For dup(): the new fd gets its own number for the same control connection. */
+void sx_udp_assoc_dup(struct sx_fdinfo *info);
+
+/* udp_send.c */
+
+/* Whether fd is an IPv4/IPv6 UDP socket; marks it in the table (for sockets the
+ * socket() hook did not see: inherited, or made before we were loaded). */
+bool sx_udp_is_udp(int fd);
+/* sendmsg() for a UDP socket. false: not ours to handle, the caller calls libc as is.
+ * true: *ret (and errno) hold the result. */
+bool sx_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *ret);
+/* connect() for a UDP socket; same contract as sx_tcp_connect(). The caller (the
+ * connect() hook) holds the re-entrancy guard. */
+bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
+
+/* udp_recv.c */
+
+/* recvmsg() on an SX_FD_UDP_PROXIED socket: the relay's header stripped and the real
+ * peer reported, direct peers' datagrams as they are (a virtual peer hears only that
+ * peer). Returns like recvmsg (errno set). */
+ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags);
+
+/* Same address kind, address (or name) and port. */
+bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b);
+
+#endif
