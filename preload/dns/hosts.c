@@ -7,20 +7,31 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/log.h"
 #include "../base/readfile.h"
 #include "hosts.h"
 
-#define HOSTS_MAX  (256 * 1024)
-#define LINE_WORDS 64 /* the address and up to 63 names; glibc keeps fewer */
+#define HOSTS_MAX  (1024 * 1024) /* static memory: only the pages a file fills are used */
+#define LINE_WORDS 64		 /* the address and up to 63 names; glibc keeps fewer */
 
 static char text[HOSTS_MAX + 1];
 static size_t text_len;
 static pthread_once_t hosts_once = PTHREAD_ONCE_INIT;
 
+/* A longer file is read to its last whole line within the limit, and said so once: a
+ * name past the cut would otherwise go to the proxy silently, not to its address here. */
 static void hosts_load(void)
 {
-	ssize_t n = sx_read_file("/etc/hosts", text, HOSTS_MAX);
+	ssize_t n = sx_read_file("/etc/hosts", text, HOSTS_MAX + 1);
 	text_len = n > 0 ? (size_t)n : 0;
+	if (text_len > HOSTS_MAX) {
+		const char *eol = memrchr(text, '\n', HOSTS_MAX);
+		text_len = eol ? (size_t)(eol - text) + 1 : 0;
+		sx_log(SX_LOG_ERROR,
+		       "/etc/hosts is over %d KiB: names after its first %zu bytes are not local "
+		       "names",
+		       HOSTS_MAX / 1024, text_len);
+	}
 }
 
 struct line {

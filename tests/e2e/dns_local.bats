@@ -83,3 +83,32 @@ print(s.makefile().read().split("\n")[-2])'
 	assert_output "peer=192.0.2.10"
 	assert_no_dns_leak
 }
+
+# A large /etc/hosts (ad blockers ship hundreds of thousands of lines) in a mount
+# namespace of the test's own, with mid.test past 256 KiB and late.test past 1 MiB.
+@test "a large /etc/hosts is read to 1 MiB, and a longer one is said to be cut" {
+	local h=$BATS_TEST_TMPDIR/hosts
+	python3 -c '
+import sys
+out = open(sys.argv[1], "w")
+out.write("192.0.2.10 early.test\n")
+i = 0
+while out.tell() < 600 * 1024:
+    out.write("0.0.0.0 blocked%d.example.test\n" % i); i += 1
+out.write("192.0.2.10 mid.test\n")
+while out.tell() < 1100 * 1024:
+    out.write("0.0.0.0 blocked%d.example.test\n" % i); i += 1
+out.write("192.0.2.10 late.test\n")' "$h"
+	run unshare --mount sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$h" \
+		"$SOCKSIFY" --strict python3 -c '
+import socket
+for n in ("early.test", "mid.test", "late.test"):
+    print(n, socket.gethostbyname(n))'
+	assert_success
+	assert_line "early.test 192.0.2.10"
+	assert_line "mid.test 192.0.2.10"
+	# past the limit: an ordinary name, so a fake address for the proxy to resolve
+	assert_line --regexp '^late\.test 198\.1[89]\.'
+	[ "$(grep -c 'is over 1024 KiB' <<<"$output")" -eq 1 ]
+	assert_no_dns_leak
+}
