@@ -9,7 +9,6 @@
 
 #include "../../core/dnsmsg.h"
 #include "dns_intercept.h"
-#include "fakedns_shared.h"
 #include "res_answer.h"
 
 #define PASS SX_RES_PASS
@@ -51,14 +50,6 @@ int sx_res_query_answer(res_state statp, const char *name, int class, int type, 
 {
 	const struct sx_state *st = sx_state();
 	if (!name || st->config.dns == SX_DNS_LOCAL)
-		return PASS;
-	/* In remote mode a reverse name is ours only for a fake address: others keep
-	 * libc's answer, as gethostbyaddr() does. */
-	uint8_t addr[16];
-	char fake[256];
-	int af = sx_dns_ptr_addr(name, addr);
-	if (st->config.dns == SX_DNS_REMOTE && af > 0 &&
-	    sx_fakedns_shared_name(af, addr, fake) == -EINVAL)
 		return PASS;
 	if (!ans || anslen < HFIXEDSZ) {
 		errno = EINVAL;

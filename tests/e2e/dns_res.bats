@@ -75,6 +75,16 @@ setup() {
 	assert_no_dns_leak
 }
 
+@test "PTR of a real address: from /etc/hosts, else no name; never asked of the system resolver" {
+	run "$SOCKSIFY" "$RES" query 192.0.2.10 PTR
+	assert_success
+	assert_output "PTR hosts.test"
+	run "$SOCKSIFY" "$RES" query 192.0.2.77 PTR
+	assert_failure
+	assert_output "error h_errno=1" # HOST_NOT_FOUND
+	assert_no_dns_leak
+}
+
 @test "MX of a proxied name fails with NO_RECOVERY and a log line, no query leaks" {
 	SOCKSIFY_LOG=warn run --separate-stderr "$SOCKSIFY" "$RES" query web.test MX
 	assert_failure
