@@ -128,7 +128,8 @@ bool sx_fdtab_lock(int fd)
 		return false;
 	pthread_once(&atfork_once, atfork_register);
 	atomic_store(&busy_used, true);
-	/* Held across an association handshake (seconds at worst), so sleep, not spin. */
+	/* Held for short work (an association's handshake runs with it let go), but a
+	 * holder may be descheduled or in a file write: sleep, not spin. */
 	for (unsigned i = 0;; i++) {
 		unsigned char expect = 0;
 		if (atomic_compare_exchange_weak(&busy[fd], &expect, 1)) {

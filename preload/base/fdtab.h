@@ -50,11 +50,9 @@ struct sx_fdinfo {
 	pid_t assoc_pid, assoc_tid;
 	long long assoc_deadline;
 	/* DNS the shim answers (dns_udp.c): datagrams from the responder carry a SOCKS5 UDP
-	 * header as the relay's do; those from dns_ns are a real nameserver's, as they are. */
+	 * header as the relay's do; a real nameserver's come as they are. */
 	struct sockaddr_storage dns_resp;
 	socklen_t dns_resp_len;
-	struct sockaddr_storage dns_ns;
-	socklen_t dns_ns_len;
 	sa_family_t dns_family; /* the socket's, for sources when there is no relay */
 	/* SX_FD_DNS_TCP (dns_tcp.c): the server end of the program's loopback connection */
 	struct sx_ownfd dns_srv;

@@ -84,8 +84,7 @@ static void to_loopback(struct sockaddr_storage *local)
 }
 
 /* Records in the fd's state which sources its receives accept. */
-static int mark(int fd, const struct responder *r, const struct sockaddr *ns, socklen_t nslen,
-		struct sockaddr_storage *local)
+static int mark(int fd, const struct responder *r, struct sockaddr_storage *local)
 {
 	if (!sx_fdtab_lock(fd))
 		return -EBADF;
@@ -101,10 +100,6 @@ static int mark(int fd, const struct responder *r, const struct sockaddr *ns, so
 			info.dns_resp = r->addr;
 			info.dns_resp_len = r->len;
 			kind = SX_FD_UDP_PROXIED;
-		} else {
-			memcpy(&info.dns_ns, ns,
-			       nslen < sizeof info.dns_ns ? nslen : sizeof info.dns_ns);
-			info.dns_ns_len = nslen < sizeof info.dns_ns ? nslen : sizeof info.dns_ns;
 		}
 		sx_fdtab_set(fd, kind == SX_FD_NONE ? SX_FD_UDP : kind, &info);
 	}
@@ -140,7 +135,7 @@ static bool pass_on(const struct sx_state *st, int fd, const struct msghdr *msg,
 {
 	(void)st;
 	struct sockaddr_storage local;
-	int e = mark(fd, NULL, ns, nslen, &local);
+	int e = mark(fd, NULL, &local);
 	if (e < 0)
 		return fail(ret, e);
 	struct msghdr m = *msg;
@@ -184,7 +179,7 @@ bool sx_dns_udp_send(const struct sx_state *st, int fd, const struct msghdr *msg
 				h = responder(dom, &r);
 		}
 		if (h == 0)
-			h = mark(fd, &r, ns, nslen, &local);
+			h = mark(fd, &r, &local);
 		if (h == 0)
 			h = sx_udp_header_encode(hdr, SX_UDP_HDR_MAX, &src);
 		if (h < 0) {

@@ -18,6 +18,7 @@
 #include "../base/fdtab.h"
 #include "../base/guard.h"
 #include "../base/real.h"
+#include "../base/sockaddr.h"
 #include "udp.h"
 #include "udp_handoff.h"
 
@@ -110,9 +111,8 @@ void sx_udp_handoff_save(int fd, const struct sockaddr *peer, socklen_t len)
 	if (i >= 0) {
 		memset(&r, 0, sizeof r);
 		r.fd = fd;
-		r.len = len < sizeof r.peer ? len : sizeof r.peer;
+		r.len = sx_sockaddr_copy(&r.peer, peer, len);
 		r.ino = inode_of(fd);
-		memcpy(&r.peer, peer, r.len);
 		if (pwrite(file, &r, sizeof r, (off_t)i * (off_t)sizeof r) == (ssize_t)sizeof r)
 			atomic_store(&touched, true);
 	}
@@ -131,9 +131,8 @@ void sx_udp_handoff_forget(int fd)
 	if (i >= 0) {
 		memset(&r, 0, sizeof r);
 		r.fd = -1;
-		if (pwrite(file, &r, sizeof r, (off_t)i * (off_t)sizeof r) != (ssize_t)sizeof r)
-			r.fd = -1; /* nothing better to do: a stale record fails the inode check */
-		else
+		/* A record that stays (a failed write) fails the inode check later. */
+		if (pwrite(file, &r, sizeof r, (off_t)i * (off_t)sizeof r) == (ssize_t)sizeof r)
 			remove_if_empty(file);
 	}
 	sx_real.close(file);
