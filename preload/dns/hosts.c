@@ -123,14 +123,21 @@ static void keep_names(const struct line *l, struct sx_hosts_entry *e)
 	}
 }
 
-int sx_hosts_by_name(const char *name, int af, struct sx_hosts_entry *e)
+/* name's length without its one allowed trailing dot; the file loaded. */
+static size_t key_len(const char *name)
 {
 	size_t len = strlen(name);
 	if (len && name[len - 1] == '.')
 		len--;
+	pthread_once(&hosts_once, hosts_load);
+	return len;
+}
+
+int sx_hosts_by_name(const char *name, int af, struct sx_hosts_entry *e)
+{
+	size_t len = key_len(name);
 	if (!len)
 		return -ENOENT;
-	pthread_once(&hosts_once, hosts_load);
 	bool found = false;
 	struct line l;
 	e->n = 0;
@@ -148,10 +155,17 @@ int sx_hosts_by_name(const char *name, int af, struct sx_hosts_entry *e)
 	return found ? 0 : -ENOENT;
 }
 
+/* Every proxied lookup asks this: it stops at the first line listing the name. */
 bool sx_hosts_has(const char *name)
 {
-	struct sx_hosts_entry e;
-	return sx_hosts_by_name(name, 0, &e) == 0;
+	size_t len = key_len(name);
+	if (!len)
+		return false;
+	struct line l;
+	for (const char *p = text; next_line(&p, &l);)
+		if (lists(&l, name, len) && parse_addr(&l))
+			return true;
+	return false;
 }
 
 int sx_hosts_by_addr(int af, const uint8_t *addr, struct sx_hosts_entry *e)
