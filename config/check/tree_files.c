@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "tree_files.h"
 
 #define SHM "/dev/shm"
@@ -315,8 +316,7 @@ int sx_tree_new_table(const char *tree_arg)
 	if (dir >= 0)
 		close(dir);
 	if (fd < 0) {
-		const char *log = getenv("SOCKSIFY_LOG");
-		if (!log || strcmp(log, "none"))
+		if (!sx_check_quiet)
 			fprintf(stderr,
 				"socksify: warning: cannot create a fake DNS table in " SHM
 				": %s; each process gets a private one\n",
