@@ -36,3 +36,14 @@ void sx_target_set_v6(struct sx_target *t, const uint8_t a[16], uint16_t port)
 	t->port = port;
 	memcpy(t->addr.v6, a, 16);
 }
+
+bool sx_target_equal(const struct sx_target *a, const struct sx_target *b)
+{
+	if (a->kind != b->kind || a->port != b->port)
+		return false;
+	if (a->kind == SX_TARGET_IPV4)
+		return !memcmp(a->addr.v4, b->addr.v4, 4);
+	if (a->kind == SX_TARGET_IPV6)
+		return !memcmp(a->addr.v6, b->addr.v6, 16);
+	return !strcmp(a->addr.name, b->addr.name);
+}

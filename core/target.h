@@ -4,6 +4,7 @@
 #ifndef SX_CORE_TARGET_H
 #define SX_CORE_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,7 @@ struct sx_target {
 int sx_target_set_name(struct sx_target *t, const char *name, uint16_t port);
 void sx_target_set_v4(struct sx_target *t, const uint8_t a[4], uint16_t port);
 void sx_target_set_v6(struct sx_target *t, const uint8_t a[16], uint16_t port);
+/* Same kind, port and address (names compared exactly). */
+bool sx_target_equal(const struct sx_target *a, const struct sx_target *b);
 
 #endif

@@ -44,7 +44,4 @@ bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
  * peer). Returns like recvmsg (errno set). */
 ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags);
 
-/* Same address kind, address (or name) and port. */
-bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b);
-
 #endif

@@ -115,14 +115,14 @@ static int check_relay_host(const struct sx_state *st, const struct sx_target *r
 	static atomic_bool warned;
 	struct sx_target r = *relay, a;
 	r.port = proxy->port;
-	if (sx_udp_same_target(&r, proxy))
+	if (sx_target_equal(&r, proxy))
 		return 0;
 	/* Any address of the proxy's name will do (IPv4 relay, IPv6 control connection). */
 	for (size_t i = 0; i < st->n_proxy_addrs; i++) {
 		if (sx_sockaddr_to_target((const struct sockaddr *)&st->proxy_addrs[i],
 					  st->proxy_addr_lens[i], &a) == 0) {
 			r.port = a.port;
-			if (sx_udp_same_target(&r, &a))
+			if (sx_target_equal(&r, &a))
 				return 0;
 		}
 	}

@@ -16,24 +16,13 @@
 
 #include "../../core/socks5_udp.h"
 
-bool sx_udp_same_target(const struct sx_target *a, const struct sx_target *b)
-{
-	if (a->kind != b->kind || a->port != b->port)
-		return false;
-	if (a->kind == SX_TARGET_IPV4)
-		return !memcmp(a->addr.v4, b->addr.v4, 4);
-	if (a->kind == SX_TARGET_IPV6)
-		return !memcmp(a->addr.v6, b->addr.v6, 16);
-	return !strcmp(a->addr.name, b->addr.name);
-}
-
 static bool from_addr(const struct sockaddr_storage *want, socklen_t want_len,
 		      const struct sockaddr_storage *from, socklen_t len)
 {
 	struct sx_target f, r;
 	return want_len && sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) == 0 &&
 	       sx_sockaddr_to_target((const struct sockaddr *)want, want_len, &r) == 0 &&
-	       sx_udp_same_target(&f, &r);
+	       sx_target_equal(&f, &r);
 }
 
 /* The relay's and the shim's DNS responder's datagrams carry an RFC 1928 §7 header;
@@ -61,7 +50,7 @@ static bool direct_source(const struct sx_fdinfo *info, const struct sockaddr_st
 		struct sx_target f;
 		if (info->peer_dst.kind == SX_TARGET_NAME ||
 		    sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) < 0 ||
-		    !sx_udp_same_target(&f, &info->peer_dst))
+		    !sx_target_equal(&f, &info->peer_dst))
 			return false;
 		*ss = info->peer;
 		*ss_len = info->peer_len;
@@ -107,7 +96,7 @@ static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, s
 	for (; e < end && e->af; e++) {
 		struct sx_target s;
 		sent_target(e, e->port, &s);
-		if (!e->fake && sx_udp_same_target(&s, src))
+		if (!e->fake && sx_target_equal(&s, src))
 			return true;
 		if (e->fake && e->port == src->port && !name)
 			name = e;
@@ -125,8 +114,7 @@ static bool relayed_source(const struct sx_fdinfo *info, enum origin o, const st
 	if (info->peer_len) {
 		/* A connected socket hears only its peer (a name's answers come from some
 		 * address of it, which the program never saw). */
-		if (info->peer_dst.kind != SX_TARGET_NAME &&
-		    !sx_udp_same_target(src, &info->peer_dst))
+		if (info->peer_dst.kind != SX_TARGET_NAME && !sx_target_equal(src, &info->peer_dst))
 			return false;
 		*ss = info->peer;
 		*len = info->peer_len;

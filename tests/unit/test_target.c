@@ -36,6 +36,17 @@ int main(void)
 	TAP_IS(t.port, 80, "v4 port");
 	TAP_MEM(t.addr.v4, v4, 4, "v4 bytes");
 
+	struct sx_target u;
+	sx_target_set_v4(&u, v4, 80);
+	TAP_OK(sx_target_equal(&t, &u), "equal: same v4 address and port");
+	u.port = 81;
+	TAP_OK(!sx_target_equal(&t, &u), "not equal: another port");
+	sx_target_set_v6(&u, v6, 80);
+	TAP_OK(!sx_target_equal(&t, &u), "not equal: another kind");
+	sx_target_set_name(&u, "example.com", 80);
+	sx_target_set_name(&t, "example.com", 80);
+	TAP_OK(sx_target_equal(&t, &u), "equal: same name and port");
+
 	sx_target_set_v6(&t, v6, 65535);
 	TAP_IS(t.kind, SX_TARGET_IPV6, "kind is IPV6");
 	TAP_IS(t.port, 65535, "v6 port");
