@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "fakedns_shared.h"
 #include "fakename.h"
 #include "hostent.h"
 #include "local_names.h"
@@ -123,10 +122,7 @@ int sx_hostent_by_addr(const void *addr, socklen_t alen, int type, struct hosten
 	if (!af)
 		return PASS; /* libc reports the bad length or family */
 	struct sx_hosts_entry e;
-	int r = st->config.dns == SX_DNS_REMOTE ? sx_fakedns_shared_name(af, a, e.names) : -EINVAL;
-	e.n_names = 1;
-	if (r == -EINVAL)
-		r = sx_reverse_lookup(st, af, a, &e);
+	int r = sx_reverse_lookup(st, af, a, &e);
 	*result = NULL;
 	if (r < 0) {
 		*herr = r == -EAGAIN ? TRY_AGAIN : HOST_NOT_FOUND;

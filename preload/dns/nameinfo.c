@@ -6,7 +6,6 @@
 
 #include "../base/init.h"
 #include "../base/real.h"
-#include "fakedns_shared.h"
 #include "nameinfo.h"
 #include "reverse.h"
 
@@ -32,19 +31,10 @@ int sx_nameinfo_answer(const struct sockaddr *sa, socklen_t salen, char *host, s
 	const struct sx_state *st = sx_state();
 	if (st->config.dns == SX_DNS_LOCAL)
 		return PASS;
-	char name[256];
-	int r = st->config.dns == SX_DNS_REMOTE ? sx_fakedns_shared_name(af, a, name) : -EINVAL;
-	if (r == -EINVAL) {
-		/* A real address: /etc/hosts or the DNS server through the proxy. */
-		struct sx_hosts_entry e;
-		r = sx_reverse_lookup(st, af, a, &e);
-		if (r == 0 && strlen(e.names) < sizeof name)
-			strcpy(name, e.names);
-		else if (r == 0)
-			r = -ENOENT;
-		if (r == -EAGAIN && (flags & NI_NAMEREQD))
-			return EAI_AGAIN;
-	}
+	struct sx_hosts_entry e;
+	int r = sx_reverse_lookup(st, af, a, &e);
+	if (r == -EAGAIN && (flags & NI_NAMEREQD))
+		return EAI_AGAIN;
 	if (r < 0) {
 		/* No name (or an unknown fake address, which nobody can name): never ask
 		 * DNS. */
@@ -53,13 +43,13 @@ int sx_nameinfo_answer(const struct sockaddr *sa, socklen_t salen, char *host, s
 		return sx_real.getnameinfo(sa, salen, host, hostlen, serv, servlen,
 					   flags | NI_NUMERICHOST);
 	}
-	if (strlen(name) >= hostlen)
+	if (strlen(e.names) >= hostlen)
 		return EAI_OVERFLOW;
 	if (serv && servlen) {
 		int s = sx_real.getnameinfo(sa, salen, NULL, 0, serv, servlen, flags);
 		if (s != 0)
 			return s;
 	}
-	strcpy(host, name);
+	strcpy(host, e.names); /* the canonical name */
 	return 0;
 }

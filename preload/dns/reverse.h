@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Reverse lookups of addresses that are not fake, outside local DNS mode: never the
- * system resolver (a PTR query there would show where the program connects). */
+/* Reverse lookups outside local DNS mode: never the system resolver (a PTR query there
+ * would show where the program connects). */
 #ifndef SX_PRELOAD_REVERSE_H
 #define SX_PRELOAD_REVERSE_H
 
@@ -9,7 +9,8 @@
 #include "../base/init.h"
 #include "hosts.h"
 
-/* /etc/hosts, then the configured DNS server through the proxy. 0 with e filled (names,
+/* In remote mode a fake address is named by the table (an unknown one by nobody); others
+ * by /etc/hosts, then the configured DNS server through the proxy. 0 with e filled (names,
  * canonical first), -ENOENT (no name: answer numerically or "not found"), or -EAGAIN
  * (the server or the proxy failed). af 4 or 6. */
 int sx_reverse_lookup(const struct sx_state *st, int af, const uint8_t *addr,
