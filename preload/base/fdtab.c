@@ -118,6 +118,34 @@ void sx_fdtab_copy(int from, int to)
 		sx_fdtab_clear(to);
 }
 
+void sx_fdtab_forget_with(int fd, void (*release)(int fd, struct sx_fdinfo *info))
+{
+	if (!sx_fdtab_lock(fd))
+		return;
+	struct sx_fdinfo info;
+	if (sx_fdtab_get(fd, &info))
+		release(fd, &info);
+	sx_fdtab_clear(fd);
+	sx_fdtab_unlock(fd);
+}
+
+void sx_fdtab_dup_with(int from, int to, enum sx_fd_kind kind,
+		       void (*share)(struct sx_fdinfo *info))
+{
+	if (!sx_fdtab_lock(from)) {
+		sx_fdtab_copy(from, to);
+		return;
+	}
+	struct sx_fdinfo info;
+	if (sx_fdtab_get(from, &info)) {
+		share(&info);
+		sx_fdtab_set(to, kind, &info);
+	} else {
+		sx_fdtab_clear(to);
+	}
+	sx_fdtab_unlock(from);
+}
+
 /* The fd this thread holds: a signal handler that asks for it again would wait for
  * itself forever, so it is refused instead. */
 static __thread int held_fd __attribute__((tls_model("initial-exec"))) = -1;

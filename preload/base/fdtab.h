@@ -78,6 +78,13 @@ bool sx_fdtab_get(int fd, struct sx_fdinfo *info);
 int sx_fdtab_take_error(int fd);
 void sx_fdtab_clear(int fd);
 void sx_fdtab_copy(int from, int to);
+/* close() and dup() of an fd whose record owns fds of the shim's (a feature's entry
+ * points pass their own part of the work). Under fd's lock: release(fd, info) and the
+ * record goes. Under from's lock: share(info) and to gets the record as kind; a signal
+ * handler interrupting this thread's own hold of from gets a plain copy instead. */
+void sx_fdtab_forget_with(int fd, void (*release)(int fd, struct sx_fdinfo *info));
+void sx_fdtab_dup_with(int from, int to, enum sx_fd_kind kind,
+		       void (*share)(struct sx_fdinfo *info));
 
 /* A per-fd lock for the slow UDP work (one association per socket even when threads
  * race on the first datagram). Never taken on the fast path. false: fd out of range, or

@@ -22,8 +22,9 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 /* After the program wrote on an SX_FD_DNS_TCP socket: answers every complete query.
  * Leaves errno as it was. */
 void sx_dns_tcp_pump(int fd);
-/* With the fd going away / duplicated: the server end closes / gets its own number. */
-void sx_dns_tcp_drop(struct sx_fdinfo *info);
-void sx_dns_tcp_dup(struct sx_fdinfo *info);
+/* close() and dup() of an SX_FD_DNS_TCP fd: the server end closes and the record goes /
+ * to gets from's record with its own number for the server end. */
+void sx_dns_tcp_forget(int fd);
+void sx_dns_tcp_dup(int from, int to);
 
 #endif

@@ -22,14 +22,25 @@
 #define ACCEPT_MS 1000 /* loopback: the handshake is done before connect() returns */
 #define REPLY_MS  1000 /* a program that never reads cannot hold us longer */
 
-void sx_dns_tcp_drop(struct sx_fdinfo *info)
+static void release(int fd, struct sx_fdinfo *info)
 {
+	(void)fd;
 	sx_ownfd_close(&info->dns_srv);
 }
 
-void sx_dns_tcp_dup(struct sx_fdinfo *info)
+static void share(struct sx_fdinfo *info)
 {
 	sx_ownfd_dup(&info->dns_srv);
+}
+
+void sx_dns_tcp_forget(int fd)
+{
+	sx_fdtab_forget_with(fd, release);
+}
+
+void sx_dns_tcp_dup(int from, int to)
+{
+	sx_fdtab_dup_with(from, to, SX_FD_DNS_TCP, share);
 }
 
 static int listener(int family, struct sockaddr_storage *addr, socklen_t *len)

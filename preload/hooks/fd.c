@@ -13,7 +13,6 @@
 #include "../base/sockkind.h"
 #include "../dns/dns_sock.h"
 #include "../udp/udp.h"
-#include "../udp/udp_handoff.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define NEED(fn)                                                                                   \
@@ -28,41 +27,32 @@
 /* The fd is going away (close, dup2 onto it, close_range). */
 static void forget(int fd)
 {
-	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	if ((k == SX_FD_UDP_PROXIED || k == SX_FD_DNS_TCP) && sx_fdtab_lock(fd)) {
-		struct sx_fdinfo info;
-		if (sx_fdtab_get(fd, &info)) {
-			if (k == SX_FD_UDP_PROXIED) {
-				sx_udp_assoc_drop(&info);
-				if (info.peer_len)
-					sx_udp_handoff_forget(fd);
-			} else
-				sx_dns_tcp_drop(&info);
-		}
-		sx_fdtab_clear(fd);
-		sx_fdtab_unlock(fd);
+	switch (sx_fdtab_kind(fd)) {
+	case SX_FD_UDP_PROXIED:
+		sx_udp_forget(fd);
+		break;
+	case SX_FD_DNS_TCP:
+		sx_dns_tcp_forget(fd);
+		break;
+	default:
+		break;
 	}
 	sx_fdtab_clear(fd);
 }
 
-/* to now refers to from's file: share its state; a UDP association gets a second
- * number for the same control connection, so either fd may be closed first. */
+/* to now refers to from's file: it shares from's state. */
 static void copy_fd(int from, int to)
 {
-	sx_fdtab_copy(from, to);
-	enum sx_fd_kind k = sx_fdtab_kind(to);
-	if (k != SX_FD_UDP_PROXIED && k != SX_FD_DNS_TCP)
-		return;
-	struct sx_fdinfo info;
-	if (sx_fdtab_lock(from)) {
-		if (sx_fdtab_get(from, &info)) {
-			if (k == SX_FD_UDP_PROXIED)
-				sx_udp_assoc_dup(&info);
-			else
-				sx_dns_tcp_dup(&info);
-			sx_fdtab_set(to, k, &info);
-		}
-		sx_fdtab_unlock(from);
+	switch (sx_fdtab_kind(from)) {
+	case SX_FD_UDP_PROXIED:
+		sx_udp_dup(from, to);
+		break;
+	case SX_FD_DNS_TCP:
+		sx_dns_tcp_dup(from, to);
+		break;
+	default:
+		sx_fdtab_copy(from, to);
+		break;
 	}
 }
 

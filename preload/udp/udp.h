@@ -25,6 +25,12 @@ void sx_udp_assoc_drop(struct sx_fdinfo *info);
 /* For dup(): the new fd gets its own number for the same control connection. */
 void sx_udp_assoc_dup(struct sx_fdinfo *info);
 
+/* udp_fd.c: close() and dup() of an SX_FD_UDP_PROXIED fd. forget: the association's
+ * control connection closes and the record goes. dup: to gets from's record with its own
+ * number for the same control connection, so either fd may be closed first. */
+void sx_udp_forget(int fd);
+void sx_udp_dup(int from, int to);
+
 /* udp_send.c */
 
 /* Whether fd is an IPv4/IPv6 UDP socket; marks it in the table (for sockets the
