@@ -1,27 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* sendto()/sendmsg(): UDP datagrams to proxied destinations go through the relay
- * (udp_send.c), MSG_FASTOPEN or not. On a TCP socket MSG_FASTOPEN connects implicitly:
- * proxy that connect first, then send without the flag, so data never leaks directly. */
+ * (udp_send.c), MSG_FASTOPEN or not; on a TCP socket MSG_FASTOPEN's implicit connect is
+ * proxied first (tcp/fastopen.c), then the data goes without the flag. */
 #include <errno.h>
 #include <stddef.h>
 
 #include "../base/guard.h"
 #include "../base/real.h"
 #include "../dns/dns_sock.h"
-#include "../tcp/tcp_connect.h"
+#include "../tcp/fastopen.h"
 #include "../udp/udp.h"
-
-enum fastopen { FASTOPEN_PASS, FASTOPEN_CONNECTED, FASTOPEN_FAILED };
-
-static enum fastopen fastopen_connect(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	int r;
-	if (!sx_tcp_connect(fd, sa, len, &r))
-		return FASTOPEN_PASS;
-	if (r == 0 || errno == EINPROGRESS || errno == EISCONN)
-		return FASTOPEN_CONNECTED;
-	return FASTOPEN_FAILED;
-}
 
 __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 						      const struct sockaddr *sa, socklen_t len)
@@ -53,11 +41,11 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 			sx_guard_leave();
 		return sx_real.sendto(fd, buf, n, flags, sa, len);
 	}
-	enum fastopen f = fastopen_connect(fd, sa, len);
+	enum sx_fastopen f = sx_tcp_fastopen(fd, sa, len);
 	sx_guard_leave();
-	if (f == FASTOPEN_FAILED)
+	if (f == SX_FASTOPEN_FAILED)
 		return -1;
-	if (f == FASTOPEN_PASS)
+	if (f == SX_FASTOPEN_PASS)
 		return sx_real.sendto(fd, buf, n, flags, sa, len);
 	return sx_real.sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
 }
@@ -85,11 +73,11 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 			sx_guard_leave();
 		return sx_real.sendmsg(fd, msg, flags);
 	}
-	enum fastopen f = fastopen_connect(fd, msg->msg_name, msg->msg_namelen);
+	enum sx_fastopen f = sx_tcp_fastopen(fd, msg->msg_name, msg->msg_namelen);
 	sx_guard_leave();
-	if (f == FASTOPEN_FAILED)
+	if (f == SX_FASTOPEN_FAILED)
 		return -1;
-	if (f == FASTOPEN_PASS)
+	if (f == SX_FASTOPEN_PASS)
 		return sx_real.sendmsg(fd, msg, flags);
 	struct msghdr m = *msg;
 	m.msg_name = NULL;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Proxying one TCP connect(); shared by the connect() and sendto(MSG_FASTOPEN) hooks. */
+/* Proxying one TCP connect(), for the connect() hook and MSG_FASTOPEN (fastopen.c). */
 /* Floor tcp/: under hooks/; over dns/ (a connect to a nameserver is answered there, a
  * fake address names the target) and base/. tcp/ and udp/ never include or call each
  * other. scripts/static-checks.sh enforces the floors. */
