@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/direct_names.h"
+#include "../base/guard.h"
 #include "../base/real.h"
 #include "addrinfo.h"
 #include "fakename.h"
@@ -152,5 +153,33 @@ int sx_addrinfo_now(const char *node, const char *service, const struct addrinfo
 		return SX_GAI_WAITS; /* libc's resolver */
 	if (r == PASS && (r = sx_real.getaddrinfo(node, service, hints, res)) == 0)
 		sx_addrinfo_learn(node, service, res);
+	return r;
+}
+
+int sx_addrinfo_resolve(const char *node, const char *service, const struct addrinfo *hints,
+			struct addrinfo **res)
+{
+	sx_real_init();
+	if (!sx_real.getaddrinfo) {
+		errno = ENOSYS;
+		return EAI_SYSTEM;
+	}
+	if (!sx_guard_enter()) {
+		sx_guard_leave();
+		return sx_real.getaddrinfo(node, service, hints, res);
+	}
+	int saved = errno;
+	int r = sx_addrinfo_answer(node, service, hints, res);
+	if (r == PASS) {
+		/* libc's resolver reaches its sockets through its own internal names, not our
+		 * hooks; the guard is set aside so a signal handler that jumps out of the wait
+		 * does not leave it raised. */
+		errno = saved;
+		r = SX_UNGUARDED(sx_real.getaddrinfo(node, service, hints, res));
+		if (r == 0)
+			sx_addrinfo_learn(node, service, res);
+	}
+	sx_guard_leave();
+	errno = saved;
 	return r;
 }

@@ -22,4 +22,9 @@ void sx_addrinfo_learn(const char *node, const char *service, struct addrinfo **
 int sx_addrinfo_now(const char *node, const char *service, const struct addrinfo *hints,
 		    struct addrinfo **res);
 
+/* getaddrinfo() itself, the guard included: these answers or libc's resolver (for the
+ * hook, and getaddrinfo_a's threads). */
+int sx_addrinfo_resolve(const char *node, const char *service, const struct addrinfo *hints,
+			struct addrinfo **res);
+
 #endif
