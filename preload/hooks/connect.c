@@ -25,9 +25,9 @@ __attribute__((visibility("default"))) int connect(int fd, const struct sockaddr
 	 * before we were loaded. */
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	bool udp = k == SX_FD_UDP || k == SX_FD_UDP_PROXIED;
-	if ((udp && sx_udp_connect(fd, sa, len, &ret)) ||
-	    (!udp && (sx_tcp_connect(fd, sa, len, &ret) ||
-		      (k == SX_FD_NONE && sx_udp_connect(fd, sa, len, &ret))))) {
+	if ((udp && sx_udp_connect(fd, k, sa, len, &ret)) ||
+	    (!udp && (sx_tcp_connect(fd, k, sa, len, &ret) ||
+		      (k == SX_FD_NONE && sx_udp_connect(fd, k, sa, len, &ret))))) {
 		sx_guard_leave();
 		return ret;
 	}

@@ -8,9 +8,8 @@
 #include "../base/real.h"
 #include "../udp/udp_handoff.h"
 
-static bool virtual_peer(int fd, struct sockaddr *sa, socklen_t *len)
+static bool virtual_peer(int fd, enum sx_fd_kind kind, struct sockaddr *sa, socklen_t *len)
 {
-	enum sx_fd_kind kind = sx_fdtab_kind(fd);
 	if ((kind == SX_FD_TCP_PROXIED || kind == SX_FD_UDP_PROXIED || kind == SX_FD_DNS_TCP) &&
 	    sa && len) {
 		struct sx_fdinfo info;
@@ -28,7 +27,7 @@ static bool virtual_peer(int fd, struct sockaddr *sa, socklen_t *len)
 __attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	sx_real_init();
-	if (virtual_peer(fd, sa, len))
+	if (virtual_peer(fd, sx_fdtab_kind(fd), sa, len))
 		return 0;
 	if (!sx_real.getpeername) {
 		errno = ENOSYS;
@@ -36,7 +35,8 @@ __attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *
 	}
 	int r = sx_real.getpeername(fd, sa, len);
 	/* A UDP socket given a virtual peer before exec: libc knows no peer. */
-	if (r < 0 && errno == ENOTCONN && sx_udp_handoff_restore(fd) && virtual_peer(fd, sa, len))
+	if (r < 0 && errno == ENOTCONN && sx_udp_handoff_restore(fd) &&
+	    virtual_peer(fd, SX_FD_UDP_PROXIED, sa, len))
 		return 0;
 	return r;
 }

@@ -36,12 +36,7 @@ extern void __chk_fail(void) __attribute__((noreturn));
 	} while (0)
 #define ORDINARY(fd) LIKELY(sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
 /* Writes also matter on a DNS TCP socket: the shim answers what was written. */
-static inline bool ordinary_out(int fd)
-{
-	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	return LIKELY(k != SX_FD_UDP_PROXIED && k != SX_FD_DNS_TCP);
-}
-#define ORDINARY_OUT(fd) ordinary_out(fd)
+#define ORDINARY_OUT(k) LIKELY((k) != SX_FD_UDP_PROXIED && (k) != SX_FD_DNS_TCP)
 
 /* After a write on an SX_FD_DNS_TCP socket: answer what is complete. */
 static ssize_t dns_tcp_wrote(int fd, ssize_t r)
@@ -66,10 +61,11 @@ static ssize_t recv_one(int fd, void *buf, size_t n, int flags, struct sockaddr 
 	return r;
 }
 
-static bool send_connected(int fd, const struct iovec *iov, int cnt, int flags, ssize_t *ret)
+static bool send_connected(int fd, enum sx_fd_kind kind, const struct iovec *iov, int cnt,
+			   int flags, ssize_t *ret)
 {
 	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
-	return sx_udp_send(fd, &m, flags, ret);
+	return sx_udp_send(fd, kind, &m, flags, ret);
 }
 
 /* recvmmsg/sendmmsg on our sockets: one message at a time, stopping at the first
@@ -103,7 +99,8 @@ static ssize_t send_nth(int fd, struct msghdr *m, int flags, unsigned int i)
 {
 	(void)i;
 	ssize_t r;
-	if (!sx_udp_send(fd, m, flags, &r))
+	/* Each message is a send of its own: the one before may have associated the fd. */
+	if (!sx_udp_send(fd, sx_fdtab_kind(fd), m, flags, &r))
 		r = sx_real.sendmsg(fd, m, flags);
 	return r;
 }
@@ -197,22 +194,26 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 	return recv_mmsg(fd, vec, vlen, flags, timeout);
 }
 
-/* Only after libc has failed: a connected UDP socket inherited across exec. */
-#define HANDED_OFF(fd, r) UNLIKELY((r) < 0 && errno == EDESTADDRREQ && sx_udp_handoff_restore(fd))
+/* Only after libc has failed: a connected UDP socket inherited across exec, which is
+ * then a proxied one (k says so from here on). */
+#define HANDED_OFF(fd, r, k)                                                                       \
+	UNLIKELY((r) < 0 && errno == EDESTADDRREQ && sx_udp_handoff_restore(fd) &&                 \
+		 ((k) = SX_FD_UDP_PROXIED))
 
 EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	NEED(write);
-	if (ORDINARY_OUT(fd)) {
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_OUT(k)) {
 		ssize_t r = sx_real.write(fd, buf, n);
-		if (!HANDED_OFF(fd, r))
+		if (!HANDED_OFF(fd, r, k))
 			return r;
 	}
-	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
+	if (k == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.write(fd, buf, n));
 	struct iovec iov = {(void *)buf, n};
 	ssize_t r;
-	if (send_connected(fd, &iov, 1, 0, &r))
+	if (send_connected(fd, k, &iov, 1, 0, &r))
 		return r;
 	return sx_real.write(fd, buf, n);
 }
@@ -220,12 +221,13 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n)
 EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
 	NEED(writev);
-	if (ORDINARY_OUT(fd) || cnt < 0)
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_OUT(k) || cnt < 0)
 		return sx_real.writev(fd, iov, cnt);
-	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
+	if (k == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.writev(fd, iov, cnt));
 	ssize_t r;
-	if (send_connected(fd, iov, cnt, 0, &r))
+	if (send_connected(fd, k, iov, cnt, 0, &r))
 		return r;
 	return sx_real.writev(fd, iov, cnt);
 }
@@ -233,16 +235,17 @@ EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	NEED(send);
-	if (ORDINARY_OUT(fd)) {
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_OUT(k)) {
 		ssize_t r = sx_real.send(fd, buf, n, flags);
-		if (!HANDED_OFF(fd, r))
+		if (!HANDED_OFF(fd, r, k))
 			return r;
 	}
-	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
+	if (k == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.send(fd, buf, n, flags));
 	struct iovec iov = {(void *)buf, n};
 	ssize_t r;
-	if (send_connected(fd, &iov, 1, flags, &r))
+	if (send_connected(fd, k, &iov, 1, flags, &r))
 		return r;
 	return sx_real.send(fd, buf, n, flags);
 }
@@ -253,7 +256,7 @@ static int send_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 	NEED(sendmsg);
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED ||
-	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd))))
+	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd, k))))
 		return sx_real.sendmmsg(fd, vec, vlen, flags);
 	return per_message(fd, vec, vlen, flags, send_nth);
 }

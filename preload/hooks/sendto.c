@@ -19,21 +19,22 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 		errno = ENOSYS;
 		return -1;
 	}
-	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (k == SX_FD_DNS_TCP) {
 		ssize_t r = sx_real.sendto(fd, buf, n, flags, sa, len);
 		if (r > 0)
 			sx_dns_tcp_pump(fd);
 		return r;
 	}
 	/* UDP first: the kernel ignores MSG_FASTOPEN there, so the relay path does too. */
-	if (sa || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED) {
+	if (sa || k == SX_FD_UDP_PROXIED) {
 		struct iovec iov = {(void *)buf, n};
 		struct msghdr m = {.msg_name = (void *)sa,
 				   .msg_namelen = sa ? len : 0,
 				   .msg_iov = &iov,
 				   .msg_iovlen = 1};
 		ssize_t r;
-		if (sx_udp_send(fd, &m, flags, &r))
+		if (sx_udp_send(fd, k, &m, flags, &r))
 			return r;
 	}
 	if (!(flags & MSG_FASTOPEN) || !sa || !sx_guard_enter()) {
@@ -41,7 +42,7 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 			sx_guard_leave();
 		return sx_real.sendto(fd, buf, n, flags, sa, len);
 	}
-	enum sx_fastopen f = sx_tcp_fastopen(fd, sa, len);
+	enum sx_fastopen f = sx_tcp_fastopen(fd, k, sa, len);
 	sx_guard_leave();
 	if (f == SX_FASTOPEN_FAILED)
 		return -1;
@@ -57,15 +58,16 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 		errno = ENOSYS;
 		return -1;
 	}
-	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (k == SX_FD_DNS_TCP) {
 		ssize_t r = sx_real.sendmsg(fd, msg, flags);
 		if (r > 0)
 			sx_dns_tcp_pump(fd);
 		return r;
 	}
-	if (msg && (msg->msg_name || sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED)) {
+	if (msg && (msg->msg_name || k == SX_FD_UDP_PROXIED)) {
 		ssize_t r;
-		if (sx_udp_send(fd, msg, flags, &r))
+		if (sx_udp_send(fd, k, msg, flags, &r))
 			return r;
 	}
 	if (!(flags & MSG_FASTOPEN) || !msg || !msg->msg_name || !sx_guard_enter()) {
@@ -73,7 +75,7 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 			sx_guard_leave();
 		return sx_real.sendmsg(fd, msg, flags);
 	}
-	enum sx_fastopen f = sx_tcp_fastopen(fd, msg->msg_name, msg->msg_namelen);
+	enum sx_fastopen f = sx_tcp_fastopen(fd, k, msg->msg_name, msg->msg_namelen);
 	sx_guard_leave();
 	if (f == SX_FASTOPEN_FAILED)
 		return -1;

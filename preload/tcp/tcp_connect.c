@@ -28,7 +28,8 @@ static bool is_tcp(int fd)
 	       (proto == IPPROTO_TCP || proto == IPPROTO_MPTCP);
 }
 
-bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
+bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, socklen_t len,
+		    int *ret)
 {
 	struct sx_target dst;
 	if (!sa || len < sizeof(sa_family_t) ||
@@ -39,7 +40,6 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 
 	/* A second connect() on a socket we already handled: answer as the kernel would
 	 * for a connected socket, and never let a failed one go direct. */
-	enum sx_fd_kind kind = sx_fdtab_kind(fd);
 	if (kind == SX_FD_TCP_PROXIED || kind == SX_FD_TCP_FAILED || kind == SX_FD_DNS_TCP) {
 		int e = kind == SX_FD_TCP_FAILED ? sx_fdtab_take_error(fd) : EISCONN;
 		*ret = -1;

@@ -9,8 +9,12 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "../base/fdtab.h"
+
 /* Returns true if the call was handled (result in *ret, errno set), false when it
- * should go straight to libc (not TCP/IP, or a direct destination). */
-bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
+ * should go straight to libc (not TCP/IP, or a direct destination). kind: the fd's, as
+ * the hook read it. */
+bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, socklen_t len,
+		    int *ret);
 
 #endif

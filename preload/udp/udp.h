@@ -33,15 +33,18 @@ void sx_udp_dup(int from, int to);
 
 /* udp_send.c */
 
+/* kind: the fd's, as the hook read it (once per call, passed down). */
+
 /* Whether fd is an IPv4/IPv6 UDP socket; marks it in the table (for sockets the
  * socket() hook did not see: inherited, or made before we were loaded). */
-bool sx_udp_is_udp(int fd);
+bool sx_udp_is_udp(int fd, enum sx_fd_kind kind);
 /* sendmsg() for a UDP socket. false: not ours to handle, the caller calls libc as is.
  * true: *ret (and errno) hold the result. */
-bool sx_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *ret);
+bool sx_udp_send(int fd, enum sx_fd_kind kind, const struct msghdr *msg, int flags, ssize_t *ret);
 /* connect() for a UDP socket; same contract as sx_tcp_connect(). The caller (the
  * connect() hook) holds the re-entrancy guard. */
-bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret);
+bool sx_udp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, socklen_t len,
+		    int *ret);
 
 /* udp_recv.c */
 

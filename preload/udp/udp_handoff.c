@@ -171,10 +171,10 @@ bool sx_udp_handoff_restore(int fd)
 	struct sockaddr_storage peer;
 	socklen_t len;
 	int r = -1;
-	if (sx_fdtab_kind(fd) == SX_FD_NONE && sx_udp_is_udp(fd) &&
+	if (sx_fdtab_kind(fd) == SX_FD_NONE && sx_udp_is_udp(fd, SX_FD_NONE) &&
 	    sx_udp_handoff_load(fd, &peer, &len)) {
 		if (sx_guard_enter())
-			sx_udp_connect(fd, (struct sockaddr *)&peer, len, &r);
+			sx_udp_connect(fd, SX_FD_UDP, (struct sockaddr *)&peer, len, &r);
 		sx_guard_leave();
 	}
 	errno = saved;

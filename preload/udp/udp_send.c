@@ -20,9 +20,8 @@
 
 #include "../../core/socks5_udp.h"
 
-bool sx_udp_is_udp(int fd)
+bool sx_udp_is_udp(int fd, enum sx_fd_kind k)
 {
-	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	if (k == SX_FD_UDP || k == SX_FD_UDP_PROXIED)
 		return true;
 	if (k != SX_FD_NONE)
@@ -152,11 +151,16 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 	 * is answered by the shim, whatever call sent it. */
 	if (msg->msg_name && sx_resolvconf_is_nameserver(st, msg->msg_name, msg->msg_namelen))
 		return sx_dns_udp_send(st, fd, msg, flags, msg->msg_name, msg->msg_namelen, ret);
-	if (!msg->msg_name && sx_fdtab_get(fd, &info) && info.peer_len &&
-	    sx_resolvconf_is_nameserver(st, (struct sockaddr *)&info.peer, info.peer_len))
-		return sx_dns_udp_send(st, fd, msg, flags, (struct sockaddr *)&info.peer,
-				       info.peer_len, ret);
-	if (msg->msg_name) {
+	if (!msg->msg_name) {
+		/* Read without the lock, which the DNS path takes itself: the record is read
+		 * again below, under it. */
+		if (!sx_fdtab_get(fd, &info) || !info.peer_len)
+			return false; /* not connected: EDESTADDRREQ from the kernel */
+		if (sx_resolvconf_is_nameserver(st, (struct sockaddr *)&info.peer, info.peer_len))
+			return sx_dns_udp_send(st, fd, msg, flags, (struct sockaddr *)&info.peer,
+					       info.peer_len, ret);
+		dst = info.peer_dst;
+	} else {
 		int r = wire_target(st, msg->msg_name, msg->msg_namelen, &dst);
 		if (r == -EHOSTUNREACH)
 			return fail(ret, r);
@@ -171,10 +175,6 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		case SX_ROUTE_PROXY:
 			break;
 		}
-	} else {
-		if (!sx_fdtab_get(fd, &info) || !info.peer_len)
-			return false; /* not connected: EDESTADDRREQ from the kernel */
-		dst = info.peer_dst;
 	}
 
 	/* Held only for O(1) work, so only a signal handler interrupting that gets here
@@ -199,14 +199,15 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 	return true;
 }
 
-bool sx_udp_send(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
+bool sx_udp_send(int fd, enum sx_fd_kind kind, const struct msghdr *msg, int flags, ssize_t *ret)
 {
 	const struct sockaddr *sa = msg->msg_name;
 	if (sa) {
 		if (msg->msg_namelen < sizeof(sa_family_t) ||
-		    (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) || !sx_udp_is_udp(fd))
+		    (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+		    !sx_udp_is_udp(fd, kind))
 			return false;
-	} else if (sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED) {
+	} else if (kind != SX_FD_UDP_PROXIED) {
 		return false;
 	}
 	bool handled = false;
@@ -228,9 +229,9 @@ static int socket_domain(int fd)
 }
 
 /* Leaves the fd an ordinary UDP socket (no virtual peer, no association). */
-static void make_plain(int fd)
+static void make_plain(int fd, enum sx_fd_kind kind)
 {
-	if (sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED || !sx_fdtab_lock(fd))
+	if (kind != SX_FD_UDP_PROXIED || !sx_fdtab_lock(fd))
 		return;
 	struct sx_fdinfo info;
 	if (sx_fdtab_get(fd, &info)) {
@@ -267,7 +268,8 @@ static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockad
 	sx_log(SX_LOG_DEBUG, "udp fd %d: virtual peer %s", fd, buf);
 }
 
-static bool connect_guarded(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
+static bool connect_guarded(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, socklen_t len,
+			    int *ret)
 {
 	const struct sx_state *st = sx_state();
 	struct sx_target dst;
@@ -291,7 +293,7 @@ static bool connect_guarded(int fd, const struct sockaddr *sa, socklen_t len, in
 	const char *why = "";
 	enum sx_route route = r < 0 ? SX_ROUTE_REFUSE : sx_classify(st, &dst, &why);
 	if (route == SX_ROUTE_DIRECT) {
-		make_plain(fd);
+		make_plain(fd, kind);
 		return false;
 	}
 	if (route == SX_ROUTE_REFUSE) {
@@ -356,13 +358,15 @@ static bool disconnect(int fd, int *ret)
 	return true;
 }
 
-bool sx_udp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
+bool sx_udp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, socklen_t len,
+		    int *ret)
 {
 	if (!sa || len < sizeof(sa_family_t))
 		return false;
 	if (sa->sa_family == AF_UNSPEC)
-		return sx_fdtab_kind(fd) == SX_FD_UDP_PROXIED && disconnect(fd, ret);
-	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) || !sx_udp_is_udp(fd))
+		return kind == SX_FD_UDP_PROXIED && disconnect(fd, ret);
+	if ((sa->sa_family != AF_INET && sa->sa_family != AF_INET6) || !sx_udp_is_udp(fd, kind))
 		return false;
-	return connect_guarded(fd, sa, len, ret);
+	/* An unknown socket is one now (sx_udp_is_udp marked it). */
+	return connect_guarded(fd, kind == SX_FD_NONE ? SX_FD_UDP : kind, sa, len, ret);
 }
