@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-fd state for sockets the shim handles: the peer the program asked for, a pending
- * SO_ERROR, a UDP socket's association. A lock-free byte per fd says whether there is
- * anything at all, so hooks on ordinary fds cost one load. */
+ * SO_ERROR, and the features' own parts, which base holds without knowing them. A
+ * lock-free byte per fd says whether there is anything at all, so hooks on ordinary fds
+ * cost one load. */
 #ifndef SX_PRELOAD_FDTAB_H
 #define SX_PRELOAD_FDTAB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-
-#include "../../core/target.h"
-#include "ownfd.h"
 
 enum sx_fd_kind {
 	SX_FD_NONE = 0,
@@ -21,42 +20,35 @@ enum sx_fd_kind {
 	SX_FD_DNS_TCP = 5,     /* TCP "to a nameserver", really to the shim's own server end */
 };
 
-/* A destination a UDP socket sent to through the relay, as the program gave it (a fake
- * address for a name): replies are reported from it (udp_recv.c). */
-struct sx_udp_sent {
-	uint8_t addr[16];
-	uint16_t port;
-	uint8_t af; /* 4 or 6; 0: an unused slot */
-	bool fake;
-};
-
-#define SX_UDP_SENT_MAX 8
+/* The features' parts: bytes here, laid out by the floor that owns each (the struct,
+ * its accessor macro and a _Static_assert that it fits are there). dns_part: the shim's
+ * DNS answers on a program's socket (dns/dns_sock.h). proto_part: a UDP socket's
+ * association and virtual peer (udp/udp.h); a TCP socket's part (tcp/, none yet) shares
+ * the room, as a socket is one or the other. Every lookup copies the whole record, so a
+ * part that grows costs every proxied call: something large (core's handshake state is
+ * 2.6 KB) is better held apart than grown into these. */
+#define SX_FDINFO_DNS_PART   160
+#define SX_FDINFO_PROTO_PART 624
 
 struct sx_fdinfo {
 	struct sockaddr_storage peer; /* as the program gave it to connect() */
 	socklen_t peer_len;	      /* 0: no (virtual) peer */
 	int so_error;		      /* positive errno reported once through SO_ERROR */
-	/* UDP sockets only */
-	struct sx_target peer_dst; /* the virtual peer on the wire (a name for a fake address) */
-	bool has_ctl;		   /* an association exists: ctl is its control connection */
-	struct sx_ownfd ctl;
-	struct sockaddr_storage relay; /* in the UDP socket's family */
-	socklen_t relay_len;
-	bool direct;	  /* the association failed and policy is udp=direct */
-	bool fail_logged; /* udp=block: the refusal was logged once */
-	struct sx_udp_sent sent[SX_UDP_SENT_MAX]; /* the most recent first */
-	/* An association being made without the fd's lock (udp_assoc.c): by whom, until when */
-	uint64_t assoc_token; /* 0: none */
-	pid_t assoc_pid, assoc_tid;
-	long long assoc_deadline;
-	/* DNS the shim answers (dns_udp.c): datagrams from the responder carry a SOCKS5 UDP
-	 * header as the relay's do; a real nameserver's come as they are. */
-	struct sockaddr_storage dns_resp;
-	socklen_t dns_resp_len;
-	sa_family_t dns_family; /* the socket's, for sources when there is no relay */
-	/* SX_FD_DNS_TCP (dns_tcp.c): the server end of the program's loopback connection */
-	struct sx_ownfd dns_srv;
+	_Alignas(max_align_t) unsigned char dns_part[SX_FDINFO_DNS_PART];
+	_Alignas(max_align_t) unsigned char proto_part[SX_FDINFO_PROTO_PART];
 };
+
+/* A part's struct as the accessor macro of its floor sees it (TYPE is declared with
+ * __attribute__((may_alias)): base copies the bytes as bytes). */
+#define SX_FDINFO_PART(info, member, type)                                                         \
+	_Generic((info),                                                                           \
+	    const struct sx_fdinfo *: (const struct type *)(const void *)(info)->member,           \
+	    struct sx_fdinfo *: (struct type *)(void *)(info)->member)
+/* Checks that a floor's part fits the room base keeps for it. */
+#define SX_FDINFO_PART_FITS(member, type)                                                          \
+	_Static_assert(sizeof(struct type) <= sizeof(((struct sx_fdinfo *)0)->member) &&           \
+			   _Alignof(struct type) <= _Alignof(max_align_t),                         \
+		       #type " does not fit struct sx_fdinfo's " #member)
 
 #define SX_FDTAB_MAX 65536
 

@@ -10,6 +10,20 @@
 
 #include "../base/fdtab.h"
 #include "../base/init.h"
+#include "../base/ownfd.h"
+
+/* The DNS part of a program socket's fd record (SX_DNS_PART). */
+struct __attribute__((may_alias)) sx_dns_part {
+	/* A UDP socket's DNS the shim answers (dns_udp.c): datagrams from the responder
+	 * carry a SOCKS5 UDP header as the relay's do; a real nameserver's come as they are. */
+	struct sockaddr_storage resp;
+	socklen_t resp_len;
+	sa_family_t family; /* the socket's, for sources when there is no relay */
+	/* SX_FD_DNS_TCP (dns_tcp.c): the server end of the program's loopback connection */
+	struct sx_ownfd srv;
+};
+SX_FDINFO_PART_FITS(dns_part, sx_dns_part);
+#define SX_DNS_PART(info) SX_FDINFO_PART(info, dns_part, sx_dns_part)
 
 /* dns_udp.c: a datagram for nameserver ns (sx_resolvconf_is_nameserver). Always
  * handled: *ret (and errno) hold sendmsg()'s result. Guard held by the caller. */

@@ -25,12 +25,12 @@
 static void release(int fd, struct sx_fdinfo *info)
 {
 	(void)fd;
-	sx_ownfd_close(&info->dns_srv);
+	sx_ownfd_close(&SX_DNS_PART(info)->srv);
 }
 
 static void share(struct sx_fdinfo *info)
 {
-	sx_ownfd_dup(&info->dns_srv);
+	sx_ownfd_dup(&SX_DNS_PART(info)->srv);
 }
 
 void sx_dns_tcp_forget(int fd)
@@ -103,9 +103,10 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 	int rc = -1, err = 0;
 	struct sx_fdinfo info;
 	memset(&info, 0, sizeof info);
+	struct sx_ownfd *own = &SX_DNS_PART(&info)->srv;
 	int srv = loop_connect(fd, sa, &ns, &rc, &err);
 	if (srv >= 0)
-		srv = sx_ownfd_take(&info.dns_srv, srv);
+		srv = sx_ownfd_take(own, srv);
 	char d[300];
 	sx_target_format(&ns, d, sizeof d);
 	if (srv < 0) {
@@ -114,10 +115,10 @@ bool sx_dns_tcp_connect(const struct sx_state *st, int fd, const struct sockaddr
 		errno = rc == 0 || err == EINPROGRESS ? -srv : err;
 		return true;
 	}
-	sx_fdtab_clear(info.dns_srv.fd);
+	sx_fdtab_clear(own->fd);
 	info.peer_len = sx_sockaddr_copy(&info.peer, sa, len);
 	if (!sx_fdtab_set(fd, SX_FD_DNS_TCP, &info)) {
-		sx_real.close(info.dns_srv.fd);
+		sx_real.close(own->fd);
 		*ret = -1;
 		errno = EMFILE;
 		return true;
@@ -153,7 +154,7 @@ static void put_all(int s, const uint8_t *p, size_t n)
 static bool answer_one(const struct sx_state *st, const struct sx_fdinfo *info, uint8_t *buf,
 		       uint8_t *out)
 {
-	int s = info->dns_srv.fd;
+	int s = SX_DNS_PART(info)->srv.fd;
 	uint8_t pre[2];
 	if (sx_real.recv(s, pre, 2, MSG_PEEK | MSG_DONTWAIT) != 2)
 		return false;
@@ -176,7 +177,8 @@ void sx_dns_tcp_pump(int fd)
 {
 	int saved = errno;
 	struct sx_fdinfo info;
-	if (sx_guard_enter() && sx_fdtab_get(fd, &info) && sx_ownfd_still(&info.dns_srv)) {
+	if (sx_guard_enter() && sx_fdtab_get(fd, &info) &&
+	    sx_ownfd_still(&SX_DNS_PART(&info)->srv)) {
 		uint8_t *buf = malloc(2 * (2 + SX_DNS_REPLY_MAX));
 		if (buf) {
 			const struct sx_state *st = sx_state();

@@ -95,10 +95,11 @@ static int mark(int fd, const struct responder *r, struct sockaddr_storage *loca
 		memset(&info, 0, sizeof info);
 	enum sx_fd_kind kind = sx_fdtab_kind(fd);
 	if (e == 0) {
-		info.dns_family = local->ss_family;
+		struct sx_dns_part *d = SX_DNS_PART(&info);
+		d->family = local->ss_family;
 		if (r) {
-			info.dns_resp = r->addr;
-			info.dns_resp_len = r->len;
+			d->resp = r->addr;
+			d->resp_len = r->len;
 			kind = SX_FD_UDP_PROXIED;
 		}
 		sx_fdtab_set(fd, kind == SX_FD_NONE ? SX_FD_UDP : kind, &info);

@@ -9,8 +9,39 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "../../core/target.h"
 #include "../base/fdtab.h"
 #include "../base/init.h"
+#include "../base/ownfd.h"
+
+/* A destination a UDP socket sent to through the relay, as the program gave it (a fake
+ * address for a name): replies are reported from it (udp_recv.c). */
+struct sx_udp_sent {
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t af; /* 4 or 6; 0: an unused slot */
+	bool fake;
+};
+
+#define SX_UDP_SENT_MAX 8
+
+/* A UDP socket's part of its fd record (SX_UDP_PART). */
+struct __attribute__((may_alias)) sx_udp_part {
+	struct sx_target peer_dst; /* the virtual peer on the wire (a name for a fake address) */
+	bool has_ctl;		   /* an association exists: ctl is its control connection */
+	struct sx_ownfd ctl;
+	struct sockaddr_storage relay; /* in the UDP socket's family */
+	socklen_t relay_len;
+	bool direct;	  /* the association failed and policy is udp=direct */
+	bool fail_logged; /* udp=block: the refusal was logged once */
+	struct sx_udp_sent sent[SX_UDP_SENT_MAX]; /* the most recent first */
+	/* An association being made without the fd's lock (udp_assoc.c): by whom, until when */
+	uint64_t assoc_token; /* 0: none */
+	pid_t assoc_pid, assoc_tid;
+	long long assoc_deadline;
+};
+SX_FDINFO_PART_FITS(proto_part, sx_udp_part);
+#define SX_UDP_PART(info) SX_FDINFO_PART(info, proto_part, sx_udp_part)
 
 /* udp_assoc.c */
 

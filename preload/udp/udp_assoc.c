@@ -19,7 +19,8 @@
 
 static bool ctl_is_ours(const struct sx_fdinfo *info)
 {
-	return info->has_ctl && sx_ownfd_still(&info->ctl);
+	const struct sx_udp_part *u = SX_UDP_PART(info);
+	return u->has_ctl && sx_ownfd_still(&u->ctl);
 }
 
 /* The proxy never speaks on the control connection after its reply, so readable
@@ -28,23 +29,25 @@ static bool ctl_alive(const struct sx_fdinfo *info)
 {
 	if (!ctl_is_ours(info))
 		return false;
-	struct pollfd p = {.fd = info->ctl.fd, .events = POLLIN};
+	struct pollfd p = {.fd = SX_UDP_PART(info)->ctl.fd, .events = POLLIN};
 	return poll(&p, 1, 0) == 0;
 }
 
 void sx_udp_assoc_drop(struct sx_fdinfo *info)
 {
-	if (info->has_ctl)
-		sx_ownfd_close(&info->ctl);
-	info->has_ctl = false;
+	struct sx_udp_part *u = SX_UDP_PART(info);
+	if (u->has_ctl)
+		sx_ownfd_close(&u->ctl);
+	u->has_ctl = false;
 }
 
 void sx_udp_assoc_dup(struct sx_fdinfo *info)
 {
-	info->assoc_token = 0; /* the original fd's, if it is being made */
-	if (info->has_ctl)
-		sx_ownfd_dup(&info->ctl);
-	info->has_ctl = info->has_ctl && info->ctl.fd >= 0;
+	struct sx_udp_part *u = SX_UDP_PART(info);
+	u->assoc_token = 0; /* the original fd's, if it is being made */
+	if (u->has_ctl)
+		sx_ownfd_dup(&u->ctl);
+	u->has_ctl = u->has_ctl && u->ctl.fd >= 0;
 }
 
 static bool is_unspecified(const struct sx_target *t)
@@ -214,8 +217,9 @@ static int make(const struct sx_state *st, int fd, struct made *m)
  * call takes over. A mark from before a fork, or past its deadline, is stale. */
 static bool busy_elsewhere(const struct sx_fdinfo *info)
 {
-	return info->assoc_token && info->assoc_pid == getpid() && info->assoc_tid != gettid() &&
-	       sx_io_now_ms() < info->assoc_deadline;
+	const struct sx_udp_part *u = SX_UDP_PART(info);
+	return u->assoc_token && u->assoc_pid == getpid() && u->assoc_tid != gettid() &&
+	       sx_io_now_ms() < u->assoc_deadline;
 }
 
 static void reload(int fd, struct sx_fdinfo *info)
@@ -229,7 +233,7 @@ static void reload(int fd, struct sx_fdinfo *info)
 static int await_alive(int fd, struct sx_fdinfo *info)
 {
 	for (;;) {
-		if (info->has_ctl) {
+		if (SX_UDP_PART(info)->has_ctl) {
 			if (ctl_alive(info))
 				return 0;
 			sx_log(SX_LOG_INFO, "udp fd %d: association lost, making a new one", fd);
@@ -249,16 +253,17 @@ static int await_alive(int fd, struct sx_fdinfo *info)
 int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info)
 {
 	static _Atomic uint64_t tokens;
+	struct sx_udp_part *u = SX_UDP_PART(info); /* reload() refills it */
 	int r = await_alive(fd, info);
 	if (r != 1)
 		return r;
 	const struct sx_config *c = &st->config;
 	uint64_t token = ++tokens;
-	info->assoc_token = token;
-	info->assoc_pid = getpid();
-	info->assoc_tid = gettid();
+	u->assoc_token = token;
+	u->assoc_pid = getpid();
+	u->assoc_tid = gettid();
 	/* Two attempts (the pipelining fallback), each a connect and a handshake. */
-	info->assoc_deadline =
+	u->assoc_deadline =
 	    sx_io_now_ms() + 2LL * (c->connect_timeout_ms + c->handshake_timeout_ms) + 1000;
 	enum sx_fd_kind kind = sx_fdtab_kind(fd);
 	sx_fdtab_set(fd, kind == SX_FD_NONE ? SX_FD_UDP : kind, info);
@@ -273,7 +278,7 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 		return -EBADF;
 	}
 	reload(fd, info);
-	if (info->assoc_token != token) {
+	if (u->assoc_token != token) {
 		/* Closed meanwhile, or taken over (by a signal handler of this thread, or
 		 * after the deadline): the association there, if any, is the one to use. */
 		if (r == 0)
@@ -282,16 +287,16 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 			sx_fdtab_unlock(fd);
 			return -EBADF;
 		}
-		return info->has_ctl && ctl_alive(info) ? 0 : r < 0 ? r : -EAGAIN;
+		return u->has_ctl && ctl_alive(info) ? 0 : r < 0 ? r : -EAGAIN;
 	}
-	info->assoc_token = 0;
+	u->assoc_token = 0;
 	if (r < 0)
 		return r;
-	r = sx_ownfd_take(&info->ctl, m.ctl);
+	r = sx_ownfd_take(&u->ctl, m.ctl);
 	if (r < 0)
 		return r;
-	info->relay = m.relay;
-	info->relay_len = m.relay_len;
-	info->has_ctl = true;
+	u->relay = m.relay;
+	u->relay_len = m.relay_len;
+	u->has_ctl = true;
 	return 0;
 }

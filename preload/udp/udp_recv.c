@@ -11,6 +11,7 @@
 #include "../base/guard.h"
 #include "../base/real.h"
 #include "../base/sockaddr.h"
+#include "../dns/dns_sock.h"
 #include "../dns/fakedns_shared.h"
 #include "udp.h"
 
@@ -33,9 +34,11 @@ enum origin { ORIGIN_DIRECT, ORIGIN_RELAY, ORIGIN_RESPONDER };
 static enum origin origin(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
 			  socklen_t len)
 {
-	if (info->has_ctl && from_addr(&info->relay, info->relay_len, from, len))
+	const struct sx_dns_part *d = SX_DNS_PART(info);
+	const struct sx_udp_part *u = SX_UDP_PART(info);
+	if (u->has_ctl && from_addr(&u->relay, u->relay_len, from, len))
 		return ORIGIN_RELAY;
-	if (from_addr(&info->dns_resp, info->dns_resp_len, from, len))
+	if (from_addr(&d->resp, d->resp_len, from, len))
 		return ORIGIN_RESPONDER;
 	return ORIGIN_DIRECT;
 }
@@ -44,13 +47,14 @@ static enum origin origin(const struct sx_fdinfo *info, const struct sockaddr_st
 static bool direct_source(const struct sx_fdinfo *info, const struct sockaddr_storage *from,
 			  socklen_t len, struct sockaddr_storage *ss, socklen_t *ss_len)
 {
+	const struct sx_udp_part *u = SX_UDP_PART(info);
 	if (info->peer_len) {
 		/* A connected socket hears only its peer, as the kernel would filter; a
 		 * name's peer is never a direct one. */
 		struct sx_target f;
-		if (info->peer_dst.kind == SX_TARGET_NAME ||
+		if (u->peer_dst.kind == SX_TARGET_NAME ||
 		    sx_sockaddr_to_target((const struct sockaddr *)from, len, &f) < 0 ||
-		    !sx_target_equal(&f, &info->peer_dst))
+		    !sx_target_equal(&f, &u->peer_dst))
 			return false;
 		*ss = info->peer;
 		*ss_len = info->peer_len;
@@ -82,7 +86,8 @@ static bool sent_to_name(const struct sx_udp_sent *e, const char *name)
  * itself. false: drop. */
 static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, struct sx_target *t)
 {
-	const struct sx_udp_sent *e = info->sent, *end = info->sent + SX_UDP_SENT_MAX;
+	const struct sx_udp_part *u = SX_UDP_PART(info);
+	const struct sx_udp_sent *e = u->sent, *end = u->sent + SX_UDP_SENT_MAX;
 	if (src->kind == SX_TARGET_NAME) {
 		for (; e < end && e->af; e++) {
 			if (sent_to_name(e, src->addr.name)) {
@@ -111,10 +116,11 @@ static bool sent_to(const struct sx_fdinfo *info, const struct sx_target *src, s
 static bool relayed_source(const struct sx_fdinfo *info, enum origin o, const struct sx_target *src,
 			   struct sockaddr_storage *ss, socklen_t *len)
 {
+	const struct sx_udp_part *u = SX_UDP_PART(info);
 	if (info->peer_len) {
 		/* A connected socket hears only its peer (a name's answers come from some
 		 * address of it, which the program never saw). */
-		if (info->peer_dst.kind != SX_TARGET_NAME && !sx_target_equal(src, &info->peer_dst))
+		if (u->peer_dst.kind != SX_TARGET_NAME && !sx_target_equal(src, &u->peer_dst))
 			return false;
 		*ss = info->peer;
 		*len = info->peer_len;
@@ -124,7 +130,7 @@ static bool relayed_source(const struct sx_fdinfo *info, enum origin o, const st
 	if (o == ORIGIN_RESPONDER ? src->kind == SX_TARGET_NAME : !sent_to(info, src, &t))
 		return false;
 	/* The socket's family: the relay's is converted to it; DNS-only sockets have none. */
-	int family = info->relay_len ? info->relay.ss_family : info->dns_family;
+	int family = u->relay_len ? u->relay.ss_family : SX_DNS_PART(info)->family;
 	int n = sx_target_to_sockaddr(&t, family, ss);
 	if (n < 0)
 		return false;

@@ -65,6 +65,7 @@ static int wire_target(const struct sx_state *st, const struct sockaddr *sa, soc
 static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 			    const struct sx_fdinfo *info, const struct sx_target *dst)
 {
+	const struct sx_udp_part *u = SX_UDP_PART(info);
 	uint8_t hdr[SX_UDP_HDR_MAX];
 	int h = sx_udp_header_encode(hdr, sizeof hdr, dst);
 	if (h < 0) {
@@ -81,8 +82,8 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	if (msg->msg_iovlen)
 		memcpy(&iov[1], msg->msg_iov, msg->msg_iovlen * sizeof iov[0]);
 	struct msghdr m = {
-	    .msg_name = (void *)&info->relay,
-	    .msg_namelen = info->relay_len,
+	    .msg_name = (void *)&u->relay,
+	    .msg_namelen = u->relay_len,
 	    .msg_iov = iov,
 	    .msg_iovlen = msg->msg_iovlen + 1,
 	    .msg_control = msg->msg_control,
@@ -101,21 +102,22 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 		    const struct sx_target *dst, int err, ssize_t *ret)
 {
+	struct sx_udp_part *u = SX_UDP_PART(info);
 	bool direct = st->config.udp == SX_UDP_DIRECT && dst->kind != SX_TARGET_NAME;
-	if (!info->fail_logged) {
+	if (!u->fail_logged) {
 		char buf[300];
 		sx_target_format(dst, buf, sizeof buf);
 		sx_log(SX_LOG_WARN, "udp %s: no UDP association with the proxy (%s): %s", buf,
 		       strerror(-err),
 		       direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
-		info->fail_logged = true;
+		u->fail_logged = true;
 	}
 	if (!direct) {
 		sx_fdtab_set(fd, sx_fdtab_kind(fd), info);
 		sx_fdtab_unlock(fd);
 		return fail(ret, err);
 	}
-	info->direct = true;
+	u->direct = true;
 	if (info->peer_len) {
 		/* The virtual peer becomes a real one, so send()/recv() work as usual. */
 		sx_real.connect(fd, (struct sockaddr *)&info->peer, info->peer_len);
@@ -129,6 +131,7 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 /* Keeps sa first in info's recent destinations (moved up if it is there already). */
 static void remember(struct sx_fdinfo *info, const struct sockaddr *sa, socklen_t len, bool fake)
 {
+	struct sx_udp_part *u = SX_UDP_PART(info);
 	struct sx_target t;
 	if (!sa || sx_sockaddr_to_target(sa, len, &t) < 0 || t.kind == SX_TARGET_NAME)
 		return;
@@ -136,16 +139,17 @@ static void remember(struct sx_fdinfo *info, const struct sockaddr *sa, socklen_
 	    .port = t.port, .af = t.kind == SX_TARGET_IPV4 ? 4 : 6, .fake = fake};
 	memcpy(e.addr, e.af == 4 ? t.addr.v4 : t.addr.v6, e.af == 4 ? 4 : 16);
 	size_t i = 0;
-	while (i < SX_UDP_SENT_MAX - 1 && memcmp(&info->sent[i], &e, sizeof e))
+	while (i < SX_UDP_SENT_MAX - 1 && memcmp(&u->sent[i], &e, sizeof e))
 		i++;
-	memmove(&info->sent[1], &info->sent[0], i * sizeof e);
-	info->sent[0] = e;
+	memmove(&u->sent[1], &u->sent[0], i * sizeof e);
+	u->sent[0] = e;
 }
 
 static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
 {
 	const struct sx_state *st = sx_state();
 	struct sx_fdinfo info;
+	struct sx_udp_part *u = SX_UDP_PART(&info);
 	struct sx_target dst;
 	/* The one place a datagram's destination is known: DNS for a system nameserver
 	 * is answered by the shim, whatever call sent it. */
@@ -159,7 +163,7 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		if (sx_resolvconf_is_nameserver(st, (struct sockaddr *)&info.peer, info.peer_len))
 			return sx_dns_udp_send(st, fd, msg, flags, (struct sockaddr *)&info.peer,
 					       info.peer_len, ret);
-		dst = info.peer_dst;
+		dst = u->peer_dst;
 	} else {
 		int r = wire_target(st, msg->msg_name, msg->msg_namelen, &dst);
 		if (r == -EHOSTUNREACH)
@@ -183,7 +187,7 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		return fail(ret, -EAGAIN);
 	if (!sx_fdtab_get(fd, &info))
 		memset(&info, 0, sizeof info);
-	if (info.direct) {
+	if (u->direct) {
 		sx_fdtab_unlock(fd);
 		return dst.kind == SX_TARGET_NAME ? fail(ret, -EHOSTUNREACH) : false;
 	}
@@ -259,7 +263,7 @@ static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockad
 	socklen_t llen;
 	sx_autobind(fd, &local, &llen);
 	info->peer_len = sx_sockaddr_copy(&info->peer, sa, len);
-	info->peer_dst = *dst;
+	SX_UDP_PART(info)->peer_dst = *dst;
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, info);
 	sx_fdtab_unlock(fd);
 	sx_udp_handoff_save(fd, sa, len);
@@ -309,7 +313,7 @@ static bool connect_guarded(int fd, enum sx_fd_kind kind, const struct sockaddr 
 	struct sx_fdinfo info;
 	if (!sx_fdtab_get(fd, &info))
 		memset(&info, 0, sizeof info);
-	if (info.direct && dst.kind != SX_TARGET_NAME) {
+	if (SX_UDP_PART(&info)->direct && dst.kind != SX_TARGET_NAME) {
 		sx_fdtab_unlock(fd);
 		return false;
 	}
@@ -352,7 +356,8 @@ static bool disconnect(int fd, int *ret)
 	}
 	info.peer_len = 0;
 	/* A DNS reply may still be queued: keep unwrapping. */
-	sx_fdtab_set(fd, info.has_ctl || info.dns_resp_len ? SX_FD_UDP_PROXIED : SX_FD_UDP, &info);
+	bool filtered = SX_UDP_PART(&info)->has_ctl || SX_DNS_PART(&info)->resp_len;
+	sx_fdtab_set(fd, filtered ? SX_FD_UDP_PROXIED : SX_FD_UDP, &info);
 	sx_fdtab_unlock(fd);
 	sx_udp_handoff_forget(fd);
 	return true;
