@@ -191,7 +191,7 @@ static void discard(int fd, int flags)
 ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 {
 	struct sx_fdinfo info;
-	if (!sx_guard_enter() || msg->msg_iovlen >= IOV_MAX || !sx_fdtab_get(fd, &info)) {
+	if (!sx_guard_enter() || msg->msg_iovlen >= IOV_MAX || sx_fdtab_kind(fd) == SX_FD_NONE) {
 		sx_guard_leave();
 		return sx_real.recvmsg(fd, msg, flags);
 	}
@@ -232,7 +232,11 @@ ssize_t sx_udp_recv(int fd, struct msghdr *msg, int flags)
 		struct sx_target src;
 		struct sockaddr_storage rep;
 		socklen_t rep_len;
-		sx_fdtab_get(fd, &info); /* the association may have been renewed meanwhile */
+		/* Read once the datagram is here: the wait may have seen the association
+		 * made or renewed. A record gone meanwhile (the fd closed under us) leaves
+		 * the datagram as it came. */
+		if (!sx_fdtab_get(fd, &info))
+			memset(&info, 0, sizeof info);
 		int h = 0;
 		bool keep;
 		enum origin o = origin(&info, &from, m.msg_namelen);
