@@ -48,8 +48,9 @@ SX_FDINFO_PART_FITS(proto_part, sx_udp_part);
 /* With the fd's lock held: makes sure info has a live association (creating or
  * re-creating one), updating info. The lock is let go while the proxy is waited on
  * (nothing of ours is held across that wait) and held again on return, info reloaded.
- * 0 or -errno (-EOPNOTSUPP: the proxy has no UDP; -EBADF: the fd was closed, and the
- * lock is no longer held). */
+ * 0: live, info as the table has it; 1: live, info changed (to be written back); or
+ * -errno (-EOPNOTSUPP: the proxy has no UDP; -EBADF: the fd was closed, and the lock is
+ * no longer held). */
 int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info);
 /* Closes the association's control connection, if it is still ours. */
 void sx_udp_assoc_drop(struct sx_fdinfo *info);

@@ -298,5 +298,5 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 	u->relay = m.relay;
 	u->relay_len = m.relay_len;
 	u->has_ctl = true;
-	return 0;
+	return 1;
 }

@@ -128,21 +128,25 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 	return false;
 }
 
-/* Keeps sa first in info's recent destinations (moved up if it is there already). */
-static void remember(struct sx_fdinfo *info, const struct sockaddr *sa, socklen_t len, bool fake)
+/* Keeps sa first in info's recent destinations (moved up if it is there already).
+ * Whether that changed them. */
+static bool remember(struct sx_fdinfo *info, const struct sockaddr *sa, socklen_t len, bool fake)
 {
 	struct sx_udp_part *u = SX_UDP_PART(info);
 	struct sx_target t;
 	if (!sa || sx_sockaddr_to_target(sa, len, &t) < 0 || t.kind == SX_TARGET_NAME)
-		return;
+		return false;
 	struct sx_udp_sent e = {
 	    .port = t.port, .af = t.kind == SX_TARGET_IPV4 ? 4 : 6, .fake = fake};
 	memcpy(e.addr, e.af == 4 ? t.addr.v4 : t.addr.v6, e.af == 4 ? 4 : 16);
 	size_t i = 0;
 	while (i < SX_UDP_SENT_MAX - 1 && memcmp(&u->sent[i], &e, sizeof e))
 		i++;
+	if (i == 0)
+		return false; /* first already */
 	memmove(&u->sent[1], &u->sent[0], i * sizeof e);
 	u->sent[0] = e;
+	return true;
 }
 
 static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
@@ -196,8 +200,11 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		return fail(ret, r);
 	if (r < 0)
 		return refused(st, fd, &info, &dst, r, ret);
-	remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);
-	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, &info);
+	/* Written back only when changed: most datagrams follow one to the same place. */
+	bool changed = r == 1;
+	changed |= remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);
+	if (changed || sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
+		sx_fdtab_set(fd, SX_FD_UDP_PROXIED, &info);
 	sx_fdtab_unlock(fd);
 	*ret = send_wrapped(fd, msg, flags, &info, &dst);
 	return true;
