@@ -12,6 +12,8 @@
 #include "../base/real.h"
 #include "../base/sockkind.h"
 #include "../dns/dns_sock.h"
+#include "../tcp/epoll_shadow.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 #include "../udp/udp_handoff.h"
 
@@ -29,6 +31,9 @@
 static void forget(int fd)
 {
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (k == SX_FD_TCP_PENDING)
+		sx_tcp_pending_close(fd);
+	sx_epoll_shadow_forget(fd);
 	if ((k == SX_FD_UDP_PROXIED || k == SX_FD_DNS_TCP) && sx_fdtab_lock(fd)) {
 		struct sx_fdinfo info;
 		if (sx_fdtab_get(fd, &info)) {
@@ -49,6 +54,10 @@ static void forget(int fd)
  * number for the same control connection, so either fd may be closed first. */
 static void copy_fd(int from, int to)
 {
+	if (sx_fdtab_kind(from) == SX_FD_TCP_PENDING) {
+		sx_tcp_pending_dup(from, to);
+		return;
+	}
 	sx_fdtab_copy(from, to);
 	enum sx_fd_kind k = sx_fdtab_kind(to);
 	if (k != SX_FD_UDP_PROXIED && k != SX_FD_DNS_TCP)
@@ -118,10 +127,23 @@ EXPORT int socket(int domain, int type, int protocol)
 	if (kind == SX_SOCK_UDP) {
 		struct sx_fdinfo none = {0};
 		sx_fdtab_set(fd, SX_FD_UDP, &none);
+	} else if (kind == SX_SOCK_TCP) {
+		/* So epoll_ctl() records its registrations before connect() (epoll.c). */
+		sx_epoll_shadow_forget(fd);
+		sx_fdtab_mark(fd, SX_FD_TCP);
 	} else {
 		sx_fdtab_clear(fd);
 	}
 	return fd;
+}
+
+/* The program gives up on a handshake in progress: it ends, failed. */
+EXPORT int shutdown(int fd, int how)
+{
+	NEED(shutdown);
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_PENDING && sx_tcp_pending_pump(fd, 0) != 0)
+		sx_tcp_pending_abort(fd, -ECONNABORTED);
+	return sx_real.shutdown(fd, how);
 }
 
 EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* getpeername() on a proxied socket names the destination the program asked for. */
+/* getpeername() on a proxied socket names the destination the program asked for; while
+ * its handshake runs, it is not connected yet (ENOTCONN). */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "../base/fdtab.h"
 #include "../base/real.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp_handoff.h"
 
 static bool virtual_peer(int fd, struct sockaddr *sa, socklen_t *len)
@@ -28,6 +30,10 @@ static bool virtual_peer(int fd, struct sockaddr *sa, socklen_t *len)
 __attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	sx_real_init();
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_PENDING && sx_tcp_pending_pump(fd, 0) != 0) {
+		errno = ENOTCONN;
+		return -1;
+	}
 	if (virtual_peer(fd, sa, len))
 		return 0;
 	if (!sx_real.getpeername) {

@@ -11,6 +11,7 @@
 #include "../base/fdtab.h"
 #include "../base/real.h"
 #include "../dns/dns_sock.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 #include "../udp/udp_handoff.h"
 
@@ -34,13 +35,27 @@ extern void __chk_fail(void) __attribute__((noreturn));
 			return -1;                                                                 \
 		}                                                                                  \
 	} while (0)
-#define ORDINARY(fd) LIKELY(sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
+/* Reads matter on associated UDP sockets and on sockets whose handshake runs. */
+#define SLOW_IN	     ((1U << SX_FD_UDP_PROXIED) | (1U << SX_FD_TCP_PENDING))
+#define ORDINARY(fd) LIKELY(!((1U << sx_fdtab_kind(fd)) & SLOW_IN))
 /* Writes also matter on a DNS TCP socket: the shim answers what was written. */
 static inline bool ordinary_out(int fd)
 {
-	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	return LIKELY(k != SX_FD_UDP_PROXIED && k != SX_FD_DNS_TCP);
+	return LIKELY(!((1U << sx_fdtab_kind(fd)) & (SLOW_IN | (1U << SX_FD_DNS_TCP))));
 }
+/* A socket whose handshake runs: the call waits for it, or fails as the kernel's would
+ * on a socket still connecting. */
+#define PENDING_FIRST(fd, call)                                                                    \
+	do {                                                                                       \
+		if (sx_fdtab_kind(fd) == SX_FD_TCP_PENDING) {                                      \
+			int e_ = sx_tcp_pending_io(fd);                                            \
+			if (e_ < 0) {                                                              \
+				errno = -e_;                                                       \
+				return -1;                                                         \
+			}                                                                          \
+			return call;                                                               \
+		}                                                                                  \
+	} while (0)
 #define ORDINARY_OUT(fd) ordinary_out(fd)
 
 /* After a write on an SX_FD_DNS_TCP socket: answer what is complete. */
@@ -113,6 +128,7 @@ EXPORT ssize_t read(int fd, void *buf, size_t n)
 	NEED(read);
 	if (ORDINARY(fd))
 		return sx_real.read(fd, buf, n);
+	PENDING_FIRST(fd, sx_real.read(fd, buf, n));
 	return recv_one(fd, buf, n, 0, NULL, NULL);
 }
 
@@ -121,6 +137,7 @@ EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 	NEED(read_chk);
 	if (ORDINARY(fd))
 		return sx_real.read_chk(fd, buf, n, buflen);
+	PENDING_FIRST(fd, sx_real.read_chk(fd, buf, n, buflen));
 	if (n > buflen)
 		__chk_fail();
 	return recv_one(fd, buf, n, 0, NULL, NULL);
@@ -131,6 +148,7 @@ EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 	NEED(readv);
 	if (ORDINARY(fd) || cnt < 0)
 		return sx_real.readv(fd, iov, cnt);
+	PENDING_FIRST(fd, sx_real.readv(fd, iov, cnt));
 	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
 	return sx_udp_recv(fd, &m, 0);
 }
@@ -140,6 +158,7 @@ EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 	NEED(recv);
 	if (ORDINARY(fd))
 		return sx_real.recv(fd, buf, n, flags);
+	PENDING_FIRST(fd, sx_real.recv(fd, buf, n, flags));
 	return recv_one(fd, buf, n, flags, NULL, NULL);
 }
 
@@ -148,6 +167,7 @@ EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
 	NEED(recv_chk);
 	if (ORDINARY(fd))
 		return sx_real.recv_chk(fd, buf, n, buflen, flags);
+	PENDING_FIRST(fd, sx_real.recv_chk(fd, buf, n, buflen, flags));
 	if (n > buflen)
 		__chk_fail();
 	return recv_one(fd, buf, n, flags, NULL, NULL);
@@ -159,6 +179,7 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr 
 	NEED(recvfrom);
 	if (ORDINARY(fd))
 		return sx_real.recvfrom(fd, buf, n, flags, sa, salen);
+	PENDING_FIRST(fd, sx_real.recvfrom(fd, buf, n, flags, sa, salen));
 	return recv_one(fd, buf, n, flags, sa, salen);
 }
 
@@ -168,6 +189,7 @@ EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int fl
 	NEED(recvfrom_chk);
 	if (ORDINARY(fd))
 		return sx_real.recvfrom_chk(fd, buf, n, buflen, flags, sa, salen);
+	PENDING_FIRST(fd, sx_real.recvfrom_chk(fd, buf, n, buflen, flags, sa, salen));
 	if (n > buflen)
 		__chk_fail();
 	return recv_one(fd, buf, n, flags, sa, salen);
@@ -178,6 +200,7 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	NEED(recvmsg);
 	if (ORDINARY(fd) || !msg)
 		return sx_real.recvmsg(fd, msg, flags);
+	PENDING_FIRST(fd, sx_real.recvmsg(fd, msg, flags));
 	return sx_udp_recv(fd, msg, flags);
 }
 
@@ -188,6 +211,7 @@ static int recv_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 	NEED(recvmmsg);
 	if (ORDINARY(fd) || !vec)
 		return sx_real.recvmmsg(fd, vec, vlen, flags, timeout);
+	PENDING_FIRST(fd, sx_real.recvmmsg(fd, vec, vlen, flags, timeout));
 	return per_message(fd, vec, vlen, flags, recv_nth);
 }
 
@@ -208,6 +232,7 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n)
 		if (!HANDED_OFF(fd, r))
 			return r;
 	}
+	PENDING_FIRST(fd, sx_real.write(fd, buf, n));
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.write(fd, buf, n));
 	struct iovec iov = {(void *)buf, n};
@@ -222,6 +247,7 @@ EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 	NEED(writev);
 	if (ORDINARY_OUT(fd) || cnt < 0)
 		return sx_real.writev(fd, iov, cnt);
+	PENDING_FIRST(fd, sx_real.writev(fd, iov, cnt));
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.writev(fd, iov, cnt));
 	ssize_t r;
@@ -238,6 +264,7 @@ EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 		if (!HANDED_OFF(fd, r))
 			return r;
 	}
+	PENDING_FIRST(fd, sx_real.send(fd, buf, n, flags));
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.send(fd, buf, n, flags));
 	struct iovec iov = {(void *)buf, n};
@@ -252,7 +279,9 @@ static int send_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 	NEED(sendmmsg);
 	NEED(sendmsg);
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED ||
+	if (vec && vlen)
+		PENDING_FIRST(fd, sx_real.sendmmsg(fd, vec, vlen, flags));
+	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED || k == SX_FD_TCP ||
 	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd))))
 		return sx_real.sendmmsg(fd, vec, vlen, flags);
 	return per_message(fd, vec, vlen, flags, send_nth);

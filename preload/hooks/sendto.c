@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "../base/fdtab.h"
 #include "../base/guard.h"
 #include "../base/real.h"
 #include "../dns/dns_sock.h"
 #include "../tcp/tcp_connect.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 
 enum fastopen { FASTOPEN_PASS, FASTOPEN_CONNECTED, FASTOPEN_FAILED };
@@ -30,6 +32,15 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 	if (!sx_real.sendto) {
 		errno = ENOSYS;
 		return -1;
+	}
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_PENDING) {
+		int e = sx_tcp_pending_io(fd);
+		if (e < 0) {
+			errno = -e;
+			return -1;
+		}
+		/* Connected now: the kernel ignores an address on a connected TCP socket. */
+		return sx_real.sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
 	}
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
 		ssize_t r = sx_real.sendto(fd, buf, n, flags, sa, len);
@@ -68,6 +79,19 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 	if (!sx_real.sendmsg) {
 		errno = ENOSYS;
 		return -1;
+	}
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_PENDING) {
+		int e = sx_tcp_pending_io(fd);
+		if (e < 0) {
+			errno = -e;
+			return -1;
+		}
+		if (!msg)
+			return sx_real.sendmsg(fd, msg, flags);
+		struct msghdr m = *msg;
+		m.msg_name = NULL;
+		m.msg_namelen = 0;
+		return sx_real.sendmsg(fd, &m, flags & ~MSG_FASTOPEN);
 	}
 	if (sx_fdtab_kind(fd) == SX_FD_DNS_TCP) {
 		ssize_t r = sx_real.sendmsg(fd, msg, flags);
