@@ -120,9 +120,18 @@ static bool pipeline_refused(int r, size_t got)
 	return r == -ECONNRESET || r == -EPROTO || r == -EPIPE || (r == -ETIMEDOUT && got > 0);
 }
 
+static void without_pipelining(struct sx_session *s)
+{
+	if (s->proxy != &s->own_proxy) {
+		s->own_proxy = *s->proxy;
+		s->proxy = &s->own_proxy;
+	}
+	s->own_proxy.pipeline = false;
+}
+
 static int begin(struct sx_session *s)
 {
-	int r = sx_hs_init(&s->hs, &s->proxy, s->cmd, &s->dst);
+	int r = sx_hs_init(&s->hs, s->proxy, s->cmd, &s->dst);
 	if (r < 0)
 		return r;
 	s->got = 0;
@@ -145,14 +154,14 @@ static int fail(struct sx_session *s, int r)
 {
 	if (s->phase == SX_SESSION_HANDSHAKE) {
 		s->why.refusal = sx_hs_refusal(&s->hs, &s->why.code);
-		if (s->proxy.pipeline && pipeline_refused(r, s->got)) {
+		if (s->proxy->pipeline && pipeline_refused(r, s->got)) {
 			/* Fall back at once, on a fresh socket under the same fd number. */
 			atomic_store(&pipeline_off, true);
 			sx_log(SX_LOG_INFO,
 			       "proxy %s:%u refused a pipelined handshake (%s): retrying "
 			       "without pipelining",
-			       s->proxy.host, s->proxy.port, strerror(-r));
-			s->proxy.pipeline = false;
+			       s->proxy->host, s->proxy->port, strerror(-r));
+			without_pipelining(s);
 			s->why = (struct sx_proxy_failure){0};
 			int domain = sock_domain(s->fd);
 			int e = domain < 0 ? domain : swap_socket(s->fd, domain, s->flags);
@@ -172,16 +181,25 @@ static int fail(struct sx_session *s, int r)
 	}
 	s->phase = SX_SESSION_FAILED;
 	s->err = r;
-	sx_proxy_failure_log(&s->proxy, &s->why, r);
+	sx_proxy_failure_log(s->proxy, &s->why, r);
 	return r;
 }
 
 int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, int flags,
 		     enum sx_cmd cmd, const struct sx_target *dst)
 {
-	*s = (struct sx_session){.st = st, .fd = fd, .flags = flags, .cmd = cmd, .dst = *dst};
-	s->proxy = st->config.proxy;
-	s->proxy.pipeline = s->proxy.pipeline && !atomic_load(&pipeline_off);
+	/* Field by field: the handshake's buffers need no clearing. */
+	s->st = st;
+	s->fd = fd;
+	s->flags = flags;
+	s->cmd = cmd;
+	s->dst = *dst;
+	s->proxy = &st->config.proxy;
+	if (s->proxy->pipeline && atomic_load(&pipeline_off))
+		without_pipelining(s);
+	s->err = 0;
+	s->why = (struct sx_proxy_failure){0};
+	s->swaps = 0;
 	s->started = sx_io_now_ms();
 	if (s->flags < 0 && (s->flags = sx_real.fcntl(fd, F_GETFL)) < 0) {
 		s->phase = SX_SESSION_FAILED;
@@ -215,16 +233,21 @@ static int connected(struct sx_session *s, short revents)
 
 int sx_session_step(struct sx_session *s, short revents)
 {
+	/* One clock reading per step: a step never blocks, so it stays true. */
+	long long now = sx_io_now_ms();
+	bool timed = false;
 	for (;;) {
 		if (s->phase == SX_SESSION_DONE)
 			return 0;
 		if (s->phase == SX_SESSION_FAILED)
 			return s->err;
-		if (sx_io_now_ms() >= s->deadline) {
+		if (!timed && now >= s->deadline) {
 			if (s->phase == SX_SESSION_HANDSHAKE)
 				sx_hs_fail(&s->hs, -ETIMEDOUT);
 			if (fail(s, -ETIMEDOUT) < 0)
 				return s->err;
+			/* Retried without pipelining: a fresh deadline. */
+			timed = true;
 			continue;
 		}
 		if (s->phase == SX_SESSION_CONNECTING) {
@@ -238,7 +261,7 @@ int sx_session_step(struct sx_session *s, short revents)
 				continue;
 			}
 			s->phase = SX_SESSION_HANDSHAKE;
-			s->deadline = sx_io_now_ms() + s->st->config.handshake_timeout_ms;
+			s->deadline = now + s->st->config.handshake_timeout_ms;
 			revents = POLLOUT;
 		}
 		size_t n;
@@ -322,5 +345,8 @@ long long sx_session_deadline(const struct sx_session *s)
 void sx_session_move(struct sx_session *to, const struct sx_session *from)
 {
 	*to = *from;
-	to->hs.proxy = &to->proxy;
+	if (from->proxy == &from->own_proxy) {
+		to->proxy = &to->own_proxy;
+		to->hs.proxy = &to->own_proxy;
+	}
 }

@@ -26,7 +26,8 @@ struct sx_session {
 	int flags; /* the file's status flags as the program set them */
 	enum sx_cmd cmd;
 	struct sx_target dst;
-	struct sx_proxy proxy; /* hs points here: copy a session with sx_session_move() */
+	const struct sx_proxy *proxy; /* the configured one, or own_proxy */
+	struct sx_proxy own_proxy;    /* the configured one without pipelining, when refused */
 	struct sx_hs hs;
 	enum sx_session_phase phase;
 	long long deadline; /* of the current phase, sx_io_now_ms() time */
@@ -54,7 +55,7 @@ int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
 /* Ends the session as failed with err (the program gave up on it). */
 void sx_session_abort(struct sx_session *s, int err);
 long long sx_session_deadline(const struct sx_session *s);
-/* Copies a session to where it will live on (its handshake refers into itself). */
+/* Copies a session to where it will live on (it may refer into itself). */
 void sx_session_move(struct sx_session *to, const struct sx_session *from);
 
 #endif

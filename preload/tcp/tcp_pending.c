@@ -215,18 +215,28 @@ short sx_tcp_pending_need(int fd)
 	return need;
 }
 
+/* fd's own deadline, or LLONG_MAX. */
+static long long deadline_of(int fd)
+{
+	if (!lock())
+		return LLONG_MAX;
+	struct pending *p = by_fd[fd];
+	long long d = p ? sx_session_deadline(&p->s) : LLONG_MAX;
+	unlock();
+	return d;
+}
+
 int sx_tcp_pending_finish(int fd, bool interruptible)
 {
 	for (;;) {
-		short need = sx_tcp_pending_need(fd);
 		int r = sx_tcp_pending_pump(fd, 0);
 		if (r == 0)
 			return 0;
-		if (r > 0)
-			need = (short)r;
-		/* Another thread drives it: look again soon. */
-		long long deadline = r == -EBUSY ? sx_io_now_ms() + 5 : sx_tcp_pending_deadline();
-		int ev = sx_io_wait_once(fd, need ? need : POLLOUT, deadline);
+		/* Another thread drives it (or, when past its deadline, no one: a parent's
+		 * after fork): look again soon. */
+		sx_tcp_pending_expire();
+		long long deadline = r == -EBUSY ? sx_io_now_ms() + 5 : deadline_of(fd);
+		int ev = sx_io_wait_once(fd, r > 0 ? (short)r : POLLOUT, deadline);
 		if (ev == -EINTR && interruptible && sx_io_signal_interrupts())
 			return -EINTR;
 		if (ev > 0 && r > 0 && sx_tcp_pending_pump(fd, (short)ev) == 0)
