@@ -331,6 +331,11 @@ int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
 	return 0;
 }
 
+void sx_session_rebind(struct sx_session *s, int fd)
+{
+	s->fd = fd;
+}
+
 void sx_session_abort(struct sx_session *s, int err)
 {
 	s->phase = SX_SESSION_FAILED;

@@ -52,6 +52,8 @@ int sx_session_step(struct sx_session *s, short revents);
  * may be NULL) are filled in. */
 int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
 		      struct sx_target *bound);
+/* The session's socket is now reached through fd (its first number was closed). */
+void sx_session_rebind(struct sx_session *s, int fd);
 /* Ends the session as failed with err (the program gave up on it). */
 void sx_session_abort(struct sx_session *s, int err);
 long long sx_session_deadline(const struct sx_session *s);

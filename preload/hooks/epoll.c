@@ -23,7 +23,8 @@
 
 EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.epoll_ctl))
+		sx_real_init();
 	if (!sx_real.epoll_ctl) {
 		errno = ENOSYS;
 		return -1;
@@ -126,7 +127,8 @@ static long long end_ms(int timeout)
 
 EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.epoll_wait))
+		sx_real_init();
 	if (!sx_real.epoll_wait || !sx_real.epoll_pwait) {
 		errno = ENOSYS;
 		return -1;
@@ -139,7 +141,8 @@ EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)
 
 EXPORT int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout, const sigset_t *mask)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.epoll_pwait))
+		sx_real_init();
 	if (!sx_real.epoll_pwait) {
 		errno = ENOSYS;
 		return -1;
@@ -153,7 +156,8 @@ EXPORT int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout, c
 EXPORT int epoll_pwait2(int epfd, struct epoll_event *ev, int max, const struct timespec *ts,
 			const sigset_t *mask)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.epoll_pwait2))
+		sx_real_init();
 	if (!sx_real.epoll_pwait2) {
 		errno = ENOSYS;
 		return -1;

@@ -148,7 +148,8 @@ static bool started_meanwhile(const struct pollfd *fds, nfds_t n, int r)
 
 EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.poll))
+		sx_real_init();
 	if (!sx_real.poll) {
 		errno = ENOSYS;
 		return -1;
@@ -166,7 +167,8 @@ EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 
 EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.ppoll))
+		sx_real_init();
 	if (!sx_real.ppoll) {
 		errno = ENOSYS;
 		return -1;
@@ -237,7 +239,8 @@ static int select_as_poll(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, long lon
 
 EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.select))
+		sx_real_init();
 	if (!sx_real.select) {
 		errno = ENOSYS;
 		return -1;
@@ -263,7 +266,8 @@ EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *
 EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ts,
 		   const sigset_t *mask)
 {
-	sx_real_init();
+	if (UNLIKELY(!sx_real.pselect))
+		sx_real_init();
 	if (!sx_real.pselect) {
 		errno = ENOSYS;
 		return -1;

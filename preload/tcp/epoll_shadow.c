@@ -29,6 +29,23 @@ struct regs {
 atomic_int sx_epoll_shadow_markers;
 static struct regs *_Atomic table;
 static pthread_mutex_t shadow_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread holds the lock must not leave it held in the child. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&shadow_lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&shadow_lock);
+}
+
+static void atfork_register(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
 
 /* High bits tell a marker from a program's data; the low 24 bits are the fd. The
  * middle ones vary with where the library was loaded, so no program constant matches. */
@@ -110,6 +127,7 @@ int sx_epoll_shadow_ctl(int epfd, int op, int fd, struct epoll_event *ev, bool p
 {
 	if (op != EPOLL_CTL_DEL && !ev)
 		return sx_real.epoll_ctl(epfd, op, fd, ev);
+	pthread_once(&atfork_once, atfork_register);
 	pthread_mutex_lock(&shadow_lock);
 	struct regs *rs = regs_of(fd, op == EPOLL_CTL_ADD);
 	struct reg *r = find(rs, epfd);

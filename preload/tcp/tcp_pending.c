@@ -341,6 +341,8 @@ void sx_tcp_pending_close(int fd)
 			}
 		by_fd[fd] = NULL;
 		unlock();
+		/* The handshake goes on through a number still open. */
+		sx_session_rebind(&p->s, p->fds[0]);
 		sx_epoll_shadow_forget(fd);
 		release(p);
 		return;
