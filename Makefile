@@ -19,7 +19,7 @@ ifeq ($(SAN),1)
 endif
 CFLAGS_ALL := $(WARN) $(OPT) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(CFLAGS)
 LIB_DEFS   := -DNDEBUG -DSX_VERSION='"$(VERSION)"'
-CARES_A    := $(firstword $(wildcard /usr/lib/*/libcares.a /usr/lib/libcares.a /usr/local/lib/libcares.a))
+CARES_A    := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch)/libcares.a /usr/lib/*/libcares.a /usr/lib/libcares.a /usr/local/lib/libcares.a))
 
 CORE_SRC    := $(sort $(wildcard core/*.c))
 CONFIG_SRC  := $(sort $(wildcard config/*.c))

@@ -15,18 +15,24 @@ static struct {
 	unsigned char addr[16];
 } ring[RING];
 static unsigned next;
+/* Entries in use: the ring fills from the start, so only these are scanned (none, in a
+ * process that resolved no bypass-listed name: every proxied connect asks). */
+static _Atomic unsigned filled;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void add(unsigned char af, const void *addr)
 {
 	size_t n = af == 4 ? 4 : 16;
 	pthread_mutex_lock(&lock);
-	for (unsigned i = 0; i < RING; i++)
+	unsigned used = filled;
+	for (unsigned i = 0; i < used; i++)
 		if (ring[i].af == af && !memcmp(ring[i].addr, addr, n))
 			goto out;
 	ring[next].af = af;
 	memcpy(ring[next].addr, addr, n);
 	next = (next + 1) % RING;
+	if (used < RING)
+		filled = used + 1;
 out:
 	pthread_mutex_unlock(&lock);
 }
@@ -47,9 +53,12 @@ bool sx_direct_names_has(const struct sx_target *dst)
 	if (!af)
 		return false;
 	const void *a = af == 4 ? (const void *)dst->addr.v4 : (const void *)dst->addr.v6;
+	if (!filled)
+		return false;
 	bool found = false;
 	pthread_mutex_lock(&lock);
-	for (unsigned i = 0; i < RING && !found; i++)
+	unsigned used = filled;
+	for (unsigned i = 0; i < used && !found; i++)
 		found = ring[i].af == af && !memcmp(ring[i].addr, a, af == 4 ? 4 : 16);
 	pthread_mutex_unlock(&lock);
 	return found;

@@ -87,6 +87,13 @@ bool sx_fdtab_get(int fd, struct sx_fdinfo *info)
 	return s != NULL;
 }
 
+void sx_fdtab_mark(int fd, enum sx_fd_kind kind)
+{
+	if (fd >= 0 && fd < FD_MAX)
+		atomic_store_explicit(&sx_fdtab_kinds[fd], (unsigned char)kind,
+				      memory_order_release);
+}
+
 int sx_fdtab_take_error(int fd)
 {
 	if (sx_fdtab_kind(fd) == SX_FD_NONE)
@@ -112,7 +119,9 @@ void sx_fdtab_copy(int from, int to)
 {
 	struct sx_fdinfo info;
 	enum sx_fd_kind k = sx_fdtab_kind(from);
-	if (k != SX_FD_NONE && sx_fdtab_get(from, &info))
+	if (k == SX_FD_TCP || k == SX_FD_TCP_PENDING)
+		sx_fdtab_mark(to, k);
+	else if (k != SX_FD_NONE && sx_fdtab_get(from, &info))
 		sx_fdtab_set(to, k, &info);
 	else
 		sx_fdtab_clear(to);

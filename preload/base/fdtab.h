@@ -18,6 +18,8 @@ enum sx_fd_kind {
 	SX_FD_UDP = 3,	       /* an IPv4/IPv6 UDP socket, nothing routed through the proxy yet */
 	SX_FD_UDP_PROXIED = 4, /* has a virtual peer or an association: receives are filtered */
 	SX_FD_DNS_TCP = 5,     /* TCP "to a nameserver", really to the shim's own server end */
+	SX_FD_TCP = 6,	       /* a TCP socket from socket(), not connected by us (yet) */
+	SX_FD_TCP_PENDING = 7, /* its proxy handshake runs asynchronously (tcp/tcp_pending.c) */
 };
 
 /* The features' parts: bytes here, laid out by the floor that owns each (the struct,
@@ -66,6 +68,8 @@ static inline enum sx_fd_kind sx_fdtab_kind(int fd)
 bool sx_fdtab_set(int fd, enum sx_fd_kind kind, const struct sx_fdinfo *info);
 /* Copies the state out; false if there is none. */
 bool sx_fdtab_get(int fd, struct sx_fdinfo *info);
+/* Sets only the kind, for kinds that need no record (SX_FD_TCP, SX_FD_TCP_PENDING). */
+void sx_fdtab_mark(int fd, enum sx_fd_kind kind);
 /* Takes the pending SO_ERROR (0 if none). */
 int sx_fdtab_take_error(int fd);
 void sx_fdtab_clear(int fd);

@@ -4,6 +4,7 @@
 #ifndef SX_PRELOAD_IO_H
 #define SX_PRELOAD_IO_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "../../core/handshake.h"
@@ -27,6 +28,12 @@ long long sx_io_now_ms(void);
 /* Waits for events on fd until deadline (sx_io_now_ms() time); a signal does not end the
  * wait early. The revents (> 0), -ETIMEDOUT or -errno. */
 int sx_io_wait(int fd, short events, long long deadline);
+/* One wait, ended early by a signal: the revents (> 0), -ETIMEDOUT, -EINTR or -errno. */
+int sx_io_wait_once(int fd, short events, long long deadline);
+/* After a wait ended with EINTR: whether the program has a handler installed without
+ * SA_RESTART, under which the kernel's own blocking connect() would have returned EINTR.
+ * (Which signal came is not known; any such handler counts.) */
+bool sx_io_signal_interrupts(void);
 /* connect() on a non-blocking fd, waiting until deadline: 0 or -errno. */
 int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long deadline);
 

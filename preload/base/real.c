@@ -65,6 +65,15 @@ static void real_resolve(void)
 	RESOLVE_AS(resolv_nsearch, "res_nsearch", "__res_nsearch");
 	RESOLVE_AS(resolv_nquerydomain, "res_nquerydomain", "__res_nquerydomain");
 	RESOLVE_AS(resolv_nsend, "res_nsend", "__res_nsend");
+	RESOLVE(poll);
+	RESOLVE(ppoll);
+	RESOLVE(select);
+	RESOLVE(pselect);
+	RESOLVE(epoll_ctl);
+	RESOLVE(epoll_wait);
+	RESOLVE(epoll_pwait);
+	RESOLVE(epoll_pwait2);
+	RESOLVE(shutdown);
 	RESOLVE(dlopen);
 }
 

@@ -5,6 +5,10 @@
 #define SX_PRELOAD_REAL_H
 
 #include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -65,6 +69,19 @@ struct sx_real {
 	int (*resolv_nquerydomain)(struct __res_state *, const char *, const char *, int, int,
 				   unsigned char *, int);
 	int (*resolv_nsend)(struct __res_state *, const unsigned char *, int, unsigned char *, int);
+	/* The waits and the socket calls an asynchronous handshake is advanced in
+	 * (hooks/wait.c, hooks/epoll.c) */
+	int (*poll)(struct pollfd *, nfds_t, int);
+	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+	int (*pselect)(int, fd_set *, fd_set *, fd_set *, const struct timespec *,
+		       const sigset_t *);
+	int (*epoll_ctl)(int, int, int, struct epoll_event *);
+	int (*epoll_wait)(int, struct epoll_event *, int, int);
+	int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
+	int (*epoll_pwait2)(int, struct epoll_event *, int, const struct timespec *,
+			    const sigset_t *);
+	int (*shutdown)(int, int);
 	/* dlopen.c */
 	void *(*dlopen)(const char *, int);
 };

@@ -134,7 +134,7 @@ static void run(ares_channel ch, struct lookup *l)
 		}
 		struct timeval tv, *tvp = ares_timeout(ch, NULL, &tv);
 		int ms = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 1000;
-		int r = SX_UNGUARDED(poll(p, (nfds_t)n, ms));
+		int r = SX_UNGUARDED(sx_real.poll(p, (nfds_t)n, ms));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0) {

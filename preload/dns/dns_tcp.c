@@ -82,7 +82,7 @@ static int loop_connect(int fd, const struct sockaddr *sa, const struct sx_targe
 		s = -*err;
 		if (*rc == 0 || *err == EINPROGRESS) {
 			struct pollfd p = {.fd = l, .events = POLLIN};
-			s = poll(&p, 1, ACCEPT_MS) == 1
+			s = sx_real.poll(&p, 1, ACCEPT_MS) == 1
 				? sx_real.accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)
 				: (errno = ETIMEDOUT, -1);
 			if (s < 0)
@@ -146,7 +146,7 @@ static void put_all(int s, const uint8_t *p, size_t n)
 			return;
 		}
 		struct pollfd pf = {.fd = s, .events = POLLOUT};
-		poll(&pf, 1, (int)left);
+		sx_real.poll(&pf, 1, (int)left);
 	}
 }
 

@@ -12,6 +12,8 @@
 #include "../base/real.h"
 #include "../base/sockkind.h"
 #include "../dns/dns_sock.h"
+#include "../tcp/epoll_shadow.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -34,9 +36,13 @@ static void forget(int fd)
 	case SX_FD_DNS_TCP:
 		sx_dns_tcp_forget(fd);
 		break;
+	case SX_FD_TCP_PENDING:
+		sx_tcp_pending_close(fd);
+		break;
 	default:
 		break;
 	}
+	sx_epoll_shadow_forget(fd);
 	sx_fdtab_clear(fd);
 }
 
@@ -49,6 +55,9 @@ static void copy_fd(int from, int to)
 		break;
 	case SX_FD_DNS_TCP:
 		sx_dns_tcp_dup(from, to);
+		break;
+	case SX_FD_TCP_PENDING:
+		sx_tcp_pending_dup(from, to);
 		break;
 	default:
 		sx_fdtab_copy(from, to);
@@ -108,10 +117,23 @@ EXPORT int socket(int domain, int type, int protocol)
 	if (kind == SX_SOCK_UDP) {
 		struct sx_fdinfo none = {0};
 		sx_fdtab_set(fd, SX_FD_UDP, &none);
+	} else if (kind == SX_SOCK_TCP) {
+		/* So epoll_ctl() records its registrations before connect() (epoll.c). */
+		sx_epoll_shadow_forget(fd);
+		sx_fdtab_mark(fd, SX_FD_TCP);
 	} else {
 		sx_fdtab_clear(fd);
 	}
 	return fd;
+}
+
+/* The program gives up on a handshake in progress: it ends, failed. */
+EXPORT int shutdown(int fd, int how)
+{
+	NEED(shutdown);
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_PENDING && sx_tcp_pending_pump(fd, 0) != 0)
+		sx_tcp_pending_abort(fd, -ECONNABORTED);
+	return sx_real.shutdown(fd, how);
 }
 
 EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* getpeername() on a proxied socket names the destination the program asked for. */
+/* getpeername() on a proxied socket names the destination the program asked for; while
+ * its handshake runs, it is not connected yet (ENOTCONN). */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "../base/fdtab.h"
 #include "../base/real.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp_handoff.h"
 
 static bool virtual_peer(int fd, enum sx_fd_kind kind, struct sockaddr *sa, socklen_t *len)
@@ -27,7 +29,15 @@ static bool virtual_peer(int fd, enum sx_fd_kind kind, struct sockaddr *sa, sock
 __attribute__((visibility("default"))) int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	sx_real_init();
-	if (virtual_peer(fd, sx_fdtab_kind(fd), sa, len))
+	enum sx_fd_kind kind = sx_fdtab_kind(fd);
+	if (kind == SX_FD_TCP_PENDING) {
+		if (sx_tcp_pending_pump(fd, 0) != 0) {
+			errno = ENOTCONN;
+			return -1;
+		}
+		kind = sx_fdtab_kind(fd);
+	}
+	if (virtual_peer(fd, kind, sa, len))
 		return 0;
 	if (!sx_real.getpeername) {
 		errno = ENOSYS;

@@ -11,6 +11,7 @@
 #include "../base/fdtab.h"
 #include "../base/real.h"
 #include "../dns/dns_sock.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 #include "../udp/udp_handoff.h"
 
@@ -34,9 +35,24 @@ extern void __chk_fail(void) __attribute__((noreturn));
 			return -1;                                                                 \
 		}                                                                                  \
 	} while (0)
-#define ORDINARY(fd) LIKELY(sx_fdtab_kind(fd) != SX_FD_UDP_PROXIED)
+/* Reads matter on associated UDP sockets and on sockets whose handshake runs. */
+#define SLOW_IN	       ((1U << SX_FD_UDP_PROXIED) | (1U << SX_FD_TCP_PENDING))
+#define ORDINARY_IN(k) LIKELY(!((1U << (k)) & SLOW_IN))
 /* Writes also matter on a DNS TCP socket: the shim answers what was written. */
-#define ORDINARY_OUT(k) LIKELY((k) != SX_FD_UDP_PROXIED && (k) != SX_FD_DNS_TCP)
+#define ORDINARY_OUT(k) LIKELY(!((1U << (k)) & (SLOW_IN | (1U << SX_FD_DNS_TCP))))
+/* A socket whose handshake runs: the call waits for it, or fails as the kernel's would
+ * on a socket still connecting. */
+#define PENDING_FIRST(k, fd, call)                                                                 \
+	do {                                                                                       \
+		if ((k) == SX_FD_TCP_PENDING) {                                                    \
+			int e_ = sx_tcp_pending_io(fd);                                            \
+			if (e_ < 0) {                                                              \
+				errno = -e_;                                                       \
+				return -1;                                                         \
+			}                                                                          \
+			return call;                                                               \
+		}                                                                                  \
+	} while (0)
 
 /* After a write on an SX_FD_DNS_TCP socket: answer what is complete. */
 static ssize_t dns_tcp_wrote(int fd, ssize_t r)
@@ -108,16 +124,20 @@ static ssize_t send_nth(int fd, struct msghdr *m, int flags, unsigned int i)
 EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
 	NEED(read);
-	if (ORDINARY(fd))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k))
 		return sx_real.read(fd, buf, n);
+	PENDING_FIRST(k, fd, sx_real.read(fd, buf, n));
 	return recv_one(fd, buf, n, 0, NULL, NULL);
 }
 
 EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
 	NEED(read_chk);
-	if (ORDINARY(fd))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k))
 		return sx_real.read_chk(fd, buf, n, buflen);
+	PENDING_FIRST(k, fd, sx_real.read_chk(fd, buf, n, buflen));
 	if (n > buflen)
 		__chk_fail();
 	return recv_one(fd, buf, n, 0, NULL, NULL);
@@ -126,8 +146,10 @@ EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 {
 	NEED(readv);
-	if (ORDINARY(fd) || cnt < 0)
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k) || cnt < 0)
 		return sx_real.readv(fd, iov, cnt);
+	PENDING_FIRST(k, fd, sx_real.readv(fd, iov, cnt));
 	struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)cnt};
 	return sx_udp_recv(fd, &m, 0);
 }
@@ -135,16 +157,20 @@ EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
 	NEED(recv);
-	if (ORDINARY(fd))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k))
 		return sx_real.recv(fd, buf, n, flags);
+	PENDING_FIRST(k, fd, sx_real.recv(fd, buf, n, flags));
 	return recv_one(fd, buf, n, flags, NULL, NULL);
 }
 
 EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
 {
 	NEED(recv_chk);
-	if (ORDINARY(fd))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k))
 		return sx_real.recv_chk(fd, buf, n, buflen, flags);
+	PENDING_FIRST(k, fd, sx_real.recv_chk(fd, buf, n, buflen, flags));
 	if (n > buflen)
 		__chk_fail();
 	return recv_one(fd, buf, n, flags, NULL, NULL);
@@ -154,8 +180,10 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr 
 			socklen_t *salen)
 {
 	NEED(recvfrom);
-	if (ORDINARY(fd))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k))
 		return sx_real.recvfrom(fd, buf, n, flags, sa, salen);
+	PENDING_FIRST(k, fd, sx_real.recvfrom(fd, buf, n, flags, sa, salen));
 	return recv_one(fd, buf, n, flags, sa, salen);
 }
 
@@ -163,8 +191,10 @@ EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int fl
 			      struct sockaddr *sa, socklen_t *salen)
 {
 	NEED(recvfrom_chk);
-	if (ORDINARY(fd))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k))
 		return sx_real.recvfrom_chk(fd, buf, n, buflen, flags, sa, salen);
+	PENDING_FIRST(k, fd, sx_real.recvfrom_chk(fd, buf, n, buflen, flags, sa, salen));
 	if (n > buflen)
 		__chk_fail();
 	return recv_one(fd, buf, n, flags, sa, salen);
@@ -173,8 +203,10 @@ EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int fl
 EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	NEED(recvmsg);
-	if (ORDINARY(fd) || !msg)
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k) || !msg)
 		return sx_real.recvmsg(fd, msg, flags);
+	PENDING_FIRST(k, fd, sx_real.recvmsg(fd, msg, flags));
 	return sx_udp_recv(fd, msg, flags);
 }
 
@@ -183,8 +215,10 @@ static int recv_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
 		     struct timespec *timeout)
 {
 	NEED(recvmmsg);
-	if (ORDINARY(fd) || !vec)
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (ORDINARY_IN(k) || !vec)
 		return sx_real.recvmmsg(fd, vec, vlen, flags, timeout);
+	PENDING_FIRST(k, fd, sx_real.recvmmsg(fd, vec, vlen, flags, timeout));
 	return per_message(fd, vec, vlen, flags, recv_nth);
 }
 
@@ -209,6 +243,7 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n)
 		if (!HANDED_OFF(fd, r, k))
 			return r;
 	}
+	PENDING_FIRST(k, fd, sx_real.write(fd, buf, n));
 	if (k == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.write(fd, buf, n));
 	struct iovec iov = {(void *)buf, n};
@@ -224,6 +259,7 @@ EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	if (ORDINARY_OUT(k) || cnt < 0)
 		return sx_real.writev(fd, iov, cnt);
+	PENDING_FIRST(k, fd, sx_real.writev(fd, iov, cnt));
 	if (k == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.writev(fd, iov, cnt));
 	ssize_t r;
@@ -241,6 +277,7 @@ EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 		if (!HANDED_OFF(fd, r, k))
 			return r;
 	}
+	PENDING_FIRST(k, fd, sx_real.send(fd, buf, n, flags));
 	if (k == SX_FD_DNS_TCP)
 		return dns_tcp_wrote(fd, sx_real.send(fd, buf, n, flags));
 	struct iovec iov = {(void *)buf, n};
@@ -255,7 +292,9 @@ static int send_mmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 	NEED(sendmmsg);
 	NEED(sendmsg);
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED ||
+	if (vec && vlen)
+		PENDING_FIRST(k, fd, sx_real.sendmmsg(fd, vec, vlen, flags));
+	if (!vec || !vlen || k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_FAILED || k == SX_FD_TCP ||
 	    (k == SX_FD_NONE && !(vec[0].msg_hdr.msg_name && sx_udp_is_udp(fd, k))))
 		return sx_real.sendmmsg(fd, vec, vlen, flags);
 	return per_message(fd, vec, vlen, flags, send_nth);

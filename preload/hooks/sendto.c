@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "../base/fdtab.h"
 #include "../base/guard.h"
 #include "../base/real.h"
 #include "../dns/dns_sock.h"
 #include "../tcp/fastopen.h"
+#include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 
 __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, size_t n, int flags,
@@ -20,6 +22,15 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 		return -1;
 	}
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (k == SX_FD_TCP_PENDING) {
+		int e = sx_tcp_pending_io(fd);
+		if (e < 0) {
+			errno = -e;
+			return -1;
+		}
+		/* Connected now: the kernel ignores an address on a connected TCP socket. */
+		return sx_real.sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
+	}
 	if (k == SX_FD_DNS_TCP) {
 		ssize_t r = sx_real.sendto(fd, buf, n, flags, sa, len);
 		if (r > 0)
@@ -59,6 +70,19 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 		return -1;
 	}
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if (k == SX_FD_TCP_PENDING) {
+		int e = sx_tcp_pending_io(fd);
+		if (e < 0) {
+			errno = -e;
+			return -1;
+		}
+		if (!msg)
+			return sx_real.sendmsg(fd, msg, flags);
+		struct msghdr m = *msg;
+		m.msg_name = NULL;
+		m.msg_namelen = 0;
+		return sx_real.sendmsg(fd, &m, flags & ~MSG_FASTOPEN);
+	}
 	if (k == SX_FD_DNS_TCP) {
 		ssize_t r = sx_real.sendmsg(fd, msg, flags);
 		if (r > 0)

@@ -17,4 +17,11 @@
 bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, socklen_t len,
 		    int *ret);
 
+struct sx_session;
+/* Logs how a proxied connect of fd (to peer, as the program gave it) ended and records
+ * it: a connected socket's virtual peer, or the error for SO_ERROR (via_so_error: the
+ * program learns it asynchronously) or for nobody. */
+void sx_tcp_record(int fd, const struct sx_session *s, const struct sockaddr *peer,
+		   socklen_t peer_len, bool via_so_error);
+
 #endif

@@ -30,7 +30,7 @@ static bool ctl_alive(const struct sx_fdinfo *info)
 	if (!ctl_is_ours(info))
 		return false;
 	struct pollfd p = {.fd = SX_UDP_PART(info)->ctl.fd, .events = POLLIN};
-	return poll(&p, 1, 0) == 0;
+	return sx_real.poll(&p, 1, 0) == 0;
 }
 
 void sx_udp_assoc_drop(struct sx_fdinfo *info)

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/* The proxy session as steps that never block: connect to the proxy, then write and
+ * read exactly what core's state machine asks for, with MSG_DONTWAIT so the program's
+ * file flags are never touched for longer than one connect() call. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "io.h"
+#include "log.h"
+#include "real.h"
+#include "session.h"
+#include "sockaddr.h"
+
+static int sock_domain(int fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof domain;
+	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return -errno;
+	return domain;
+}
+
+/* A fresh socket of family under the same fd number, carrying over the options programs
+ * commonly set and the file's status flags: an AF_INET socket cannot reach an IPv6-only
+ * proxy, and a refused pipelined handshake is retried on a new connection. */
+static int swap_socket(int fd, int family, int flags)
+{
+	static const struct {
+		int level, name;
+	} opts[] = {
+	    {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF}, {SOL_SOCKET, SO_SNDBUF},
+	    {SOL_SOCKET, SO_LINGER},	{SOL_SOCKET, SO_MARK},	 {IPPROTO_TCP, TCP_NODELAY},
+	};
+	int nfd = sx_real.socket(family, SOCK_STREAM, 0);
+	if (nfd < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		char v[64];
+		socklen_t l = sizeof v;
+		if (sx_real.getsockopt(fd, opts[i].level, opts[i].name, v, &l) == 0)
+			setsockopt(nfd, opts[i].level, opts[i].name, v, l);
+	}
+	if (flags >= 0)
+		sx_real.fcntl(nfd, F_SETFL, flags);
+	int fdflags = sx_real.fcntl(fd, F_GETFD);
+	int r = sx_real.dup3(nfd, fd, fdflags & FD_CLOEXEC ? O_CLOEXEC : 0);
+	int e = errno;
+	sx_real.close(nfd);
+	return r < 0 ? -e : 0;
+}
+
+static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockaddr_storage *ss,
+			   socklen_t *len)
+{
+	/* First an address of the socket's own family, then one it can reach. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < st->n_proxy_addrs; i++) {
+			int fam = st->proxy_addrs[i].ss_family;
+			if ((pass == 0 && fam != domain) || (pass == 1 && fam == domain))
+				continue;
+			*ss = st->proxy_addrs[i];
+			*len = st->proxy_addr_lens[i];
+			if (fam == AF_INET && domain == AF_INET6) {
+				/* An IPv4 proxy from an IPv6 socket: its v4-mapped address. */
+				struct sx_target t;
+				sx_sockaddr_to_target((struct sockaddr *)ss, *len, &t);
+				*len = (socklen_t)sx_target_to_sockaddr(&t, AF_INET6, ss);
+				return AF_INET6;
+			}
+			return fam;
+		}
+	}
+	return -EHOSTUNREACH;
+}
+
+/* Starts the TCP connect to the proxy; 1: in progress, 0: connected, or -errno. */
+static int connect_to_proxy(struct sx_session *s)
+{
+	int domain = sock_domain(s->fd);
+	if (domain < 0)
+		return domain;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fam = pick_proxy_addr(s->st, domain, &ss, &len);
+	if (fam < 0)
+		return fam;
+	if (fam != domain) {
+		int r = swap_socket(s->fd, fam, s->flags);
+		if (r < 0)
+			return r;
+		s->swaps++;
+	}
+	/* Non-blocking for this one call only: the connection goes on after it returns. */
+	bool blocking = !(s->flags & O_NONBLOCK);
+	if (blocking && sx_real.fcntl(s->fd, F_SETFL, s->flags | O_NONBLOCK) < 0)
+		return -errno;
+	int r = sx_real.connect(s->fd, (struct sockaddr *)&ss, len);
+	int e = errno;
+	if (blocking)
+		sx_real.fcntl(s->fd, F_SETFL, s->flags);
+	if (r == 0)
+		return 0;
+	return e == EINPROGRESS || e == EINTR ? 1 : -e;
+}
+
+/* Once a proxy has refused a pipelined handshake, this process stops offering it. */
+static atomic_bool pipeline_off;
+
+/* Failures that mean "this proxy did not take the pipelined handshake" rather than an
+ * answer to our request: it closed, reset, or sent what its protocol would not; or it
+ * answered the greeting and then waited for bytes it had already read and dropped
+ * (microsocks does this). */
+static bool pipeline_refused(int r, size_t got)
+{
+	return r == -ECONNRESET || r == -EPROTO || r == -EPIPE || (r == -ETIMEDOUT && got > 0);
+}
+
+static void without_pipelining(struct sx_session *s)
+{
+	if (s->proxy != &s->own_proxy) {
+		s->own_proxy = *s->proxy;
+		s->proxy = &s->own_proxy;
+	}
+	s->own_proxy.pipeline = false;
+}
+
+static int begin(struct sx_session *s)
+{
+	int r = sx_hs_init(&s->hs, s->proxy, s->cmd, &s->dst);
+	if (r < 0)
+		return r;
+	s->got = 0;
+	s->awaiting = false;
+	s->phase = SX_SESSION_CONNECTING;
+	s->deadline = sx_io_now_ms() + s->st->config.connect_timeout_ms;
+	r = connect_to_proxy(s);
+	if (r < 0) {
+		s->why.unreachable = true;
+		return r;
+	}
+	if (r == 0) {
+		s->phase = SX_SESSION_HANDSHAKE;
+		s->deadline = sx_io_now_ms() + s->st->config.handshake_timeout_ms;
+	}
+	return 1;
+}
+
+static int fail(struct sx_session *s, int r)
+{
+	if (s->phase == SX_SESSION_HANDSHAKE) {
+		s->why.refusal = sx_hs_refusal(&s->hs, &s->why.code);
+		if (s->proxy->pipeline && pipeline_refused(r, s->got)) {
+			/* Fall back at once, on a fresh socket under the same fd number. */
+			atomic_store(&pipeline_off, true);
+			sx_log(SX_LOG_INFO,
+			       "proxy %s:%u refused a pipelined handshake (%s): retrying "
+			       "without pipelining",
+			       s->proxy->host, s->proxy->port, strerror(-r));
+			without_pipelining(s);
+			s->why = (struct sx_proxy_failure){0};
+			int domain = sock_domain(s->fd);
+			int e = domain < 0 ? domain : swap_socket(s->fd, domain, s->flags);
+			if (e == 0) {
+				s->swaps++;
+				e = begin(s);
+				if (e > 0)
+					return 0;
+			}
+			r = e;
+		}
+	} else if (s->phase == SX_SESSION_CONNECTING) {
+		s->why.unreachable = true;
+		if (r == -ETIMEDOUT)
+			sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
+			       s->st->config.connect_timeout_ms);
+	}
+	s->phase = SX_SESSION_FAILED;
+	s->err = r;
+	sx_proxy_failure_log(s->proxy, &s->why, r);
+	return r;
+}
+
+int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, int flags,
+		     enum sx_cmd cmd, const struct sx_target *dst)
+{
+	/* Field by field: the handshake's buffers need no clearing. */
+	s->st = st;
+	s->fd = fd;
+	s->flags = flags;
+	s->cmd = cmd;
+	s->dst = *dst;
+	s->proxy = &st->config.proxy;
+	if (s->proxy->pipeline && atomic_load(&pipeline_off))
+		without_pipelining(s);
+	s->err = 0;
+	s->why = (struct sx_proxy_failure){0};
+	s->swaps = 0;
+	s->started = sx_io_now_ms();
+	if (s->flags < 0 && (s->flags = sx_real.fcntl(fd, F_GETFL)) < 0) {
+		s->phase = SX_SESSION_FAILED;
+		return s->err = -errno;
+	}
+	int r = begin(s);
+	if (r < 0) {
+		s->phase = SX_SESSION_CONNECTING;
+		return fail(s, r);
+	}
+	return sx_session_step(s, 0);
+}
+
+/* The connect to the proxy: 1 done, 0 not yet, or -errno. */
+static int connected(struct sx_session *s, short revents)
+{
+	if (!(revents & (POLLOUT | POLLERR | POLLHUP))) {
+		struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+		if (sx_real.poll(&p, 1, 0) <= 0)
+			return 0;
+		revents = p.revents;
+	}
+	if (!(revents & (POLLERR | POLLHUP)))
+		return revents & POLLOUT ? 1 : 0;
+	int soerr = 0;
+	socklen_t sl = sizeof soerr;
+	if (sx_real.getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+		return -errno;
+	return soerr ? -soerr : -ECONNRESET;
+}
+
+int sx_session_step(struct sx_session *s, short revents)
+{
+	/* One clock reading per step: a step never blocks, so it stays true. */
+	long long now = sx_io_now_ms();
+	bool timed = false;
+	for (;;) {
+		if (s->phase == SX_SESSION_DONE)
+			return 0;
+		if (s->phase == SX_SESSION_FAILED)
+			return s->err;
+		if (!timed && now >= s->deadline) {
+			if (s->phase == SX_SESSION_HANDSHAKE)
+				sx_hs_fail(&s->hs, -ETIMEDOUT);
+			if (fail(s, -ETIMEDOUT) < 0)
+				return s->err;
+			/* Retried without pipelining: a fresh deadline. */
+			timed = true;
+			continue;
+		}
+		if (s->phase == SX_SESSION_CONNECTING) {
+			int c = connected(s, revents);
+			if (c == 0)
+				return POLLOUT;
+			if (c < 0) {
+				if (fail(s, c) < 0)
+					return s->err;
+				revents = 0;
+				continue;
+			}
+			s->phase = SX_SESSION_HANDSHAKE;
+			s->deadline = now + s->st->config.handshake_timeout_ms;
+			revents = POLLOUT;
+		}
+		size_t n;
+		int r = 0;
+		switch (sx_hs_next(&s->hs, &n)) {
+		case SX_NEXT_DONE:
+			s->phase = SX_SESSION_DONE;
+			return 0;
+		case SX_NEXT_FAILED:
+			r = sx_hs_result(&s->hs, NULL);
+			break;
+		case SX_NEXT_WRITE: {
+			ssize_t w = sx_real.sendto(s->fd, sx_hs_out(&s->hs), n,
+						   MSG_NOSIGNAL | MSG_DONTWAIT, NULL, 0);
+			if (w > 0) {
+				sx_hs_wrote(&s->hs, (size_t)w);
+				s->awaiting = true;
+				revents = 0;
+				continue;
+			}
+			if (w < 0 && (errno == EAGAIN || errno == EINTR))
+				return POLLOUT;
+			r = w < 0 && errno != EPIPE ? -errno : -ECONNRESET;
+			sx_hs_fail(&s->hs, r);
+			break;
+		}
+		case SX_NEXT_READ: {
+			/* Right after a write the answer is a round trip away: wait first rather
+			 * than spend a recv() on EAGAIN (one syscall less per message). */
+			if (s->awaiting && !(revents & (POLLIN | POLLERR | POLLHUP))) {
+				s->awaiting = false;
+				return POLLIN;
+			}
+			s->awaiting = false;
+			uint8_t buf[SX_HS_BUF];
+			if (n > sizeof buf)
+				n = sizeof buf;
+			ssize_t rd = sx_real.recv(s->fd, buf, n, MSG_DONTWAIT);
+			revents = 0;
+			if (rd > 0) {
+				s->got += (size_t)rd;
+				sx_hs_read(&s->hs, buf, (size_t)rd);
+				continue;
+			}
+			if (rd < 0 && (errno == EAGAIN || errno == EINTR))
+				return POLLIN;
+			r = rd == 0 ? -ECONNRESET : -errno;
+			sx_hs_fail(&s->hs, r);
+			break;
+		}
+		}
+		if (fail(s, r) < 0)
+			return s->err;
+		revents = 0;
+	}
+}
+
+int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
+		      struct sx_target *bound)
+{
+	if (why)
+		*why = s->why;
+	if (s->phase != SX_SESSION_DONE)
+		return s->phase == SX_SESSION_FAILED ? s->err : -EINPROGRESS;
+	if (bound)
+		sx_hs_result(&s->hs, bound);
+	return 0;
+}
+
+void sx_session_rebind(struct sx_session *s, int fd)
+{
+	s->fd = fd;
+}
+
+void sx_session_abort(struct sx_session *s, int err)
+{
+	s->phase = SX_SESSION_FAILED;
+	s->err = err;
+}
+
+long long sx_session_deadline(const struct sx_session *s)
+{
+	return s->deadline;
+}
+
+void sx_session_move(struct sx_session *to, const struct sx_session *from)
+{
+	*to = *from;
+	if (from->proxy == &from->own_proxy) {
+		to->proxy = &to->own_proxy;
+		to->hs.proxy = &to->own_proxy;
+	}
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* One proxy session on a program's socket, advanced without ever blocking: the TCP
+ * connect to the proxy, then core's handshake. A blocking caller waits between steps
+ * (io.c); an asynchronous one lets the program's own event loop wait (tcp/). */
+#ifndef SX_PRELOAD_SESSION_H
+#define SX_PRELOAD_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../../core/handshake.h"
+#include "init.h"
+#include "proxy_failure.h"
+
+enum sx_session_phase {
+	SX_SESSION_CONNECTING, /* the TCP connect to the proxy */
+	SX_SESSION_HANDSHAKE,  /* core's exchange */
+	SX_SESSION_DONE,
+	SX_SESSION_FAILED,
+};
+
+struct sx_session {
+	/* private to session.c */
+	const struct sx_state *st;
+	int fd;
+	int flags; /* the file's status flags as the program set them */
+	enum sx_cmd cmd;
+	struct sx_target dst;
+	const struct sx_proxy *proxy; /* the configured one, or own_proxy */
+	struct sx_proxy own_proxy;    /* the configured one without pipelining, when refused */
+	struct sx_hs hs;
+	enum sx_session_phase phase;
+	long long deadline; /* of the current phase, sx_io_now_ms() time */
+	size_t got;	    /* bytes read from the proxy: tells a pipelining refusal */
+	bool awaiting;	    /* wrote a message whose answer cannot have come yet */
+	int err;
+	struct sx_proxy_failure why;
+	/* public: read-only */
+	unsigned swaps; /* times a fresh socket was put under fd (epoll registrations die) */
+	long long started;
+};
+
+/* Starts the session on fd (flags: its F_GETFL flags). The step results:
+ * > 0: in progress, the poll() events to wait for on fd; 0: done; < 0: failed (-errno,
+ * the proxy's unreachability or refusal already logged once per process). */
+int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, int flags,
+		     enum sx_cmd cmd, const struct sx_target *dst);
+/* Goes as far as it can without blocking. revents: what a wait just reported for fd,
+ * or 0 when not known. */
+int sx_session_step(struct sx_session *s, short revents);
+/* What a finished or failed session ends with: 0 or the -errno; why and bound (either
+ * may be NULL) are filled in. */
+int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
+		      struct sx_target *bound);
+/* The session's socket is now reached through fd (its first number was closed). */
+void sx_session_rebind(struct sx_session *s, int fd);
+/* Ends the session as failed with err (the program gave up on it). */
+void sx_session_abort(struct sx_session *s, int err);
+long long sx_session_deadline(const struct sx_session *s);
+/* Copies a session to where it will live on (it may refer into itself). */
+void sx_session_move(struct sx_session *to, const struct sx_session *from);
+
+#endif
