@@ -123,6 +123,10 @@ ac_ok() {
 	ac_ok 1080 10 --wait epoll-et --thread
 }
 
+@test "four threads wait in epoll_wait on the same sockets (ONESHOT hands each to one)" {
+	ac_ok 1080 40 --wait epoll-oneshot --waiters 4
+}
+
 @test "dup() of a connecting socket, the original closed: the dup completes" {
 	ac_ok 1080 10 --wait poll --dup
 	ac_ok 1080 10 --wait epoll --dup --before
@@ -143,6 +147,7 @@ ac_ok() {
 
 # ---- while the handshake runs (the proxy answers after 500 ms) ----
 
+# Each also checks that a 50 ms poll times out and a ready pipe beside the socket is reported.
 @test "in progress, poll family: EINPROGRESS at once, EALREADY, EAGAIN, ENOTCONN, not writable" {
 	needs_async_engine
 	for w in poll ppoll select pselect connect; do
@@ -160,6 +165,7 @@ ac_ok() {
 	ac_ok 1081 3 --wait epoll-oneshot --in-progress --del-during
 	ac_ok 1081 3 --wait epoll --in-progress --thread
 	ac_ok 1081 3 --wait epoll --in-progress --dup
+	ac_ok 1081 6 --wait epoll-oneshot --in-progress --waiters 3
 }
 
 @test "in progress: a banner that follows the delayed reply is not swallowed" {

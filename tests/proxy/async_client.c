@@ -28,6 +28,7 @@
 #define DATA_A	   0x5a5a0000u /* epoll_data.u64 = tag << 32 | index: a changed value is seen */
 #define DATA_MOD   0x6b6b0000u
 #define DATA_B	   0x7c7c0000u
+#define DATA_PIPE  0x8d8d8d8d00000000ull
 
 enum wait_kind { W_POLL, W_PPOLL, W_SELECT, W_PSELECT, W_EPOLL, W_EPOLL_ET, W_ONESHOT, W_CONNECT };
 enum exchange { X_NONE, X_HTTP, X_BANNER };
@@ -51,7 +52,7 @@ struct conn {
 static struct {
 	enum wait_kind wait;
 	enum exchange xchg;
-	int n, ntarget, expect_errno, timeout_ms, sigalrm_ms, sndtimeo_ms;
+	int n, ntarget, expect_errno, timeout_ms, sigalrm_ms, sndtimeo_ms, waiters;
 	bool before, two_sets, mod_during, del_during, threaded, dup, in_progress, blocking;
 	bool sa_restart, quiet;
 	const char *expect;
@@ -181,6 +182,38 @@ static void check_in_progress(struct conn *c)
 	r = poll(&p, 1, 0);
 	if (r != 0)
 		fail(c, "poll(POLLOUT, 0) while in progress reported revents 0x%x", p.revents);
+}
+
+/* While c handshakes, the program's timeout holds and its other fds keep their readiness. */
+static void check_waits_in_progress(struct conn *c)
+{
+	struct pollfd p[2] = {{.fd = c->fd, .events = POLLOUT}, {.events = POLLIN}};
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = DATA_PIPE}, out[8];
+	int pfd[2], r;
+
+	if (pipe(pfd) < 0 || write(pfd[1], "x", 1) != 1) {
+		perror("async_client: pipe");
+		exit(2);
+	}
+	p[1].fd = pfd[0];
+	r = poll(p, 1, 50);
+	if (r != 0)
+		fail(c, "poll(POLLOUT, 50 ms) while in progress gave %d, revents 0x%x", r,
+		     p[0].revents);
+	r = poll(p, 2, remaining_ms());
+	if (r != 1 || p[0].revents || !(p[1].revents & POLLIN))
+		fail(c, "poll on the connecting socket and a ready pipe gave %d (0x%x, 0x%x)", r,
+		     p[0].revents, p[1].revents);
+	if (is_epoll() && !o.threaded) {
+		epoll_ctl(epa, EPOLL_CTL_ADD, pfd[0], &ev);
+		r = epoll_wait(epa, out, 8, remaining_ms());
+		if (r != 1 || out[0].data.u64 != DATA_PIPE)
+			fail(c, "epoll_wait with a ready pipe beside connecting sockets gave %d",
+			     r);
+		epoll_ctl(epa, EPOLL_CTL_DEL, pfd[0], NULL);
+	}
+	close(pfd[0]);
+	close(pfd[1]);
 }
 
 static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
@@ -415,8 +448,10 @@ static void start_conn(struct conn *c)
 		ep_ctl(c, epb, EPOLL_CTL_ADD, EPOLLOUT, DATA_B);
 		c->armed_b = true;
 	}
-	if (o.in_progress && r < 0)
+	if (o.in_progress && r < 0) {
 		check_in_progress(c);
+		check_waits_in_progress(c);
+	}
 	if (is_epoll() && o.mod_during) {
 		c->tag = DATA_MOD;
 		ep_ctl(c, epa, EPOLL_CTL_MOD, interest(c), c->tag);
@@ -442,6 +477,17 @@ static void *connect_thread(void *arg)
 }
 
 /* ---- the waits ---- */
+
+static void wait_epoll(int ms);
+
+/* --waiters K: K-1 more threads wait on the same epoll set (ONESHOT gives each report to one). */
+static void *waiter_thread(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&finished) < o.n && remaining_ms() > 0)
+		wait_epoll(remaining_ms() < 50 ? remaining_ms() : 50);
+	return NULL;
+}
 
 static struct conn *by_data(uint64_t u, uint32_t want_tag)
 {
@@ -681,9 +727,11 @@ static void usage(void)
 	      "  --mod-during          EPOLL_CTL_MOD (new epoll_data) during the handshake\n"
 	      "  --del-during          EPOLL_CTL_DEL and ADD again during the handshake\n"
 	      "  --thread              a thread connects while the main thread waits in epoll\n"
+	      "  --waiters K           K threads wait on the one epoll set (epoll-oneshot)\n"
 	      "  --dup                 dup() the connecting socket, close the original\n"
 	      "  --in-progress         check EALREADY, EAGAIN, ENOTCONN, not writable right\n"
-	      "                        after EINPROGRESS (needs a proxy that delays)\n"
+	      "                        after EINPROGRESS, a 50 ms poll times out, a ready pipe\n"
+	      "                        beside it is reported alone (needs a proxy that delays)\n"
 	      "  --http | --banner     send GET and read to EOF | read the first line only\n"
 	      "  --expect TEXT         the body's (or banner's) first line must be TEXT\n"
 	      "  --expect-errno NAME   every connection must fail with NAME (via SO_ERROR)\n"
@@ -751,6 +799,8 @@ static void parse_args(int argc, char **argv)
 			o.sigalrm_ms = num(v, 1, 60000);
 		else if (!strcmp(a, "--sndtimeo-ms") && v)
 			o.sndtimeo_ms = num(v, 1, 60000);
+		else if (!strcmp(a, "--waiters") && v)
+			o.waiters = num(v, 1, 64);
 		else {
 			takes = false;
 			if (!strcmp(a, "--before"))
@@ -794,6 +844,12 @@ static void parse_args(int argc, char **argv)
 	}
 	if (o.blocking && o.n != 1)
 		usage();
+	if (o.waiters > 1 && (o.wait != W_ONESHOT || o.two_sets || o.threaded)) {
+		fputs("async_client: --waiters needs --wait epoll-oneshot, without --two-sets or "
+		      "--thread\n",
+		      stderr);
+		exit(2);
+	}
 }
 
 static int report(void)
@@ -825,7 +881,7 @@ static int report(void)
 
 int main(int argc, char **argv)
 {
-	pthread_t th;
+	pthread_t th, waiters[64];
 
 	parse_args(argc, argv);
 	for (int i = 0; i < o.n; i++) {
@@ -851,8 +907,13 @@ int main(int argc, char **argv)
 	} else {
 		for (int i = 0; i < o.n; i++)
 			start_conn(&conns[i]);
+		for (int i = 1; i < o.waiters; i++)
+			if (pthread_create(&waiters[i], NULL, waiter_thread, NULL))
+				return 2;
 		while (atomic_load(&finished) < o.n && remaining_ms() > 0)
-			wait_once(remaining_ms());
+			wait_once(o.waiters > 1 && remaining_ms() > 50 ? 50 : remaining_ms());
+		for (int i = 1; i < o.waiters; i++)
+			pthread_join(waiters[i], NULL);
 	}
 	if (o.two_sets)
 		for (int i = 0; i < o.n && remaining_ms() > 0; i++)
