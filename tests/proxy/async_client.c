@@ -30,7 +30,18 @@
 #define DATA_B	   0x7c7c0000u
 #define DATA_PIPE  0x8d8d8d8d00000000ull
 
-enum wait_kind { W_POLL, W_PPOLL, W_SELECT, W_PSELECT, W_EPOLL, W_EPOLL_ET, W_ONESHOT, W_CONNECT };
+enum wait_kind {
+	W_POLL,
+	W_PPOLL,
+	W_SELECT,
+	W_PSELECT,
+	W_EPOLL,
+	W_EPOLL_ET,
+	W_ONESHOT,
+	W_CONNECT,
+	W_RECV,
+	W_SEND
+};
 enum exchange { X_NONE, X_HTTP, X_BANNER };
 enum state { C_NEW, C_CONNECTING, C_SENDING, C_READING, C_DONE };
 
@@ -54,7 +65,7 @@ static struct {
 	enum exchange xchg;
 	int n, ntarget, expect_errno, timeout_ms, sigalrm_ms, sndtimeo_ms, waiters;
 	bool before, two_sets, mod_during, del_during, threaded, dup, in_progress, blocking;
-	bool sa_restart, quiet, lenient;
+	bool sa_restart, quiet, lenient, abandon;
 	const char *expect;
 	struct sockaddr_storage target[MAX_TARGET];
 	socklen_t target_len[MAX_TARGET];
@@ -252,7 +263,7 @@ static void connected(struct conn *c, bool err_event)
 		if (e != o.expect_errno)
 			fail(c, "SO_ERROR %s, expected %s", ename(e), ename(o.expect_errno));
 		else if (!err_event && o.wait != W_SELECT && o.wait != W_PSELECT &&
-			 o.wait != W_CONNECT)
+			 o.wait < W_CONNECT)
 			fail(c, "failed connect reported without POLLERR/EPOLLERR");
 		finish(c);
 		return;
@@ -335,10 +346,10 @@ static void do_read(struct conn *c)
 	}
 }
 
+static const char req[] = "GET / HTTP/1.0\r\nHost: async.test\r\n\r\n";
+
 static void do_send(struct conn *c)
 {
-	static const char req[] = "GET / HTTP/1.0\r\nHost: async.test\r\n\r\n";
-
 	while (c->sent < sizeof(req) - 1) {
 		ssize_t r = send(c->fd, req + c->sent, sizeof(req) - 1 - c->sent, MSG_NOSIGNAL);
 		if (r < 0 && errno == EINTR)
@@ -368,7 +379,10 @@ static void start_exchange(struct conn *c)
 		return;
 	case X_BANNER:
 		atomic_store(&c->st, C_READING);
-		do_read(c);
+		if (memchr(c->buf, '\n', c->got))
+			reply_done(c);
+		else
+			do_read(c);
 		return;
 	}
 }
@@ -415,6 +429,15 @@ static void open_conn(struct conn *c, bool blocking)
 
 static void start_conn(struct conn *c)
 {
+	if (o.abandon) {
+		/* A connect closed mid-handshake: the next socket gets its fd number back at once.
+		 */
+		open_conn(c, false);
+		if (connect(c->fd, (struct sockaddr *)&c->dst, c->dstlen) == 0 ||
+		    errno != EINPROGRESS)
+			fail(c, "the abandoned connect did not say EINPROGRESS");
+		close(c->fd);
+	}
 	open_conn(c, false);
 	if (o.before)
 		register_conn(c);
@@ -647,6 +670,41 @@ static void wait_connect(int ms)
 	o.wait = W_CONNECT;
 }
 
+/* A program that never waits for the connect: it calls recv() (banner) or send() (request)
+ * until they stop saying EAGAIN, 2 ms apart; the handshake has to advance inside them. */
+static void wait_touch(int ms)
+{
+	for (int i = 0; i < o.n; i++) {
+		struct conn *c = &conns[i];
+		if (atomic_load(&c->st) != C_CONNECTING)
+			continue;
+		ssize_t r = o.wait == W_RECV
+				? recv(c->fd, c->buf, sizeof(c->buf) - 1, MSG_DONTWAIT)
+				: send(c->fd, req, sizeof(req) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			continue;
+		if (r <= 0) {
+			c->err = r ? errno : 0;
+			if (!r)
+				fail(c, "EOF while connecting");
+			else if (errno != o.expect_errno)
+				fail(c, "%s while connecting gave %s",
+				     o.wait == W_RECV ? "recv" : "send", ename(errno));
+			finish(c);
+			continue;
+		}
+		if (o.wait == W_RECV)
+			c->got = (size_t)r;
+		else
+			c->sent = (size_t)r;
+		connected(c, false);
+	}
+	enum wait_kind w = o.wait;
+	o.wait = W_POLL;
+	wait_poll(ms < 2 ? ms : 2);
+	o.wait = w;
+}
+
 static void wait_once(int ms)
 {
 	switch (o.wait) {
@@ -660,6 +718,10 @@ static void wait_once(int ms)
 		break;
 	case W_CONNECT:
 		wait_connect(ms);
+		break;
+	case W_RECV:
+	case W_SEND:
+		wait_touch(ms);
 		break;
 	default:
 		wait_epoll(ms);
@@ -726,6 +788,7 @@ static void usage(void)
 	      "  --n N                 connections, round-robin over the targets (default 1)\n"
 	      "  --wait M              poll ppoll select pselect epoll epoll-et epoll-oneshot\n"
 	      "                        connect (call connect() again until EISCONN)\n"
+	      "                        recv (--banner), send (--http): no wait, only that call\n"
 	      "  --before              register in epoll before connect() (default: after)\n"
 	      "  --two-sets            also register in a second epoll set; both must report\n"
 	      "  --mod-during          EPOLL_CTL_MOD (new epoll_data) during the handshake\n"
@@ -733,6 +796,7 @@ static void usage(void)
 	      "  --thread              a thread connects while the main thread waits in epoll\n"
 	      "  --waiters K           K threads wait on the one epoll set (epoll-oneshot)\n"
 	      "  --dup                 dup() the connecting socket, close the original\n"
+	      "  --abandon             first connect and close a socket, then the real one\n"
 	      "  --in-progress         check EALREADY, EAGAIN, ENOTCONN, not writable right\n"
 	      "                        after EINPROGRESS, a 50 ms poll times out, a ready pipe\n"
 	      "                        beside it is reported alone (needs a proxy that delays)\n"
@@ -762,8 +826,8 @@ static int num(const char *s, int lo, int hi)
 
 static enum wait_kind wait_by_name(const char *s)
 {
-	static const char *names[] = {"poll",  "ppoll",	   "select",	    "pselect",
-				      "epoll", "epoll-et", "epoll-oneshot", "connect"};
+	static const char *names[] = {"poll",	  "ppoll",	   "select",  "pselect", "epoll",
+				      "epoll-et", "epoll-oneshot", "connect", "recv",	 "send"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i]))
 			return (enum wait_kind)i;
@@ -835,6 +899,8 @@ static void parse_args(int argc, char **argv)
 				o.quiet = true;
 			else if (!strcmp(a, "--lenient"))
 				o.lenient = true;
+			else if (!strcmp(a, "--abandon"))
+				o.abandon = true;
 			else
 				usage();
 		}
@@ -852,6 +918,11 @@ static void parse_args(int argc, char **argv)
 	}
 	if (o.blocking && o.n != 1)
 		usage();
+	if ((o.wait == W_RECV && o.xchg != X_BANNER) || (o.wait == W_SEND && o.xchg != X_HTTP)) {
+		fputs("async_client: --wait recv needs --banner, --wait send needs --http\n",
+		      stderr);
+		exit(2);
+	}
 	if (o.waiters > 1 && (o.wait != W_ONESHOT || o.two_sets || o.threaded)) {
 		fputs("async_client: --waiters needs --wait epoll-oneshot, without --two-sets or "
 		      "--thread\n",
