@@ -17,8 +17,16 @@ if [ "${SX_BENCH_NO_DEPS:-}" != 1 ]; then
 	SOCKSIFY_EXTRA_DEPS="proxychains4:/usr/lib/$ma/libproxychains.so.4
 		tsocks:/usr/lib/$ma/libtsocks.so
 		torsocks:/usr/lib/$ma/torsocks/libtorsocks.so
-		libdsocksd0:/usr/lib/$ma/libdsocksd.so.0" scripts/deps.sh ||
+		libdsocksd0:/usr/lib/$ma/libdsocksd.so.0
+		python3-python-socks:/usr/lib/python3/dist-packages/python_socks
+		python3-async-timeout:/usr/lib/python3/dist-packages/async_timeout" scripts/deps.sh ||
 		echo "bench: installing the peers failed; comparing against those present" >&2
+	# node's own SOCKS client, for the event-loop figure only (npm, into the build tree)
+	if command -v npm >/dev/null && [ ! -d "$B/bench/node/node_modules/socks-proxy-agent" ]; then
+		mkdir -p "$B/bench/node"
+		npm install --prefix "$B/bench/node" --no-audit --no-fund socks-proxy-agent@10 \
+			>/dev/null 2>&1 || echo "bench: npm install socks-proxy-agent failed" >&2
+	fi
 fi
 
 mkdir -p "$B/bench"

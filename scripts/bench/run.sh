@@ -371,6 +371,103 @@ record 8 8a 1 "added VmRSS after resolve+connect" "KiB" lower delta plain $shims
 record 8 8b 2 "added Pss after resolve+connect" "KiB" lower delta plain $shims
 fi
 
+# 9. parallel non-blocking connects: N at once from one thread through socksd thinking D ms
+# before each reply (two replies per handshake), waited for with epoll, poll and select; the
+# time until every one has connected and fetched a page saying it came through the proxy (a
+# shim that only pretends to be connected fails here), as a multiple of D
+NPAR=${SX_BENCH_PAR:-50}
+if want 9; then
+f_par() {
+	with "$1" $P1 "$B/async_client" --n "$NPAR" --wait "$par_wait" --lenient --quiet \
+		--http --expect peer=127.0.0.2 --timeout-ms $((T * 1000 - 2000)) 192.0.2.10 80 |
+		awk -v d="$D" '
+		/ FAIL / && !shown++ { print > "/dev/stderr" }
+		/^summary/ {
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] }
+			if (s["fail"] == 0) { printf "%.1f\n", s["elapsed_ms"] / d; ok = 1 }
+		}
+		END { exit !ok }'
+}
+say "9 parallel non-blocking connects"
+T=$((NPAR * D * 4 / 1000 + 20)) # twice the time handshakes one after another take
+for pair in a:epoll b:poll c:select; do
+	par_wait=${pair#*:}
+	run "9${pair%%:*}" 3 f_par socksify $peers
+	record "9${pair%%:*}" "9${pair%%:*}" 1 \
+		"$NPAR parallel non-blocking connects + GET ($par_wait), proxy waits ${D} ms per reply" \
+		"× ${D} ms" lower abs socksify $peers
+done
+T=60
+fi
+
+# 10. event-loop programs: N concurrent requests through the same delaying proxy, through the
+# shim or the program's own SOCKS client (curl --socks5-hostname, python-socks,
+# socks-proxy-agent: installed by bench.sh for this figure only)
+if want 10; then
+NODE_MODS=$BB/node/node_modules
+HOST_PY=/usr/bin/python3 # Debian's, which sees python3-python-socks
+f_node() {
+	case $1 in
+	native) with plain $P1 env NODE_PATH="$NODE_MODS" node "$here/par.js" "$NPAR" \
+		http://192.0.2.10/ "socks5h://127.0.0.1:$P1" ;;
+	*) with "$1" $P1 node "$here/par.js" "$NPAR" http://192.0.2.10/ ;;
+	esac
+}
+f_curlz() {
+	urls=$(seq 1 "$NPAR" | sed 's|^|http://192.0.2.10/|')
+	t0=$(date +%s%N)
+	case $1 in
+	# shellcheck disable=SC2086 # one word per URL
+	native) with plain $P1 curl -sS --no-progress-meter -Z --parallel-immediate \
+		--parallel-max "$NPAR" --socks5-hostname "127.0.0.1:$P1" $urls ;;
+	*) with "$1" $P1 curl -sS --no-progress-meter -Z --parallel-immediate \
+		--parallel-max "$NPAR" $urls ;;
+	esac >"$W/curlz.out" || return 1
+	got=$(grep -c '^peer=' "$W/curlz.out")
+	[ "$got" -eq "$NPAR" ] || { echo "curl: $got of $NPAR replies" >&2; return 1; }
+	echo $((($(date +%s%N) - t0) / 1000000))
+}
+f_asyncio() {
+	case $1 in
+	native) with plain $P1 "$HOST_PY" "$here/par.py" "$NPAR" 192.0.2.10 80 --socks "127.0.0.1:$P1" ;;
+	*) with "$1" $P1 "$HOST_PY" "$here/par.py" "$NPAR" 192.0.2.10 80 ;;
+	esac
+}
+say "10 event-loop programs"
+run 10a 3 f_curlz native socksify
+record 10a 10a 1 "curl -Z, $NPAR URLs, proxy waits ${D} ms per reply (native = --socks5-hostname)" \
+	ms lower abs native socksify
+if command -v node >/dev/null && [ -d "$NODE_MODS/socks-proxy-agent" ]; then
+	run 10b 3 f_node native socksify
+	record 10b 10b 1 "node, $NPAR concurrent http.get (native = socks-proxy-agent)" ms lower abs \
+		native socksify
+else
+	na 10b "node, $NPAR concurrent http.get" native "n/a (node or socks-proxy-agent missing)"
+fi
+if "$HOST_PY" -c 'import python_socks.async_.asyncio' 2>/dev/null; then
+	run 10c 3 f_asyncio native socksify
+	record 10c 10c 1 "python asyncio, $NPAR open_connection (native = python-socks)" ms lower abs \
+		native socksify
+else
+	na 10c "python asyncio, $NPAR open_connection" native "n/a (python3-python-socks missing)"
+fi
+fi
+
+# 11. waits on fds that never handshake: an epoll_wait (or poll) ping-pong over a socketpair
+if want 11; then
+PP=${SX_BENCH_PINGPONG:-1000000}
+f_pp_epoll() { with "$1" $P0 "$BB/pingpong" epoll "$PP"; }
+f_pp_poll() { with "$1" $P0 "$BB/pingpong" poll "$PP"; }
+say "11 wait overhead"
+T=300
+run 11a 3 f_pp_epoll plain socksify
+record 11a 11a 1 "epoll_wait ping-pong over a socketpair, $PP rounds" "ns/round" lower abs \
+	plain socksify
+run 11b 3 f_pp_poll plain socksify
+record 11b 11b 1 "poll ping-pong over a socketpair, $PP rounds" "ns/round" lower abs plain socksify
+T=60
+fi
+
 # ---- the table ---------------------------------------------------------------------------
 {
 	echo "socksify $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(uname -m), $(nproc) CPUs," \

@@ -47,7 +47,7 @@ struct opts {
 	int log_fd;
 	const char *ready_file;
 	const char *user, *pass;
-	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms, udp_flood;
+	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms, udp_flood, barrier;
 	bool no_udp, auth_fail, fragment, garbage, silent, strict, bnd_zero, has_bnd_addr;
 	struct sockaddr_storage bnd_addr;
 };
@@ -273,9 +273,39 @@ static int send_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* Every handshake reply goes through here so --delay-ms and --fragment apply uniformly. */
+/* --barrier N: no connection gets a reply before N have arrived, so only a client with N
+ * handshakes in flight at once is answered (one that waits for each in turn never is). */
+static pthread_mutex_t barrier_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t barrier_cv = PTHREAD_COND_INITIALIZER;
+static int barrier_seen;
+
+static void barrier_arrive(void)
+{
+	pthread_mutex_lock(&barrier_mu);
+	barrier_seen++;
+	pthread_cond_broadcast(&barrier_cv);
+	pthread_mutex_unlock(&barrier_mu);
+}
+
+static void barrier_wait(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += HS_TIMEOUT_MS / 1000;
+	pthread_mutex_lock(&barrier_mu);
+	while (barrier_seen < opt.barrier)
+		if (pthread_cond_timedwait(&barrier_cv, &barrier_mu, &until))
+			break;
+	pthread_mutex_unlock(&barrier_mu);
+}
+
+/* Every handshake reply goes through here so --delay-ms, --fragment and --barrier apply
+ * uniformly. */
 static int send_reply(int fd, const void *p, size_t n)
 {
+	if (opt.barrier > 0)
+		barrier_wait();
 	if (opt.delay_ms > 0)
 		sleep_ms(opt.delay_ms);
 	if (!opt.fragment)
@@ -1070,6 +1100,7 @@ static void *conn_main(void *arg)
 	c->rd.fd = c->fd;
 	c->auth = "none";
 	getsockname(c->fd, (struct sockaddr *)&c->local, &l);
+	barrier_arrive();
 	if (opt.silent) {
 		/* accept and read, never answer: exercises client timeouts */
 		drain(c->fd, -1);
@@ -1158,7 +1189,8 @@ static void usage(FILE *f)
 	      "failure switches:\n"
 	      "  --reply N  --reply4 N  --no-udp  --method N  --auth-fail  --auth-ver N\n"
 	      "  --delay-ms N  --fragment  --close-after N  --garbage  --silent  --strict\n"
-	      "  --bnd-zero  --bnd-addr ADDR:PORT  --udp-flood N (name-sourced datagrams)\n",
+	      "  --bnd-zero  --bnd-addr ADDR:PORT  --udp-flood N (name-sourced datagrams)\n"
+	      "  --barrier N (no reply before N connections have arrived)\n",
 	      f);
 }
 
@@ -1265,6 +1297,8 @@ static void parse_args(int argc, char **argv)
 			opt.close_after = num(v, 0, 1 << 20);
 		} else if (!strcmp(a, "--connect-timeout")) {
 			opt.connect_ms = num(v, 1, 600000);
+		} else if (!strcmp(a, "--barrier")) {
+			opt.barrier = num(v, 0, 100000);
 		} else if (!strcmp(a, "--udp-flood")) {
 			opt.udp_flood = num(v, 0, 1 << 20);
 		} else if (!strcmp(a, "--bnd-addr")) {
