@@ -30,12 +30,6 @@ teardown_file() {
 	stop_all_bg
 }
 
-# The tests that hold only once connect() returns EINPROGRESS at once and the handshake runs
-# in the program's waits. Remove this skip (or run with SX_ASYNC_ENGINE=1) with the engine.
-needs_async_engine() {
-	[ "${SX_ASYNC_ENGINE:-}" = 1 ] || skip "needs the asynchronous connect engine (issue 13)"
-}
-
 AC=$B/async_client
 HTTP_OK=(--http --expect "peer=$PROXY_SRC")
 BANNER="220 banner.test ESMTP ready"
@@ -173,14 +167,12 @@ ac_ok() {
 
 # Each also checks that a 50 ms poll times out and a ready pipe beside the socket is reported.
 @test "in progress, poll family: EINPROGRESS at once, EALREADY, EAGAIN, ENOTCONN, not writable" {
-	needs_async_engine
 	for w in poll ppoll select pselect connect; do
 		ac_ok 1081 3 --wait "$w" --in-progress
 	done
 }
 
 @test "in progress, epoll family: LT, ET, ONESHOT, before, two sets, MOD, DEL, thread, dup" {
-	needs_async_engine
 	ac_ok 1081 3 --wait epoll --in-progress
 	ac_ok 1081 3 --wait epoll-et --in-progress
 	ac_ok 1081 3 --wait epoll-oneshot --in-progress --before
@@ -193,7 +185,6 @@ ac_ok() {
 }
 
 @test "in progress: send() and recv() say EAGAIN and drive the handshake without any wait" {
-	needs_async_engine
 	ac_ok 1081 3 --wait send --in-progress
 	run via 1081 "$AC" --n 3 --wait recv --in-progress --banner --expect "$BANNER" 192.0.2.10 25
 	assert_success
@@ -201,13 +192,11 @@ ac_ok() {
 }
 
 @test "in progress: a socket closed mid-handshake leaves the next one on its fd number alone" {
-	needs_async_engine
 	ac_ok 1081 3 --wait epoll --abandon --in-progress
 	ac_ok 1081 3 --wait poll --abandon --in-progress
 }
 
 @test "in progress: a banner that follows the delayed reply is not swallowed" {
-	needs_async_engine
 	for w in poll epoll-et; do
 		run via 1081 "$AC" --n 3 --wait "$w" --in-progress --banner --expect "$BANNER" 192.0.2.10 25
 		assert_success
@@ -261,7 +250,6 @@ ac_fails() {
 }
 
 @test "a failure after EINPROGRESS at once: a delayed REP 5, a silent proxy" {
-	needs_async_engine
 	start_proxy slowrep5 1111 --reply 5 --delay-ms 500
 	ac_fails ECONNREFUSED 1111 --in-progress
 	stop_bg slowrep5
@@ -350,7 +338,6 @@ asyncio.run(main())' "peer=$PROXY_SRC"
 }
 
 @test "the barrier proxy: 10 non-blocking connects are in flight at once (epoll, poll, select)" {
-	needs_async_engine
 	export SOCKSIFY_HANDSHAKE_TIMEOUT=3s
 	for w in epoll poll select; do
 		start_barrier "bar-$w" 1121 10
@@ -362,7 +349,6 @@ asyncio.run(main())' "peer=$PROXY_SRC"
 }
 
 @test "the barrier proxy: node, python asyncio and curl -Z have 10 connects in flight at once" {
-	needs_async_engine
 	export SOCKSIFY_HANDSHAKE_TIMEOUT=3s
 	urls=()
 	for i in $(seq 1 10); do urls+=("http://192.0.2.10/$i"); done
@@ -398,14 +384,12 @@ for (let i = 0; i < 10; i++)
 # ---- the program's own connect timeout, against a proxy that accepts and never answers ----
 
 @test "curl --connect-timeout 1 gets its own timeout (exit 28), not the shim's" {
-	needs_async_engine
 	run timeout -k 1 5 "$SOCKSIFY" -q -s socks5://127.0.0.1:1083 curl -sS --connect-timeout 1 \
 		http://192.0.2.10/
 	[ "$status" -eq 28 ]
 }
 
 @test "python create_connection(timeout=1) raises its own timeout, not the shim's" {
-	needs_async_engine
 	run timeout -k 1 5 "$SOCKSIFY" -q -s socks5://127.0.0.1:1083 python3 -c '
 import socket
 try:
@@ -422,7 +406,6 @@ except OSError as e:
 # ---- blocking connect: signals and SO_SNDTIMEO ----
 
 @test "blocking connect, SIGALRM handler without SA_RESTART: EINTR, then completes (poll, EISCONN)" {
-	needs_async_engine
 	run via 1081 "$AC" --blocking --sigalrm-ms 100 "${HTTP_OK[@]}" 192.0.2.10 80
 	assert_success
 	assert_line --partial "summary ok=1 fail=0"
@@ -435,7 +418,6 @@ except OSError as e:
 }
 
 @test "blocking connect with SO_SNDTIMEO: EINPROGRESS when it expires, then completes" {
-	needs_async_engine
 	run via 1081 "$AC" --blocking --sndtimeo-ms 100 "${HTTP_OK[@]}" 192.0.2.10 80
 	assert_success
 	assert_line "conn 0 ok connect=EINPROGRESS reply=peer=$PROXY_SRC"
