@@ -237,6 +237,26 @@ static int set_udp(struct sx_config *c, struct load_state *st, const char *val, 
 	return 0;
 }
 
+static int set_bind(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		    size_t n)
+{
+	static const char *const words[] = {"auto", "on", "off"};
+	int i = keyword(val, words, NWORDS(words));
+
+	(void)st;
+	if (i < 0)
+		return fail(msg, n, "expected auto, on or off, got '%.64s'", val);
+	c->bind = i == 0 ? SX_BIND_AUTO : i == 1 ? SX_BIND_ON : SX_BIND_OFF;
+	return 0;
+}
+
+static int set_bind_timeout(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			    size_t n)
+{
+	(void)st;
+	return duration(&c->bind_timeout_ms, val, msg, n);
+}
+
 /* "a.b.c.d/n" or "x:y::/n"; the prefix leaves room for at least a few names. */
 static int fake_net(uint8_t *base, unsigned *prefix, int af, const char *val, char *msg, size_t n)
 {
@@ -393,6 +413,8 @@ static const struct setting {
     {"connect_timeout", "SOCKSIFY_CONNECT_TIMEOUT", set_connect_timeout},
     {"handshake_timeout", "SOCKSIFY_HANDSHAKE_TIMEOUT", set_handshake_timeout},
     {"udp", "SOCKSIFY_UDP", set_udp},
+    {"bind", "SOCKSIFY_BIND", set_bind},
+    {"bind_timeout", "SOCKSIFY_BIND_TIMEOUT", set_bind_timeout},
     {"pipeline", "SOCKSIFY_PIPELINE", set_pipeline},
     {"bypass_loopback", "SOCKSIFY_BYPASS_LOOPBACK", set_bypass_loopback},
     {"dns_server", "SOCKSIFY_DNS_SERVER", set_dns_server},
@@ -416,6 +438,8 @@ void sx_config_defaults(struct sx_config *c)
 	c->log_level = SX_LOG_ERROR;
 	c->log_file[0] = '\0';
 	c->udp = SX_UDP_BLOCK;
+	c->bind = SX_BIND_AUTO;
+	c->bind_timeout_ms = 120000;
 	static const uint8_t v4[4] = {198, 18, 0, 0};
 	static const uint8_t v6[16] = {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff};
 	memcpy(c->fake_net4, v4, sizeof v4);

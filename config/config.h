@@ -14,6 +14,10 @@
 enum sx_log_level { SX_LOG_NONE = 0, SX_LOG_ERROR, SX_LOG_WARN, SX_LOG_INFO, SX_LOG_DEBUG };
 enum sx_dns_mode { SX_DNS_LOCAL = 0, SX_DNS_REMOTE, SX_DNS_PROXY };
 enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
+/* When a listening socket goes through the proxy (SOCKS BIND): auto, a socket bound to the
+ * address getsockname() reported for a proxied connection; on, also any other address that
+ * is not loopback; off, none. */
+enum sx_bind_mode { SX_BIND_AUTO = 0, SX_BIND_ON, SX_BIND_OFF };
 
 #define SX_PATH_MAX	     4096
 #define SX_CONF_FILE_MAX     (64 * 1024) /* a longer config file is an error, not cut */
@@ -33,7 +37,9 @@ struct sx_config {
 	 * the process side reads and hands to sx_config_set_password */
 	char password_file[SX_PATH_MAX];
 	enum sx_udp_policy udp;
-	uint8_t fake_net4[4]; /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
+	enum sx_bind_mode bind;	  /* default auto */
+	unsigned bind_timeout_ms; /* BIND: for the peer to connect; default 120000 */
+	uint8_t fake_net4[4];	  /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
 	unsigned fake_prefix4;
 	uint8_t fake_net6[16]; /* and IPv6, default fd9a:5f0c:4b2d:ffff::/64 */
 	unsigned fake_prefix6;

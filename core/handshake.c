@@ -102,7 +102,8 @@ int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
 	memset(hs, 0, sizeof(*hs));
 	hs->state = ST_FAILED;
 	hs->err = -EINVAL;
-	if (!p || !dst || (cmd != SX_CMD_CONNECT && cmd != SX_CMD_UDP_ASSOCIATE))
+	if (!p || !dst ||
+	    (cmd != SX_CMD_CONNECT && cmd != SX_CMD_BIND && cmd != SX_CMD_UDP_ASSOCIATE))
 		return hs->err;
 	hs->proxy = p;
 	hs->cmd = cmd;
@@ -111,12 +112,13 @@ int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
 	switch (p->proto) {
 	case SX_PROTO_SOCKS4:
 	case SX_PROTO_SOCKS4A:
-		if (cmd != SX_CMD_CONNECT)
+		if (cmd == SX_CMD_UDP_ASSOCIATE)
 			return fail(hs, -EOPNOTSUPP);
 		r = append(hs, sx_s4_request_encode(hs->out, sizeof(hs->out), dst,
 						    p->has_user ? p->user : NULL));
 		if (r)
 			return fail(hs, r);
+		hs->out[1] = (uint8_t)cmd; /* CD: the encoder writes CONNECT's */
 		expect(hs, ST_REPLY4, SX_S4_REPLY_LEN);
 		return 0;
 	case SX_PROTO_SOCKS5:
@@ -281,6 +283,16 @@ int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n)
 	default:
 		return fail(hs, -EINVAL);
 	}
+}
+
+int sx_hs_await_peer(struct sx_hs *hs)
+{
+	if (hs->cmd != SX_CMD_BIND || hs->state != ST_DONE || hs->second)
+		return -EINVAL;
+	hs->second = true;
+	bool v4 = hs->proxy->proto == SX_PROTO_SOCKS4 || hs->proxy->proto == SX_PROTO_SOCKS4A;
+	expect(hs, v4 ? ST_REPLY4 : ST_REPLY5, v4 ? SX_S4_REPLY_LEN : 5);
+	return 0;
 }
 
 void sx_hs_fail(struct sx_hs *hs, int err)

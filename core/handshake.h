@@ -6,13 +6,14 @@
 #ifndef SX_CORE_HANDSHAKE_H
 #define SX_CORE_HANDSHAKE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "proxy.h"
 #include "target.h"
 
-enum sx_cmd { SX_CMD_CONNECT = 1, SX_CMD_UDP_ASSOCIATE = 3 };
+enum sx_cmd { SX_CMD_CONNECT = 1, SX_CMD_BIND = 2, SX_CMD_UDP_ASSOCIATE = 3 };
 enum sx_next { SX_NEXT_WRITE, SX_NEXT_READ, SX_NEXT_DONE, SX_NEXT_FAILED };
 /* What the proxy said no to, so messages can tell its own refusals (methods,
  * credentials) from its answer about the target (a reply code). */
@@ -33,6 +34,7 @@ struct sx_hs {
 	enum sx_hs_refusal refusal;
 	uint8_t reply; /* the REP or CD byte when refusal says so */
 	enum sx_cmd cmd;
+	bool second; /* BIND: reading the second reply */
 	const struct sx_proxy *proxy;
 	struct sx_target dst;
 	struct sx_target bound;
@@ -51,6 +53,10 @@ const uint8_t *sx_hs_out(const struct sx_hs *hs);
 void sx_hs_wrote(struct sx_hs *hs, size_t n);
 /* n must not exceed what sx_hs_next() asked for. Returns 0 or -errno (also latched). */
 int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n);
+/* BIND (RFC 1928 §4, SOCKS4 CD 2) answers twice: DONE after the first reply (bound: where
+ * the proxy listens), this then re-arms the machine to READ the second (bound: the peer
+ * that connected). 0, or -EINVAL when hs is not a BIND that has had its first reply. */
+int sx_hs_await_peer(struct sx_hs *hs);
 /* Marks the handshake failed with err (e.g. -ECONNRESET on EOF, -ETIMEDOUT). */
 void sx_hs_fail(struct sx_hs *hs, int err);
 /* What a failed handshake was refused at; *code (may be NULL) gets the REP or CD byte. */

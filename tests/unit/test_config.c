@@ -45,6 +45,8 @@ static void test_defaults(void)
 	TAP_IS(cfg.log_level, SX_LOG_ERROR, "  log error");
 	TAP_STR(cfg.log_file, "", "  log to stderr");
 	TAP_IS(cfg.udp, SX_UDP_BLOCK, "  udp block");
+	TAP_IS(cfg.bind, SX_BIND_AUTO, "  bind auto");
+	TAP_IS(cfg.bind_timeout_ms, 120000, "  bind timeout");
 	TAP_OK(!cfg.proxy.pipeline, "  pipeline off");
 	TAP_IS(cfg.bypass.n, 0, "  no bypass");
 	TAP_OK(!cfg.bypass.all, "  not all");
@@ -67,6 +69,8 @@ static void test_file_all_keys(void)
 			"connect_timeout 500ms\n"
 			"handshake_timeout 2s\n"
 			"udp direct\n"
+			"bind off\n"
+			"bind_timeout 30s\n"
 			"pipeline on\n"
 			"bypass_loopback off\n";
 
@@ -87,6 +91,8 @@ static void test_file_all_keys(void)
 	TAP_IS(cfg.connect_timeout_ms, 500, "  connect_timeout");
 	TAP_IS(cfg.handshake_timeout_ms, 2000, "  handshake_timeout");
 	TAP_IS(cfg.udp, SX_UDP_DIRECT, "  udp");
+	TAP_IS(cfg.bind, SX_BIND_OFF, "  bind");
+	TAP_IS(cfg.bind_timeout_ms, 30000, "  bind_timeout");
 	TAP_OK(cfg.proxy.pipeline, "  pipeline");
 	TAP_OK(!cfg.bypass_loopback, "  bypass_loopback");
 }
@@ -165,6 +171,9 @@ static void test_file_errors(void)
 	    {"handshake_timeout 3601s\n",
 	     "t.conf:1: handshake_timeout: duration '3601s' out of range (1ms to 3600s)"},
 	    {"udp relay\n", "t.conf:1: udp: expected block or direct, got 'relay'"},
+	    {"bind always\n", "t.conf:1: bind: expected auto, on or off, got 'always'"},
+	    {"bind_timeout 0\n",
+	     "t.conf:1: bind_timeout: duration '0' out of range (1ms to 3600s)"},
 	    {"pipeline maybe\n", "t.conf:1: pipeline: expected on or off, got 'maybe'"},
 	    {"bypass_loopback 2\n", "t.conf:1: bypass_loopback: expected on or off, got '2'"},
 	};

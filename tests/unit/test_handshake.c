@@ -507,7 +507,7 @@ static void test_api_edges(void)
 	size_t n = 99;
 
 	sx_target_set_v4(&dst, (const uint8_t[4]){1, 2, 3, 4}, 80);
-	TAP_IS(sx_hs_init(&hs, &p, (enum sx_cmd)2, &dst), -EINVAL, "BIND not supported");
+	TAP_IS(sx_hs_init(&hs, &p, (enum sx_cmd)4, &dst), -EINVAL, "an unknown command");
 	TAP_IS(sx_hs_init(&hs, NULL, SX_CMD_CONNECT, &dst), -EINVAL, "no proxy");
 	p.proto = (enum sx_proto)9;
 	TAP_IS(sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst), -EINVAL, "unknown proto");
@@ -598,8 +598,79 @@ static void test_refusals(void)
 	}
 }
 
+/* BIND: the first reply ends the first run, the second (at any delivery size, with
+ * the accepted stream's first bytes behind it) the second. */
+static void bind_case(enum sx_proto proto, const uint8_t *req, size_t req_len, const uint8_t *first,
+		      size_t first_len, const uint8_t *second, size_t second_len,
+		      const struct sx_target *want1, const struct sx_target *want2,
+		      const char *what)
+{
+	struct sx_proxy p = px(proto, NULL, NULL, false);
+	struct sx_target dst, got;
+	sx_target_set_v4(&dst, (const uint8_t[4]){192, 0, 2, 10}, 21);
+	int bad = 0;
+	for (size_t c = 0; c < NCHUNKS; c++) {
+		uint8_t srv[600];
+		size_t n = cat(srv, 0, first, first_len);
+		size_t mid = n;
+		n = cat(srv, n, second, second_len);
+		n = cat(srv, n, BANNER, sizeof(BANNER) - 1);
+		struct sx_hs hs;
+		struct run r = {.srv = srv, .srv_len = mid, .chunk = chunks[c]};
+		bad += sx_hs_init(&hs, &p, SX_CMD_BIND, &dst) != 0;
+		bad += drive(&hs, &r) != 0;
+		bad += r.wrote_len != req_len || memcmp(r.wrote, req, req_len) != 0;
+		bad += sx_hs_result(&hs, &got) != 0 || !sx_target_equal(&got, want1);
+		bad += r.consumed != mid;
+		bad += sx_hs_await_peer(&hs) != 0;
+		bad += sx_hs_await_peer(&hs) != -EINVAL;
+		r.srv_len = n;
+		bad += drive(&hs, &r) != 0;
+		bad += sx_hs_result(&hs, &got) != 0 || !sx_target_equal(&got, want2);
+		bad += r.consumed != mid + second_len;
+		bad += r.wrote_len != req_len;
+	}
+	TAP_IS(bad, 0, "BIND %s: request, first and second reply at every delivery size", what);
+}
+
+static void test_bind(void)
+{
+	struct sx_target a1, a2, zero;
+	sx_target_set_v4(&a1, (const uint8_t[4]){203, 0, 113, 10}, 40000);
+	sx_target_set_v4(&a2, (const uint8_t[4]){192, 0, 2, 10}, 20);
+	sx_target_set_v4(&zero, (const uint8_t[4]){0, 0, 0, 0}, 40000);
+	bind_case(SX_PROTO_SOCKS5, B(5, 1, 0, 5, 2, 0, 1, 192, 0, 2, 10, 0, 21),
+		  B(5, 0, 5, 0, 0, 1, 203, 0, 113, 10, 0x9c, 0x40),
+		  B(5, 0, 0, 1, 192, 0, 2, 10, 0, 20), &a1, &a2, "SOCKS5");
+	bind_case(SX_PROTO_SOCKS4, B(4, 2, 0, 21, 192, 0, 2, 10, 0),
+		  B(0, 90, 0x9c, 0x40, 0, 0, 0, 0), B(0, 90, 0, 20, 192, 0, 2, 10), &zero, &a2,
+		  "SOCKS4 (DSTIP 0: the proxy's own address)");
+
+	/* The second reply refuses: its code maps as any other. */
+	struct sx_proxy p = px(SX_PROTO_SOCKS5, NULL, NULL, false);
+	struct sx_hs hs;
+	struct sx_target dst = a2;
+	struct run r = {.srv = (const uint8_t[]){5, 0, 5, 0, 0, 1, 1, 2, 3, 4, 0, 1, 5, 4, 0},
+			.srv_len = 12};
+	sx_hs_init(&hs, &p, SX_CMD_BIND, &dst);
+	TAP_IS(drive(&hs, &r), 0, "BIND: first reply");
+	r.srv_len = 15;
+	sx_hs_await_peer(&hs);
+	TAP_IS(drive(&hs, &r), -EHOSTUNREACH, "BIND: second reply REP 4 is EHOSTUNREACH");
+	TAP_IS(sx_hs_refusal(&hs, NULL), SX_HS_REFUSED_SOCKS5, "  a SOCKS5 refusal");
+	r = (struct run){.srv = (const uint8_t[]){0, 90, 0, 1, 1, 2, 3, 4}, .srv_len = 8};
+	struct sx_proxy p4 = px(SX_PROTO_SOCKS4, NULL, NULL, false);
+	sx_hs_init(&hs, &p4, SX_CMD_BIND, &dst);
+	TAP_IS(drive(&hs, &r), 0, "BIND SOCKS4: first reply");
+	sx_hs_await_peer(&hs);
+	TAP_IS(drive(&hs, &r), SX_ERR_CLOSED, "BIND SOCKS4: closed before the second reply");
+	sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst);
+	TAP_IS(sx_hs_await_peer(&hs), -EINVAL, "await_peer on a CONNECT: EINVAL");
+}
+
 int main(void)
 {
+	test_bind();
 	test_refusals();
 	test_noauth();
 	test_names_and_udp();
