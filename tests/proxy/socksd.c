@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* socksd: the bundled test SOCKS4/4a/5 proxy (CONNECT + UDP ASSOCIATE) with failure switches.
+/* socksd: the bundled test SOCKS4/4a/5 proxy (CONNECT, BIND, UDP ASSOCIATE) with failure switches.
  * Its decoder is written here on purpose, independent of core/, so a codec bug is not mirrored
  * on both sides of the wire. Thread per connection; one log line per request. */
 
@@ -48,6 +48,9 @@ struct opts {
 	const char *ready_file;
 	const char *user, *pass;
 	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms, udp_flood, barrier;
+	int bind_reply2, bind_wait_ms;
+	struct sockaddr_storage bind_listen;
+	bool has_bind_listen;
 	bool no_udp, auth_fail, fragment, garbage, silent, strict, bnd_zero, has_bnd_addr;
 	struct sockaddr_storage bnd_addr;
 };
@@ -60,6 +63,8 @@ static struct opts opt = {
     .auth_ver = 1,
     .close_after = -1,
     .connect_ms = 5000,
+    .bind_reply2 = -1,
+    .bind_wait_ms = 30000,
 };
 
 /* Buffered handshake reader. In strict mode each message must arrive in exactly one recv(),
@@ -621,12 +626,117 @@ out:
 	free(mem);
 }
 
+/* ---- BIND (RFC 1928 §4; SOCKS4 CD 2) ---- */
+
+/* The one-shot listener a BIND gets: on --bind-listen's address, else the outgoing source
+ * address, else the address the client reached us on; port chosen by the kernel. */
+static int bind_open(const struct conn *c, int family, struct sockaddr_storage *where)
+{
+	struct sockaddr_storage ss = c->local;
+	if (opt.has_bind_listen && opt.bind_listen.ss_family == family)
+		ss = opt.bind_listen;
+	else if (family == AF_INET && opt.has_source4) {
+		ss = (struct sockaddr_storage){.ss_family = AF_INET};
+		((struct sockaddr_in *)&ss)->sin_addr = opt.source4;
+	} else if (family == AF_INET6 && opt.has_source6) {
+		ss = (struct sockaddr_storage){.ss_family = AF_INET6};
+		((struct sockaddr_in6 *)&ss)->sin6_addr = opt.source6;
+	}
+	if (ss.ss_family != family)
+		return -EAFNOSUPPORT;
+	ss_set_port(&ss, 0);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	socklen_t l = sizeof(*where);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&ss, ss_len(&ss)) < 0 || listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)where, &l) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* The connection BIND waits for: its fd, or -1 when --bind-wait passed or the client hung
+ * up first (then *gone is set). */
+static int bind_wait(int lfd, int cfd, struct sockaddr_storage *peer, bool *gone)
+{
+	struct pollfd p[2] = {{.fd = lfd, .events = POLLIN}, {.fd = cfd, .events = POLLIN}};
+	*gone = false;
+	for (;;) {
+		int r = poll(p, 2, opt.bind_wait_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (p[1].revents) {
+			*gone = true;
+			return -1;
+		}
+		socklen_t l = sizeof(*peer);
+		int fd = accept4(lfd, (struct sockaddr *)peer, &l, SOCK_CLOEXEC);
+		if (fd >= 0 || errno != EINTR)
+			return fd;
+	}
+}
+
 /* ---- SOCKS4 / 4a ---- */
 
 /*  +----+----+----+----+----+----+----+----+----+----+....+----+
  *  | VN | CD | DSTPORT |      DSTIP        | USERID       |NULL|   then, for 4a, HOST NUL
  *  +----+----+----+----+----+----+----+----+----+----+....+----+
  *  reply: VN=0 CD DSTPORT DSTIP; CD 90 granted, 91 rejected or failed */
+static void v4_reply(uint8_t rep[8], int cd, const struct sockaddr_storage *a)
+{
+	memset(rep, 0, 8);
+	rep[1] = (uint8_t)cd;
+	if (a && a->ss_family == AF_INET) {
+		memcpy(rep + 2, &((const struct sockaddr_in *)a)->sin_port, 2);
+		memcpy(rep + 4, &((const struct sockaddr_in *)a)->sin_addr, 4);
+	}
+}
+
+/* Two replies: where we listen, then who connected; then the stream. */
+static void socks4_bind(struct conn *c, const char *ver, const char *dst)
+{
+	struct sockaddr_storage where, peer;
+	uint8_t rep[8];
+	char a[64];
+	bool gone;
+	int lfd = bind_open(c, AF_INET, &where), afd = -1;
+
+	fmt_ip(&where, a, sizeof(a));
+	log_line("%s BIND %s auth=%s result=%s%s%s", ver, dst, c->auth, lfd < 0 ? "cd91" : "ok",
+		 lfd < 0 ? "" : " bnd=", lfd < 0 ? "" : a);
+	v4_reply(rep, lfd < 0 ? 91 : 90, lfd < 0 ? NULL : &where);
+	if (send_reply(c->fd, rep, 8) < 0 || lfd < 0)
+		goto out;
+	if (opt.bind_reply2 >= 0) {
+		log_line("%s BINDREPLY result=cd%d", ver, opt.bind_reply2);
+		v4_reply(rep, opt.bind_reply2, NULL);
+		send_reply(c->fd, rep, 8);
+		goto out;
+	}
+	afd = bind_wait(lfd, c->fd, &peer, &gone);
+	fmt_ip(&peer, a, sizeof(a));
+	log_line("%s BINDREPLY %s%s", ver,
+		 afd < 0 ? "result=" : "peer=", afd < 0 ? (gone ? "client-gone" : "cd91") : a);
+	if (gone)
+		goto out;
+	v4_reply(rep, afd < 0 ? 91 : 90, afd < 0 ? NULL : &peer);
+	if (send_reply(c->fd, rep, 8) < 0 || afd < 0)
+		goto out;
+	close(lfd);
+	lfd = -1;
+	relay(c->fd, afd, c->rd.buf + c->rd.off, c->rd.len - c->rd.off);
+out:
+	if (afd >= 0)
+		close(afd);
+	if (lfd >= 0)
+		close(lfd);
+}
+
 static void socks4(struct conn *c)
 {
 	uint8_t hdr[7], rep[8] = {0};
@@ -662,6 +772,10 @@ static void socks4(struct conn *c)
 	snprintf(cmdbuf, sizeof(cmdbuf), "CMD%u", hdr[0]);
 	const char *cmd = hdr[0] == 1 ? "CONNECT" : hdr[0] == 2 ? "BIND" : cmdbuf;
 
+	if (opt.reply4 < 0 && hdr[0] == 2) {
+		socks4_bind(c, v4a ? "v4a" : "v4", dst);
+		return;
+	}
 	if (opt.reply4 >= 0)
 		cd = opt.reply4;
 	else if (hdr[0] != 1)
@@ -1001,6 +1115,45 @@ out:
 		close(out6);
 }
 
+/* BIND's listener has the family of DST (IPv4 for a name we cannot resolve). */
+static void v5_bind(struct conn *c, struct dest *d, const char *dst)
+{
+	struct sockaddr_storage where, peer;
+	char a[64];
+	bool gone;
+	int family = (!d->is_name || resolve(d) == 0) ? d->addr.ss_family : AF_INET;
+	int lfd = bind_open(c, family == AF_INET6 ? AF_INET6 : AF_INET, &where), afd = -1;
+
+	fmt_ip(&where, a, sizeof(a));
+	log_line("v5 BIND %s auth=%s result=%s%s%s", dst, c->auth, lfd < 0 ? "rep1" : "ok",
+		 lfd < 0 ? "" : " bnd=", lfd < 0 ? "" : a);
+	if (v5_reply(c, lfd < 0 ? 1 : 0, lfd < 0 ? NULL : &where) < 0 || lfd < 0)
+		goto out;
+	if (opt.bind_reply2 >= 0) {
+		log_line("v5 BINDREPLY result=rep%d", opt.bind_reply2);
+		v5_reply(c, opt.bind_reply2, NULL);
+		linger_close(c->fd, LINGER_MS);
+		c->fd = -1;
+		goto out;
+	}
+	afd = bind_wait(lfd, c->fd, &peer, &gone);
+	fmt_ip(&peer, a, sizeof(a));
+	log_line("v5 BINDREPLY %s%s",
+		 afd < 0 ? "result=" : "peer=", afd < 0 ? (gone ? "client-gone" : "rep6") : a);
+	if (gone)
+		goto out;
+	if (v5_reply(c, afd < 0 ? 6 : 0, afd < 0 ? NULL : &peer) < 0 || afd < 0)
+		goto out;
+	close(lfd);
+	lfd = -1;
+	relay(c->fd, afd, c->rd.buf + c->rd.off, c->rd.len - c->rd.off);
+out:
+	if (afd >= 0)
+		close(afd);
+	if (lfd >= 0)
+		close(lfd);
+}
+
 /* Request: VER CMD RSV ATYP DST.ADDR DST.PORT (RFC 1928 §4) */
 static void v5_request(struct conn *c)
 {
@@ -1046,6 +1199,10 @@ static void v5_request(struct conn *c)
 			  : h[1] == 3 ? "UDP_ASSOCIATE"
 				      : cmdbuf;
 
+	if (opt.reply < 0 && h[1] == 2) {
+		v5_bind(c, &d, dst);
+		return;
+	}
 	if (opt.reply >= 0)
 		rep = opt.reply;
 	else if (h[1] == 3 && opt.no_udp)
@@ -1190,7 +1347,11 @@ static void usage(FILE *f)
 	      "  --reply N  --reply4 N  --no-udp  --method N  --auth-fail  --auth-ver N\n"
 	      "  --delay-ms N  --fragment  --close-after N  --garbage  --silent  --strict\n"
 	      "  --bnd-zero  --bnd-addr ADDR:PORT  --udp-flood N (name-sourced datagrams)\n"
-	      "  --barrier N (no reply before N connections have arrived)\n",
+	      "  --barrier N (no reply before N connections have arrived)\n"
+	      "BIND:\n"
+	      "  --bind-listen ADDR     where BIND listens (default: the --source address)\n"
+	      "  --bind-wait MS         how long BIND waits for its peer (default 30000)\n"
+	      "  --bind-reply2 N        the second BIND reply refuses with REP/CD N at once\n",
 	      f);
 }
 
@@ -1301,6 +1462,14 @@ static void parse_args(int argc, char **argv)
 			opt.barrier = num(v, 0, 100000);
 		} else if (!strcmp(a, "--udp-flood")) {
 			opt.udp_flood = num(v, 0, 1 << 20);
+		} else if (!strcmp(a, "--bind-listen")) {
+			if (!parse_ip(v, &opt.bind_listen))
+				goto bad;
+			opt.has_bind_listen = true;
+		} else if (!strcmp(a, "--bind-wait")) {
+			opt.bind_wait_ms = num(v, 1, 600000);
+		} else if (!strcmp(a, "--bind-reply2")) {
+			opt.bind_reply2 = num(v, 1, 255);
 		} else if (!strcmp(a, "--bnd-addr")) {
 			if (!parse_hostport(v, &opt.bnd_addr))
 				goto bad;
