@@ -6,12 +6,13 @@
 #include <sys/socket.h>
 
 #include "autobind.h"
+#include "real.h"
 #include "sockaddr.h"
 
 int sx_autobind(int fd, struct sockaddr_storage *local, socklen_t *len)
 {
 	*len = sizeof *local;
-	if (getsockname(fd, (struct sockaddr *)local, len) < 0)
+	if (sx_real.getsockname(fd, (struct sockaddr *)local, len) < 0)
 		return -errno;
 	struct sx_target t;
 	int r = sx_sockaddr_to_target((struct sockaddr *)local, *len, &t);
@@ -26,8 +27,8 @@ int sx_autobind(int fd, struct sockaddr_storage *local, socklen_t *len)
 	any.ss_family = local->ss_family;
 	socklen_t alen =
 	    any.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	if (bind(fd, (struct sockaddr *)&any, alen) < 0 && errno != EINVAL)
+	if (sx_real.bind(fd, (struct sockaddr *)&any, alen) < 0 && errno != EINVAL)
 		return -errno;
 	*len = sizeof *local;
-	return getsockname(fd, (struct sockaddr *)local, len) < 0 ? -errno : 0;
+	return sx_real.getsockname(fd, (struct sockaddr *)local, len) < 0 ? -errno : 0;
 }

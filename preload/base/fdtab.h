@@ -20,6 +20,7 @@ enum sx_fd_kind {
 	SX_FD_DNS_TCP = 5,     /* TCP "to a nameserver", really to the shim's own server end */
 	SX_FD_TCP = 6,	       /* a TCP socket from socket(), not connected by us (yet) */
 	SX_FD_TCP_PENDING = 7, /* its proxy handshake runs asynchronously (tcp/tcp_pending.c) */
+	SX_FD_TCP_LISTEN = 8,  /* bound through the proxy (BIND): waits for its peer */
 };
 
 /* The features' parts: bytes here, laid out by the floor that owns each (the struct,

@@ -74,6 +74,9 @@ static void real_resolve(void)
 	RESOLVE(epoll_pwait);
 	RESOLVE(epoll_pwait2);
 	RESOLVE(shutdown);
+	RESOLVE(getsockname);
+	RESOLVE(bind);
+	RESOLVE(listen);
 	RESOLVE(dlopen);
 }
 

@@ -82,6 +82,10 @@ struct sx_real {
 	int (*epoll_pwait2)(int, struct epoll_event *, int, const struct timespec *,
 			    const sigset_t *);
 	int (*shutdown)(int, int);
+	/* listening through the proxy (hooks/listen.c, hooks/getsockname.c) */
+	int (*getsockname)(int, struct sockaddr *, socklen_t *);
+	int (*bind)(int, const struct sockaddr *, socklen_t);
+	int (*listen)(int, int);
 	/* dlopen.c */
 	void *(*dlopen)(const char *, int);
 };

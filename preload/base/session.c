@@ -154,7 +154,7 @@ static int fail(struct sx_session *s, int r)
 {
 	if (s->phase == SX_SESSION_HANDSHAKE) {
 		s->why.refusal = sx_hs_refusal(&s->hs, &s->why.code);
-		if (s->proxy->pipeline && pipeline_refused(r, s->got)) {
+		if (s->proxy->pipeline && !s->second && pipeline_refused(r, s->got)) {
 			/* Fall back at once, on a fresh socket under the same fd number. */
 			atomic_store(&pipeline_off, true);
 			sx_log(SX_LOG_INFO,
@@ -200,6 +200,7 @@ int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, in
 	s->err = 0;
 	s->why = (struct sx_proxy_failure){0};
 	s->swaps = 0;
+	s->second = false;
 	s->started = sx_io_now_ms();
 	if (s->flags < 0 && (s->flags = sx_real.fcntl(fd, F_GETFL)) < 0) {
 		s->phase = SX_SESSION_FAILED;
@@ -329,6 +330,23 @@ int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
 	if (bound)
 		sx_hs_result(&s->hs, bound);
 	return 0;
+}
+
+int sx_session_await_peer(struct sx_session *s, long long deadline)
+{
+	if (s->phase != SX_SESSION_DONE || sx_hs_await_peer(&s->hs) < 0)
+		return -EINVAL;
+	s->phase = SX_SESSION_HANDSHAKE;
+	s->deadline = deadline;
+	s->second = true;
+	/* The peer may have connected long ago: look at once. */
+	s->awaiting = false;
+	return POLLIN;
+}
+
+int sx_session_swap_socket(int fd, int family, int flags)
+{
+	return swap_socket(fd, family, flags);
 }
 
 void sx_session_rebind(struct sx_session *s, int fd)

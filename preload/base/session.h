@@ -33,6 +33,7 @@ struct sx_session {
 	long long deadline; /* of the current phase, sx_io_now_ms() time */
 	size_t got;	    /* bytes read from the proxy: tells a pipelining refusal */
 	bool awaiting;	    /* wrote a message whose answer cannot have come yet */
+	bool second;	    /* BIND: waiting for the second reply */
 	int err;
 	struct sx_proxy_failure why;
 	/* public: read-only */
@@ -52,6 +53,12 @@ int sx_session_step(struct sx_session *s, short revents);
  * may be NULL) are filled in. */
 int sx_session_result(const struct sx_session *s, struct sx_proxy_failure *why,
 		      struct sx_target *bound);
+/* A BIND session that had its first reply goes on to wait for the second, until deadline
+ * (sx_io_now_ms() time): the poll() events it waits for, or -EINVAL. */
+int sx_session_await_peer(struct sx_session *s, long long deadline);
+/* Puts a fresh TCP socket of family under fd, with its file flags and the common options
+ * carried over (the old socket lives on through any other number). 0 or -errno. */
+int sx_session_swap_socket(int fd, int family, int flags);
 /* The session's socket is now reached through fd (its first number was closed). */
 void sx_session_rebind(struct sx_session *s, int fd);
 /* Ends the session as failed with err (the program gave up on it). */

@@ -52,8 +52,8 @@ static int listener(int family, struct sockaddr_storage *addr, socklen_t *len)
 	struct sockaddr_storage ss;
 	socklen_t sl = sx_sockaddr_loopback(family, &ss);
 	*len = sizeof *addr;
-	if (bind(l, (struct sockaddr *)&ss, sl) < 0 || listen(l, 1) < 0 ||
-	    getsockname(l, (struct sockaddr *)addr, len) < 0) {
+	if (sx_real.bind(l, (struct sockaddr *)&ss, sl) < 0 || sx_real.listen(l, 1) < 0 ||
+	    sx_real.getsockname(l, (struct sockaddr *)addr, len) < 0) {
 		int e = errno;
 		sx_real.close(l);
 		return -e;

@@ -46,8 +46,8 @@ static int make(struct responder *r, int family)
 	struct sockaddr_storage ss;
 	socklen_t len = sx_sockaddr_loopback(family, &ss);
 	r->len = sizeof r->addr;
-	if (bind(s, (struct sockaddr *)&ss, len) < 0 ||
-	    getsockname(s, (struct sockaddr *)&r->addr, &r->len) < 0) {
+	if (sx_real.bind(s, (struct sockaddr *)&ss, len) < 0 ||
+	    sx_real.getsockname(s, (struct sockaddr *)&r->addr, &r->len) < 0) {
 		int e = errno;
 		sx_real.close(s);
 		return -e;

@@ -13,6 +13,7 @@
 #include "../base/sockkind.h"
 #include "../dns/dns_sock.h"
 #include "../tcp/epoll_shadow.h"
+#include "../tcp/tcp_bind.h"
 #include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 
@@ -38,6 +39,9 @@ static void forget(int fd)
 		break;
 	case SX_FD_TCP_PENDING:
 		sx_tcp_pending_close(fd);
+		break;
+	case SX_FD_TCP_LISTEN:
+		sx_tcp_bind_forget(fd);
 		break;
 	default:
 		break;
@@ -136,9 +140,13 @@ EXPORT int shutdown(int fd, int how)
 	return sx_real.shutdown(fd, how);
 }
 
+/* A listener bound through the proxy hands out its BIND's connection (tcp/tcp_bind.c). */
 EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	NEED(accept);
+	int ret;
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_LISTEN && sx_tcp_bind_accept(fd, sa, len, 0, &ret))
+		return ret;
 	int nfd = sx_real.accept(fd, sa, len);
 	if (nfd >= 0)
 		sx_fdtab_clear(nfd);
@@ -148,6 +156,9 @@ EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
 EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 {
 	NEED(accept4);
+	int ret;
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_LISTEN && sx_tcp_bind_accept(fd, sa, len, flags, &ret))
+		return ret;
 	int nfd = sx_real.accept4(fd, sa, len, flags);
 	if (nfd >= 0)
 		sx_fdtab_clear(nfd);

@@ -20,6 +20,7 @@
 #include "../dns/dns_sock.h"
 #include "../dns/fakedns_shared.h"
 #include "../dns/resolvconf.h"
+#include "tcp_bind.h"
 #include "tcp_connect.h"
 #include "tcp_pending.h"
 
@@ -62,9 +63,10 @@ void sx_tcp_record(int fd, const struct sx_session *s, const struct sockaddr *pe
 	}
 	struct sx_fdinfo info = {0};
 	info.peer_len = sx_sockaddr_copy(&info.peer, peer, peer_len);
-	if (r == 0)
+	if (r == 0) {
+		sx_tcp_bind_note_connect(fd, s, &info);
 		sx_fdtab_set(fd, SX_FD_TCP_PROXIED, &info);
-	else if (via_so_error)
+	} else if (via_so_error)
 		failed(fd, &info, -r);
 	else
 		sx_fdtab_clear(fd);

@@ -81,7 +81,7 @@ static int local_ip_toward_proxy(const struct sx_state *st, int family, struct s
 	socklen_t mlen = sizeof me;
 	int r = 0;
 	if (sx_real.connect(s, (const struct sockaddr *)pick, plen) < 0 ||
-	    getsockname(s, (struct sockaddr *)&me, &mlen) < 0)
+	    sx_real.getsockname(s, (struct sockaddr *)&me, &mlen) < 0)
 		r = -errno;
 	sx_real.close(s);
 	return r < 0 ? r : sx_sockaddr_to_target((struct sockaddr *)&me, mlen, ip);

@@ -347,18 +347,18 @@ static bool disconnect(int fd, int *ret)
 	socklen_t len = sizeof ss;
 	if (sx_real.getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
 		len = sizeof ss;
-		getsockname(fd, (struct sockaddr *)&ss, &len);
+		sx_real.getsockname(fd, (struct sockaddr *)&ss, &len);
 		struct sx_target old;
 		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
 		*ret = sx_real.connect(fd, &unspec, sizeof unspec);
 		if (*ret == 0 && sx_sockaddr_to_target((struct sockaddr *)&ss, len, &old) == 0) {
 			len = sizeof ss;
-			getsockname(fd, (struct sockaddr *)&ss, &len);
+			sx_real.getsockname(fd, (struct sockaddr *)&ss, &len);
 			if (ss.ss_family == AF_INET)
 				((struct sockaddr_in *)&ss)->sin_port = htons(old.port);
 			else
 				((struct sockaddr_in6 *)&ss)->sin6_port = htons(old.port);
-			bind(fd, (struct sockaddr *)&ss, len);
+			sx_real.bind(fd, (struct sockaddr *)&ss, len);
 		}
 	}
 	info.peer_len = 0;

@@ -48,7 +48,8 @@ ix_wait_listen() {
 # start_danted NAME PORT EXTERNAL [EXTERNAL6]: dante on 127.0.0.1:PORT, no auth,
 # connecting out from EXTERNAL (and EXTERNAL6 toward IPv6) so a target can tell it was
 # proxied. Foreground (no -D), one main server. Rule 1 is TCP CONNECT; rule 2 is UDP
-# ASSOCIATE and the replies, logged per datagram (iooperation) so tests see the relay.
+# ASSOCIATE and the replies, logged per datagram (iooperation) so tests see the relay;
+# rule 3 is BIND and the connection it accepts (bindreply).
 # It says 0/0, dante's "any IPv4 or IPv6": a datagram to or a reply from an IPv6 peer
 # that matches no rule is dropped without a log line. IPv6 targets need an IPv6 external
 # address, and ::1 is refused ("none of the addresses configured on our external
@@ -75,6 +76,11 @@ start_danted() {
 			from: 0/0 to: 0/0
 			command: udpassociate udpreply
 			log: connect disconnect error iooperation
+		}
+		socks pass {
+			from: 0.0.0.0/0 to: 0.0.0.0/0
+			command: bind bindreply
+			log: connect disconnect error
 		}
 	EOF
 	# With DANTE_HOSTS, dante runs in its own mount namespace with that file as

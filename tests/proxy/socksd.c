@@ -48,7 +48,8 @@ struct opts {
 	const char *ready_file;
 	const char *user, *pass;
 	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms, udp_flood, barrier;
-	int bind_reply2, bind_wait_ms;
+	int bind_reply, bind_reply2, bind_wait_ms;
+	bool zero_bnd;
 	struct sockaddr_storage bind_listen;
 	bool has_bind_listen;
 	bool no_udp, auth_fail, fragment, garbage, silent, strict, bnd_zero, has_bnd_addr;
@@ -63,6 +64,7 @@ static struct opts opt = {
     .auth_ver = 1,
     .close_after = -1,
     .connect_ms = 5000,
+    .bind_reply = -1,
     .bind_reply2 = -1,
     .bind_wait_ms = 30000,
 };
@@ -626,6 +628,17 @@ out:
 	free(mem);
 }
 
+/* --zero-bnd: CONNECT and BIND replies name the unspecified address, port kept. */
+static void zero_ip(struct sockaddr_storage *ss)
+{
+	if (!opt.zero_bnd)
+		return;
+	if (ss->ss_family == AF_INET6)
+		memset(&((struct sockaddr_in6 *)ss)->sin6_addr, 0, 16);
+	else
+		memset(&((struct sockaddr_in *)ss)->sin_addr, 0, 4);
+}
+
 /* ---- BIND (RFC 1928 §4; SOCKS4 CD 2) ---- */
 
 /* The one-shot listener a BIND gets: on --bind-listen's address, else the outgoing source
@@ -704,12 +717,17 @@ static void socks4_bind(struct conn *c, const char *ver, const char *dst)
 	uint8_t rep[8];
 	char a[64];
 	bool gone;
-	int lfd = bind_open(c, AF_INET, &where), afd = -1;
+	int lfd = opt.bind_reply >= 0 ? -1 : bind_open(c, AF_INET, &where), afd = -1;
+	int cd = lfd >= 0 ? 90 : opt.bind_reply >= 0 ? opt.bind_reply : 91;
 
 	fmt_ip(&where, a, sizeof(a));
-	log_line("%s BIND %s auth=%s result=%s%s%s", ver, dst, c->auth, lfd < 0 ? "cd91" : "ok",
+	char res[16] = "ok";
+	if (lfd < 0)
+		snprintf(res, sizeof(res), "cd%d", cd);
+	log_line("%s BIND %s auth=%s result=%s%s%s", ver, dst, c->auth, res,
 		 lfd < 0 ? "" : " bnd=", lfd < 0 ? "" : a);
-	v4_reply(rep, lfd < 0 ? 91 : 90, lfd < 0 ? NULL : &where);
+	zero_ip(&where);
+	v4_reply(rep, cd, lfd < 0 ? NULL : &where);
 	if (send_reply(c->fd, rep, 8) < 0 || lfd < 0)
 		goto out;
 	if (opt.bind_reply2 >= 0) {
@@ -798,6 +816,7 @@ static void socks4(struct conn *c)
 		struct sockaddr_storage b;
 		socklen_t bl = sizeof(b);
 		if (!getsockname(tfd, (struct sockaddr *)&b, &bl) && b.ss_family == AF_INET) {
+			zero_ip(&b);
 			memcpy(rep + 2, &((struct sockaddr_in *)&b)->sin_port, 2);
 			memcpy(rep + 4, &((struct sockaddr_in *)&b)->sin_addr, 4);
 		}
@@ -1122,13 +1141,25 @@ static void v5_bind(struct conn *c, struct dest *d, const char *dst)
 	char a[64];
 	bool gone;
 	int family = (!d->is_name || resolve(d) == 0) ? d->addr.ss_family : AF_INET;
-	int lfd = bind_open(c, family == AF_INET6 ? AF_INET6 : AF_INET, &where), afd = -1;
+	int lfd = opt.bind_reply >= 0
+		      ? -1
+		      : bind_open(c, family == AF_INET6 ? AF_INET6 : AF_INET, &where);
+	int rep = lfd >= 0 ? 0 : opt.bind_reply >= 0 ? opt.bind_reply : 1, afd = -1;
 
 	fmt_ip(&where, a, sizeof(a));
-	log_line("v5 BIND %s auth=%s result=%s%s%s", dst, c->auth, lfd < 0 ? "rep1" : "ok",
+	char res[16] = "ok";
+	if (lfd < 0)
+		snprintf(res, sizeof(res), "rep%d", rep);
+	log_line("v5 BIND %s auth=%s result=%s%s%s", dst, c->auth, res,
 		 lfd < 0 ? "" : " bnd=", lfd < 0 ? "" : a);
-	if (v5_reply(c, lfd < 0 ? 1 : 0, lfd < 0 ? NULL : &where) < 0 || lfd < 0)
+	zero_ip(&where);
+	if (v5_reply(c, rep, lfd < 0 ? NULL : &where) < 0 || lfd < 0) {
+		if (lfd < 0 && c->fd >= 0) {
+			linger_close(c->fd, LINGER_MS);
+			c->fd = -1;
+		}
 		goto out;
+	}
 	if (opt.bind_reply2 >= 0) {
 		log_line("v5 BINDREPLY result=rep%d", opt.bind_reply2);
 		v5_reply(c, opt.bind_reply2, NULL);
@@ -1226,6 +1257,8 @@ static void v5_request(struct conn *c)
 	struct sockaddr_storage bnd;
 	socklen_t bl = sizeof(bnd);
 	bool have_bnd = tfd >= 0 && !getsockname(tfd, (struct sockaddr *)&bnd, &bl);
+	if (have_bnd)
+		zero_ip(&bnd);
 	if (v5_reply(c, rep, have_bnd ? &bnd : NULL) < 0)
 		goto out;
 	if (tfd < 0) {
@@ -1351,7 +1384,9 @@ static void usage(FILE *f)
 	      "BIND:\n"
 	      "  --bind-listen ADDR     where BIND listens (default: the --source address)\n"
 	      "  --bind-wait MS         how long BIND waits for its peer (default 30000)\n"
-	      "  --bind-reply2 N        the second BIND reply refuses with REP/CD N at once\n",
+	      "  --bind-reply N         the first BIND reply refuses with REP/CD N\n"
+	      "  --bind-reply2 N        the second BIND reply refuses with REP/CD N at once\n"
+	      "  --zero-bnd             CONNECT and BIND replies name 0.0.0.0 or :: (port kept)\n",
 	      f);
 }
 
@@ -1407,6 +1442,7 @@ static void parse_args(int argc, char **argv)
 		FLAG("--silent", opt.silent)
 		FLAG("--strict", opt.strict)
 		FLAG("--bnd-zero", opt.bnd_zero)
+		FLAG("--zero-bnd", opt.zero_bnd)
 #undef FLAG
 		if (!v && i + 1 < argc)
 			v = argv[++i];
@@ -1468,6 +1504,8 @@ static void parse_args(int argc, char **argv)
 			opt.has_bind_listen = true;
 		} else if (!strcmp(a, "--bind-wait")) {
 			opt.bind_wait_ms = num(v, 1, 600000);
+		} else if (!strcmp(a, "--bind-reply")) {
+			opt.bind_reply = num(v, 1, 255);
 		} else if (!strcmp(a, "--bind-reply2")) {
 			opt.bind_reply2 = num(v, 1, 255);
 		} else if (!strcmp(a, "--bnd-addr")) {

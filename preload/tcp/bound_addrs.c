@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* A small ring of reported addresses under one lock held for O(1) work; fork-safe
+ * through pthread_atfork. Addresses compare without their ports: FTP clients bind the
+ * data socket to the control connection's address with port 0. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "../base/real.h"
+#include "../base/sockaddr.h"
+#include "bound_addrs.h"
+
+#define RING 16
+
+struct entry {
+	struct sx_target local; /* port 0 */
+	struct sx_target dst;
+};
+
+static struct entry ring[RING];
+static atomic_uint n_noted; /* read unlocked: only whether any were noted */
+static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void lock(void)
+{
+	pthread_mutex_lock(&ring_lock);
+}
+
+static void unlock(void)
+{
+	pthread_mutex_unlock(&ring_lock);
+}
+
+static void atfork_register(void)
+{
+	pthread_atfork(lock, unlock, unlock);
+}
+
+static bool unspecified(const struct sx_target *t)
+{
+	static const uint8_t zero[16];
+	if (t->kind == SX_TARGET_IPV4)
+		return !memcmp(t->addr.v4, zero, 4);
+	if (t->kind == SX_TARGET_IPV6)
+		return !memcmp(t->addr.v6, zero, 16);
+	return true;
+}
+
+socklen_t sx_bound_addrs_local(int fd, const struct sx_target *bnd, int family,
+			       struct sockaddr_storage *out)
+{
+	struct sx_target t = *bnd;
+	if (unspecified(&t)) {
+		/* The proxy listens or connects from an address it does not name: its own is
+		 * the best guess, as for a UDP relay (protocol notes, section 5). */
+		struct sockaddr_storage proxy;
+		socklen_t pl = sizeof proxy;
+		if (sx_real.getpeername(fd, (struct sockaddr *)&proxy, &pl) < 0 ||
+		    sx_sockaddr_to_target((struct sockaddr *)&proxy, pl, &t) < 0)
+			return 0;
+		t.port = bnd->port;
+	}
+	int r = sx_target_to_sockaddr(&t, family, out);
+	return r > 0 ? (socklen_t)r : 0;
+}
+
+static bool to_ip(const struct sockaddr *sa, socklen_t len, struct sx_target *t)
+{
+	if (sx_sockaddr_to_target(sa, len, t) < 0 || t->kind == SX_TARGET_NAME)
+		return false;
+	t->port = 0;
+	return true;
+}
+
+void sx_bound_addrs_note(const struct sockaddr *local, socklen_t len, const struct sx_target *dst)
+{
+	struct sx_target ip;
+	if (!to_ip(local, len, &ip) || unspecified(&ip))
+		return;
+	pthread_once(&atfork_once, atfork_register);
+	lock();
+	struct entry *e = &ring[n_noted++ % RING];
+	e->local = ip;
+	e->dst = *dst;
+	unlock();
+}
+
+bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_target *dst)
+{
+	struct sx_target ip;
+	if (!n_noted || !to_ip(sa, len, &ip) || unspecified(&ip))
+		return false;
+	bool found = false;
+	lock();
+	/* Newest first: the connection an FTP client just asked about. */
+	unsigned n = n_noted < RING ? n_noted : RING;
+	for (unsigned i = 0; i < n && !found; i++) {
+		const struct entry *e = &ring[(n_noted - 1 - i) % RING];
+		if (sx_target_equal(&e->local, &ip)) {
+			*dst = e->dst;
+			found = true;
+		}
+	}
+	unlock();
+	return found;
+}
+
+bool sx_bound_addrs_latest(struct sx_target *dst)
+{
+	if (!n_noted)
+		return false;
+	lock();
+	*dst = ring[(n_noted - 1) % RING].dst;
+	unlock();
+	return true;
+}
