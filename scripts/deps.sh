@@ -33,6 +33,7 @@ tmux:/usr/bin/tmux
 nmap:/usr/bin/nmap nodejs:/usr/bin/node
 procps:/usr/bin/pgrep
 dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
+python3-pyftpdlib:/usr/lib/python3/dist-packages/pyftpdlib/__init__.py tnftp:/usr/bin/tnftp
 ${SOCKSIFY_EXTRA_DEPS:-}
 "
 

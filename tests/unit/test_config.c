@@ -397,6 +397,10 @@ static void test_env_settings(void)
 	}
 	TAP_IS(load(NULL, ENV("SOCKSIFY_UDP", "DIRECT")), 0, "SOCKSIFY_UDP");
 	TAP_IS(cfg.udp, SX_UDP_DIRECT, "  direct");
+	TAP_IS(load(NULL, ENV("SOCKSIFY_BIND", "on", "SOCKSIFY_BIND_TIMEOUT", "5s")), 0,
+	       "SOCKSIFY_BIND, SOCKSIFY_BIND_TIMEOUT");
+	TAP_IS(cfg.bind, SX_BIND_ON, "  on");
+	TAP_IS(cfg.bind_timeout_ms, 5000, "  5 s");
 	TAP_IS(load(NULL, ENV("SOCKSIFY_PIPELINE", "on", "SOCKS_SERVER", "h")), 0,
 	       "pipeline with env server");
 	TAP_OK(cfg.proxy.pipeline, "  on");
@@ -460,6 +464,7 @@ static void test_env_errors(void)
 	     "SOCKSIFY_HANDSHAKE_TIMEOUT: duration '99999999999999999999999s' out of range (1ms "
 	     "to 3600s)"},
 	    {"SOCKSIFY_UDP", "relay", "SOCKSIFY_UDP: expected block or direct, got 'relay'"},
+	    {"SOCKSIFY_BIND", "yes", "SOCKSIFY_BIND: expected auto, on or off, got 'yes'"},
 	    {"SOCKSIFY_PIPELINE", "enabled",
 	     "SOCKSIFY_PIPELINE: expected on or off, got 'enabled'"},
 	    {"SOCKSIFY_BYPASS_LOOPBACK", "2",
