@@ -15,12 +15,13 @@ enum sx_fd_kind {
 	SX_FD_NONE = 0,
 	SX_FD_TCP_PROXIED = 1,
 	SX_FD_TCP_FAILED = 2,
-	SX_FD_UDP = 3,	       /* an IPv4/IPv6 UDP socket, nothing routed through the proxy yet */
-	SX_FD_UDP_PROXIED = 4, /* has a virtual peer or an association: receives are filtered */
-	SX_FD_DNS_TCP = 5,     /* TCP "to a nameserver", really to the shim's own server end */
-	SX_FD_TCP = 6,	       /* a TCP socket from socket(), not connected by us (yet) */
-	SX_FD_TCP_PENDING = 7, /* its proxy handshake runs asynchronously (tcp/tcp_pending.c) */
-	SX_FD_TCP_LISTEN = 8,  /* bound through the proxy (BIND): waits for its peer */
+	SX_FD_UDP = 3,		 /* an IPv4/IPv6 UDP socket, nothing routed through the proxy yet */
+	SX_FD_UDP_PROXIED = 4,	 /* has a virtual peer or an association: receives are filtered */
+	SX_FD_DNS_TCP = 5,	 /* TCP "to a nameserver", really to the shim's own server end */
+	SX_FD_TCP = 6,		 /* a TCP socket from socket(), not connected by us (yet) */
+	SX_FD_TCP_PENDING = 7,	 /* its proxy handshake runs asynchronously (tcp/tcp_pending.c) */
+	SX_FD_TCP_LISTEN = 8,	 /* bound through the proxy (BIND): waits for its peer */
+	SX_FD_TCP_BIND_DONE = 9, /* its BIND gave its one connection: a quiet listener */
 };
 
 /* The features' parts: bytes here, laid out by the floor that owns each (the struct,

@@ -30,7 +30,8 @@ EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 		return -1;
 	}
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	if (k != SX_FD_TCP && k != SX_FD_TCP_PENDING)
+	if (k != SX_FD_TCP && k != SX_FD_TCP_PENDING && k != SX_FD_TCP_LISTEN &&
+	    k != SX_FD_TCP_BIND_DONE)
 		return sx_real.epoll_ctl(epfd, op, fd, ev);
 	short need = k == SX_FD_TCP_PENDING ? sx_tcp_pending_need(fd) : 0;
 	return sx_epoll_shadow_ctl(epfd, op, fd, ev, need != 0, (uint32_t)need);

@@ -145,7 +145,9 @@ EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
 {
 	NEED(accept);
 	int ret;
-	if (sx_fdtab_kind(fd) == SX_FD_TCP_LISTEN && sx_tcp_bind_accept(fd, sa, len, 0, &ret))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if ((k == SX_FD_TCP_LISTEN || k == SX_FD_TCP_BIND_DONE) &&
+	    sx_tcp_bind_accept(fd, sa, len, 0, &ret))
 		return ret;
 	int nfd = sx_real.accept(fd, sa, len);
 	if (nfd >= 0)
@@ -157,7 +159,9 @@ EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 {
 	NEED(accept4);
 	int ret;
-	if (sx_fdtab_kind(fd) == SX_FD_TCP_LISTEN && sx_tcp_bind_accept(fd, sa, len, flags, &ret))
+	enum sx_fd_kind k = sx_fdtab_kind(fd);
+	if ((k == SX_FD_TCP_LISTEN || k == SX_FD_TCP_BIND_DONE) &&
+	    sx_tcp_bind_accept(fd, sa, len, flags, &ret))
 		return ret;
 	int nfd = sx_real.accept4(fd, sa, len, flags);
 	if (nfd >= 0)

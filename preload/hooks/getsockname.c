@@ -16,7 +16,8 @@ __attribute__((visibility("default"))) int getsockname(int fd, struct sockaddr *
 		return -1;
 	}
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
-	if ((k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_LISTEN) && sx_tcp_bind_local(fd, k, sa, len))
+	if ((k == SX_FD_TCP_PROXIED || k == SX_FD_TCP_LISTEN || k == SX_FD_TCP_BIND_DONE) &&
+	    sx_tcp_bind_local(fd, k, sa, len))
 		return 0;
 	return sx_real.getsockname(fd, sa, len);
 }

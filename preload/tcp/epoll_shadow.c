@@ -232,6 +232,26 @@ bool sx_epoll_shadow_report(int epfd, int fd, struct epoll_event *out)
 	return found;
 }
 
+void sx_epoll_shadow_detach(int fd)
+{
+	pthread_mutex_lock(&shadow_lock);
+	struct regs *rs = regs_of(fd, false);
+	for (int i = 0; rs && i < rs->n; i++)
+		sx_real.epoll_ctl(rs->r[i].epfd, EPOLL_CTL_DEL, fd, NULL);
+	pthread_mutex_unlock(&shadow_lock);
+}
+
+void sx_epoll_shadow_reattach(int fd)
+{
+	pthread_mutex_lock(&shadow_lock);
+	struct regs *rs = regs_of(fd, false);
+	for (int i = 0; rs && i < rs->n; i++) {
+		struct epoll_event ev = {.events = rs->r[i].events, .data.u64 = rs->r[i].data};
+		sx_real.epoll_ctl(rs->r[i].epfd, EPOLL_CTL_ADD, fd, &ev);
+	}
+	pthread_mutex_unlock(&shadow_lock);
+}
+
 void sx_epoll_shadow_forget(int fd)
 {
 	struct regs *rs = regs_of(fd, false);

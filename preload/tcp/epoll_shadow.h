@@ -28,6 +28,11 @@ void sx_epoll_shadow_failed(int fd);
  * data; EPOLLERR|EPOLLHUP and the directions it asked for), its registration back.
  * false if there is none to report. */
 bool sx_epoll_shadow_report(int epfd, int fd, struct epoll_event *out);
+/* A fresh socket is about to be put under fd (tcp/tcp_bind.c hands the old one out under
+ * another number): detach takes fd's registrations off the old one, reattach puts them
+ * on the new one as the program made them. */
+void sx_epoll_shadow_detach(int fd);
+void sx_epoll_shadow_reattach(int fd);
 /* Registrations that carry a marker now: the waits' fast path reads it. */
 extern atomic_int sx_epoll_shadow_markers __attribute__((visibility("hidden")));
 /* fd is closed or is a new socket: its records go. */

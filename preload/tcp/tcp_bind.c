@@ -23,6 +23,7 @@
 #include "../base/session.h"
 #include "../base/sockaddr.h"
 #include "bound_addrs.h"
+#include "epoll_shadow.h"
 #include "tcp_bind.h"
 #include "tcp_part.h"
 
@@ -114,6 +115,25 @@ static void renew(int fd, int family, int flags)
 	sx_session_swap_socket(fd, family, flags);
 	sx_fdtab_clear(fd);
 	sx_fdtab_mark(fd, SX_FD_TCP);
+}
+
+/* After its one connection the listener stays one, as quiet as a kernel listener nobody
+ * connects to: a fresh socket listening on loopback (a never-connected socket would poll
+ * POLLHUP, and an event loop that keeps it would spin). Its epoll registrations move to
+ * it; getsockname() still names where the proxy listened (lis). */
+static void quiet(int fd, int family, int flags, const struct sx_fdinfo *lis)
+{
+	sx_epoll_shadow_detach(fd);
+	sx_session_swap_socket(fd, family, flags);
+	struct sockaddr_storage lo;
+	socklen_t len = sx_sockaddr_loopback(family, &lo);
+	if (sx_real.bind(fd, (struct sockaddr *)&lo, len) < 0 || sx_real.listen(fd, 1) < 0)
+		sx_log(SX_LOG_DEBUG, "accept: BIND: no loopback listener after it: %s",
+		       strerror(errno));
+	struct sx_fdinfo info = {0};
+	*SX_TCP_PART(&info) = *SX_TCP_PART(lis);
+	sx_fdtab_set(fd, SX_FD_TCP_BIND_DONE, &info);
+	sx_epoll_shadow_reattach(fd);
 }
 
 void sx_tcp_bind_note_connect(int fd, const struct sx_session *s, struct sx_fdinfo *info)
@@ -286,7 +306,7 @@ static int hand_out(struct listener *l, const struct sx_target *peer, int fflags
 	int nfd = sx_real.fcntl(fd, flags & SOCK_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
 	if (nfd < 0)
 		return -errno;
-	renew(fd, l->family, fflags);
+	quiet(fd, l->family, fflags, &lis);
 	sx_real.fcntl(nfd, F_SETFL,
 		      (fflags & ~O_NONBLOCK) | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0));
 	int n = sx_target_to_sockaddr(peer, l->family, &info.peer);
@@ -298,6 +318,11 @@ static int hand_out(struct listener *l, const struct sx_target *peer, int fflags
 
 bool sx_tcp_bind_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags, int *ret)
 {
+	if (sx_fdtab_kind(fd) == SX_FD_TCP_BIND_DONE) {
+		*ret = -1;
+		errno = EINVAL; /* one connection per BIND */
+		return true;
+	}
 	if (sx_fdtab_kind(fd) != SX_FD_TCP_LISTEN)
 		return false;
 	struct listener *l = acquire(fd);
@@ -352,7 +377,9 @@ bool sx_tcp_bind_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags, 
 
 bool sx_tcp_bind_local(int fd, enum sx_fd_kind kind, struct sockaddr *sa, socklen_t *len)
 {
-	if ((kind != SX_FD_TCP_PROXIED && kind != SX_FD_TCP_LISTEN) || !sa || !len)
+	if ((kind != SX_FD_TCP_PROXIED && kind != SX_FD_TCP_LISTEN &&
+	     kind != SX_FD_TCP_BIND_DONE) ||
+	    !sa || !len)
 		return false;
 	struct sx_fdinfo info;
 	if (!sx_fdtab_get(fd, &info))

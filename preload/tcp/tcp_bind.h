@@ -2,8 +2,8 @@
 /* Listening through the proxy (SOCKS BIND): bind() to an address the proxy reported
  * sends BIND and waits for its first reply (where the proxy listens; getsockname() then
  * reports it, before or after listen()), accept() returns the connection when the second reply
- * names the peer. One connection per BIND: afterwards the listener is a fresh unbound socket, and
- * accept() on it fails with EINVAL as on any socket that does not listen. */
+ * names the peer. One connection per BIND: afterwards the socket listens quietly on
+ * loopback, and accept() on it fails with EINVAL. */
 #ifndef SX_PRELOAD_TCP_BIND_H
 #define SX_PRELOAD_TCP_BIND_H
 

@@ -91,7 +91,7 @@ print("local=%s:%d" % c.getsockname()[:2])'
 	assert_line --regexp '^v4 BINDREPLY peer=192\.0\.2\.10:[0-9]+$'
 }
 
-@test "BIND on a non-blocking listener: EAGAIN first; poll, select and epoll report it readable when the peer came" {
+@test "BIND on a non-blocking listener: EAGAIN first; poll, select and epoll report it readable when the peer came, and quiet after" {
 	for w in nonblock poll select epoll; do
 		run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --wait "$w" 192.0.2.10 2121
 		assert_success
@@ -101,10 +101,13 @@ print("local=%s:%d" % c.getsockname()[:2])'
 	assert_line "accept: EAGAIN"
 	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --wait poll 192.0.2.10 2121
 	assert_line "poll: [(True, True)]"
+	assert_line "poll after accept: []"
 	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --wait select 192.0.2.10 2121
 	assert_line "select: [True]"
+	assert_line "select after accept: []"
 	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --wait epoll 192.0.2.10 2121
 	assert_line "epoll: [(True, True)]"
+	assert_line "epoll after accept: []"
 }
 
 @test "BIND with a first reply of 0.0.0.0: the listener is announced at the proxy's address" {

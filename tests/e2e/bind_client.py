@@ -74,6 +74,14 @@ try:
 except OSError as e:
     fail("accept", e)
 d.setblocking(True)
+# The listener is quiet after its one connection, even while the connection has data.
+d.recv(1, socket.MSG_PEEK)
+if wait == "poll":
+    print("poll after accept:", p.poll(300))
+elif wait == "epoll":
+    print("epoll after accept:", ep.poll(0.3))
+elif wait == "select":
+    print("select after accept:", select.select([l], [], [], 0.3)[0])
 print("accepted peer=%s:%d local=%s:%d" % (peer[:2] + d.getsockname()[:2]))
 print("data:", d.makefile().readline().strip())
 if not silent:
