@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/real.h"
+#include "../base/siglock.h"
 #include "../base/sockaddr.h"
 #include "bound_addrs.h"
 
@@ -19,23 +20,8 @@ struct entry {
 
 static struct entry ring[RING];
 static atomic_uint n_noted; /* read unlocked: only whether any were noted */
-static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static void lock(void)
-{
-	pthread_mutex_lock(&ring_lock);
-}
-
-static void unlock(void)
-{
-	pthread_mutex_unlock(&ring_lock);
-}
-
-static void atfork_register(void)
-{
-	pthread_atfork(lock, unlock, unlock);
-}
+SX_SIGLOCK_DEFINE(ring)
 
 static bool unspecified(const struct sx_target *t)
 {
@@ -78,12 +64,12 @@ void sx_bound_addrs_note(const struct sockaddr *local, socklen_t len, const stru
 	struct sx_target ip;
 	if (!to_ip(local, len, &ip) || unspecified(&ip))
 		return;
-	pthread_once(&atfork_once, atfork_register);
-	lock();
+	if (!ring_lock())
+		return;
 	struct entry *e = &ring[n_noted++ % RING];
 	e->local = ip;
 	e->dst = *dst;
-	unlock();
+	ring_unlock();
 }
 
 bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_target *dst)
@@ -92,7 +78,8 @@ bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_tar
 	if (!n_noted || !to_ip(sa, len, &ip) || unspecified(&ip))
 		return false;
 	bool found = false;
-	lock();
+	if (!ring_lock())
+		return false;
 	/* Newest first: the connection an FTP client just asked about. */
 	unsigned n = n_noted < RING ? n_noted : RING;
 	for (unsigned i = 0; i < n && !found; i++) {
@@ -102,16 +89,15 @@ bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_tar
 			found = true;
 		}
 	}
-	unlock();
+	ring_unlock();
 	return found;
 }
 
 bool sx_bound_addrs_latest(struct sx_target *dst)
 {
-	if (!n_noted)
+	if (!n_noted || !ring_lock())
 		return false;
-	lock();
 	*dst = ring[(n_noted - 1) % RING].dst;
-	unlock();
+	ring_unlock();
 	return true;
 }

@@ -7,6 +7,7 @@
  * session; one thread drives it at a time. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,11 +22,13 @@
 #include "../base/log.h"
 #include "../base/real.h"
 #include "../base/session.h"
+#include "../base/siglock.h"
 #include "../base/sockaddr.h"
 #include "bound_addrs.h"
 #include "epoll_shadow.h"
 #include "tcp_bind.h"
 #include "tcp_part.h"
+#include "tcp_pending.h"
 
 #define LISTENERS 64
 
@@ -35,37 +38,34 @@ struct listener {
 	int family; /* the program's socket's */
 	pid_t owner;
 	atomic_bool busy;
+	bool watched; /* counted in sx_tcp_pending_count until its deadline */
 };
 
 static struct listener *slots[LISTENERS];
-static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static void lock(void)
-{
-	pthread_mutex_lock(&slots_lock);
-}
+SX_SIGLOCK_DEFINE(slots)
 
-static void unlock(void)
+/* A listener waiting for its peer counts as a handshake in progress, so that the waits
+ * (hooks/wait.c, hooks/epoll.c) wake at its deadline (sx_tcp_bind_expire). Called locked. */
+static void watch(struct listener *l, bool on)
 {
-	pthread_mutex_unlock(&slots_lock);
-}
-
-static void atfork_register(void)
-{
-	pthread_atfork(lock, unlock, unlock);
+	if (l->watched != on)
+		atomic_fetch_add(&sx_tcp_pending_count, on ? 1 : -1);
+	l->watched = on;
 }
 
 static bool add(struct listener *l)
 {
 	bool room = false;
-	lock();
+	if (!slots_lock())
+		return false;
 	for (int i = 0; i < LISTENERS && !room; i++)
 		if (!slots[i]) {
 			slots[i] = l;
 			room = true;
+			watch(l, true);
 		}
-	unlock();
+	slots_unlock();
 	return room;
 }
 
@@ -73,24 +73,27 @@ static bool add(struct listener *l)
 static struct listener *acquire(int fd)
 {
 	struct listener *l = NULL;
-	lock();
+	if (!slots_lock())
+		return NULL;
 	for (int i = 0; i < LISTENERS && !l; i++) {
 		bool expect = false;
 		if (slots[i] && slots[i]->fd == fd && slots[i]->owner == getpid() &&
 		    atomic_compare_exchange_strong(&slots[i]->busy, &expect, true))
 			l = slots[i];
 	}
-	unlock();
+	slots_unlock();
 	return l;
 }
 
 static void drop(struct listener *l)
 {
-	lock();
+	if (!slots_lock())
+		return; /* a signal handler's: the slot stays (it is still in the table) */
 	for (int i = 0; i < LISTENERS; i++)
 		if (slots[i] == l)
 			slots[i] = NULL;
-	unlock();
+	watch(l, false);
+	slots_unlock();
 	munmap(l, sizeof *l);
 }
 
@@ -178,7 +181,6 @@ static bool start_bind(const struct sx_state *st, int fd, int family, const stru
 		part->local_len = sx_bound_addrs_local(fd, &first, family, &part->local);
 	struct listener *l = NULL;
 	if (r == 0) {
-		pthread_once(&atfork_once, atfork_register);
 		void *m = mmap(NULL, sizeof *l, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			       -1, 0);
 		l = m == MAP_FAILED ? NULL : m;
@@ -390,6 +392,39 @@ bool sx_tcp_bind_local(int fd, enum sx_fd_kind kind, struct sockaddr *sa, sockle
 	memcpy(sa, &part->local, *len < part->local_len ? *len : part->local_len);
 	*len = part->local_len;
 	return true;
+}
+
+long long sx_tcp_bind_deadline(void)
+{
+	long long d = LLONG_MAX;
+	if (!slots_lock())
+		return d;
+	for (int i = 0; i < LISTENERS; i++)
+		if (slots[i] && slots[i]->watched && sx_session_deadline(&slots[i]->s) < d)
+			d = sx_session_deadline(&slots[i]->s);
+	slots_unlock();
+	return d;
+}
+
+void sx_tcp_bind_expire(void)
+{
+	long long now = sx_io_now_ms();
+	int fds[LISTENERS];
+	int n = 0;
+	if (!slots_lock())
+		return;
+	for (int i = 0; i < LISTENERS; i++) {
+		struct listener *l = slots[i];
+		if (l && l->watched && sx_session_deadline(&l->s) <= now) {
+			watch(l, false);
+			if (l->owner == getpid())
+				fds[n++] = l->fd;
+		}
+	}
+	slots_unlock();
+	/* Readable now: the program's accept() then fails with ETIMEDOUT. */
+	for (int i = 0; i < n; i++)
+		sx_real.shutdown(fds[i], SHUT_RDWR);
 }
 
 void sx_tcp_bind_forget(int fd)

@@ -23,6 +23,11 @@ bool sx_tcp_bind_listen(int fd, enum sx_fd_kind kind, int backlog, int *ret);
 bool sx_tcp_bind_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags, int *ret);
 /* getsockname(): true with the reported address when fd has one. */
 bool sx_tcp_bind_local(int fd, enum sx_fd_kind kind, struct sockaddr *sa, socklen_t *len);
+/* The earliest deadline of a BIND waiting for its peer (sx_io_now_ms() time), or
+ * LLONG_MAX; and those past it shut down, so their listeners poll readable and accept()
+ * fails with ETIMEDOUT. (tcp_pending.c folds them into its own.) */
+long long sx_tcp_bind_deadline(void);
+void sx_tcp_bind_expire(void);
 /* fd goes away (close, dup2 onto it): a BIND in progress on it ends. */
 void sx_tcp_bind_forget(int fd);
 

@@ -17,6 +17,7 @@
 #include "../base/io.h"
 #include "../base/real.h"
 #include "epoll_shadow.h"
+#include "tcp_bind.h"
 #include "tcp_connect.h"
 #include "tcp_pending.h"
 
@@ -260,8 +261,10 @@ int sx_tcp_pending_io(int fd)
 
 long long sx_tcp_pending_deadline(void)
 {
-	long long d = LLONG_MAX;
-	if (!atomic_load(&sx_tcp_pending_count) || !lock())
+	if (!atomic_load(&sx_tcp_pending_count))
+		return LLONG_MAX;
+	long long d = sx_tcp_bind_deadline();
+	if (!lock())
 		return d;
 	for (int i = 0; i < n_slots; i++) {
 		long long t = sx_session_deadline(&slots[i]->s);
@@ -274,6 +277,7 @@ long long sx_tcp_pending_deadline(void)
 
 void sx_tcp_pending_expire(void)
 {
+	sx_tcp_bind_expire();
 	long long now = sx_io_now_ms();
 	int expired[SLOTS];
 	int n = 0;

@@ -13,7 +13,8 @@
 
 #include "../base/session.h"
 
-/* Handshakes in progress in this process: the waits' fast path reads only this. */
+/* Handshakes in progress in this process, BINDs waiting for their peer among them
+ * (tcp_bind.c): the waits' fast path reads only this. */
 extern atomic_int sx_tcp_pending_count __attribute__((visibility("hidden")));
 
 /* Takes over a started session (need: what it waits for) for the program's socket
@@ -33,10 +34,10 @@ short sx_tcp_pending_need(int fd);
 /* Drives fd's handshake to its end, waiting (a blocking call on the socket);
  * interruptible: a signal whose handler does not restart calls ends it with -EINTR. */
 int sx_tcp_pending_finish(int fd, bool interruptible);
-/* The earliest deadline of any handshake in progress (sx_io_now_ms() time), or
- * LLONG_MAX. */
+/* The earliest deadline of any handshake in progress or BIND waiting for its peer
+ * (sx_io_now_ms() time), or LLONG_MAX. */
 long long sx_tcp_pending_deadline(void);
-/* Fails every handshake past its deadline (ETIMEDOUT through SO_ERROR). */
+/* Fails every handshake past its deadline (ETIMEDOUT through SO_ERROR), and every BIND. */
 void sx_tcp_pending_expire(void);
 /* The state follows the open file: to is a second number for from's socket. */
 void sx_tcp_pending_dup(int from, int to);

@@ -150,13 +150,19 @@ print("local=%s:%d" % c.getsockname()[:2])'
 	assert_line --regexp 'warn: accept: BIND for 192\.0\.2\.10:2121 via socks5://127\.0\.0\.1:1193: '
 }
 
-@test "bind_timeout bounds the wait for the peer: ETIMEDOUT" {
+@test "bind_timeout bounds the wait for the peer: ETIMEDOUT, in accept() and in poll, select and epoll" {
 	SOCKSIFY_BIND_TIMEOUT=300ms run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --silent 192.0.2.10 2121
 	assert_failure
 	assert_line "accept: ETIMEDOUT"
 	SOCKSIFY_BIND_TIMEOUT=300ms run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --silent --wait nonblock 192.0.2.10 2121
 	assert_line "accept: EAGAIN"
 	assert_line "accept: ETIMEDOUT"
+	# A program that only waits is woken at the deadline, its listener readable.
+	for w in poll select epoll; do
+		SOCKSIFY_BIND_TIMEOUT=300ms run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 "$CLIENT" --silent --wait "$w" 192.0.2.10 2121
+		assert_line --regexp "^$w: \[(True|\(True, True\))\]\$"
+		assert_line "accept: ETIMEDOUT"
+	done
 }
 
 @test "bind off: no BIND, the listener is the kernel's; getsockname still names the proxy's address" {
