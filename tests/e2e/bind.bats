@@ -17,8 +17,10 @@ setup_file() {
 	start_proxy sdrefuse 1192 --bind-reply 2
 	start_proxy sdreply2 1193 --bind-reply2 4
 	start_proxy sdrefuse4 1194 --bind-reply 91
+	start_proxy sd6 1195 --source6 2001:db8::11
 	: >"$BATS_FILE_TMPDIR/cb.log"
 	start_bg cb python3 "$CB" 192.0.2.10 2121 "$BATS_FILE_TMPDIR/cb.log"
+	start_bg cb6 python3 "$CB" 2001:db8::10 2121 "$BATS_FILE_TMPDIR/cb.log"
 }
 
 teardown_file() {
@@ -28,7 +30,7 @@ teardown_file() {
 setup() {
 	sx_setup
 	: >"$BATS_FILE_TMPDIR/cb.log"
-	for p in sd sdzero sdrefuse sdreply2 sdrefuse4; do : >"$BATS_FILE_TMPDIR/$p.log"; done
+	for p in sd sdzero sdrefuse sdreply2 sdrefuse4 sd6; do : >"$BATS_FILE_TMPDIR/$p.log"; done
 }
 
 # The port the proxy's BIND listener got, from its log.
@@ -89,6 +91,20 @@ print("local=%s:%d" % c.getsockname()[:2])'
 	run proxy_log sd
 	assert_line --regexp '^v4 BIND ip=192\.0\.2\.10:2121 auth=none result=ok bnd='
 	assert_line --regexp '^v4 BINDREPLY peer=192\.0\.2\.10:[0-9]+$'
+}
+
+@test "BIND for an IPv6 target, the proxy reached over IPv4: the program's IPv6 addresses throughout" {
+	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1195 python3 "$CLIENT" --wait poll 2001:db8::10 2121
+	assert_success
+	assert_line --regexp '^control local=2001:db8::11:[0-9]+ peer=2001:db8::10:2121$'
+	local bnd
+	bnd=$(sed -n 's/.* BIND .*result=ok bnd=\[\(.*\)\]:\([0-9]*\)$/\1:\2/p' "$BATS_FILE_TMPDIR/sd6.log")
+	[ -n "$bnd" ]
+	assert_line "listener=$bnd"
+	assert_line --regexp '^accepted peer=2001:db8::10:[0-9]+ local='"$bnd"'$'
+	assert_line "data: hello from the callback"
+	run cat "$BATS_FILE_TMPDIR/cb.log"
+	assert_output --regexp "connect-to=$bnd\$"
 }
 
 @test "BIND on a non-blocking listener: EAGAIN first; poll, select and epoll report it readable when the peer came, and quiet after" {

@@ -16,7 +16,7 @@ static void setup(struct fz *f, struct sx_proxy *p, enum sx_cmd *cmd, struct sx_
 	p->proto = (enum sx_proto)(SX_PROTO_SOCKS4 + (flags & 3));
 	p->has_user = flags & 4;
 	p->pipeline = flags & 8;
-	*cmd = (flags & 16) ? SX_CMD_UDP_ASSOCIATE : SX_CMD_CONNECT;
+	*cmd = (flags & 16) ? SX_CMD_UDP_ASSOCIATE : (flags & 32) ? SX_CMD_BIND : SX_CMD_CONNECT;
 	strcpy(p->host, "proxy.test");
 	p->port = 1080;
 	memset(dst, 0, sizeof(*dst));
@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Each WRITE step drains >= 1 byte of out, each READ step eats >= 1 input byte
 	 * (or ends it), and out is refilled at most twice after init. */
-	max_steps = 3 * SX_HS_BUF + 2 * f.n + 8;
+	max_steps = 3 * SX_HS_BUF + 2 * f.n + 9;
 	for (;;) {
 		size_t n = 12345, k;
 		enum sx_next nx = sx_hs_next(&hs, &n);
@@ -104,6 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nx == SX_NEXT_DONE) {
 			FZ_CHECK(n == 0);
 			check_done(&hs, &p);
+			/* BIND: the first reply; then the second, under the same rules. */
+			if (cmd == SX_CMD_BIND && !hs.second) {
+				FZ_CHECK(sx_hs_await_peer(&hs) == 0);
+				continue;
+			}
+			FZ_CHECK(sx_hs_await_peer(&hs) == -EINVAL);
 			break;
 		}
 		if (nx == SX_NEXT_FAILED) {
