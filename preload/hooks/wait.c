@@ -15,6 +15,7 @@
 #include "../base/fdtab.h"
 #include "../base/io.h"
 #include "../base/real.h"
+#include "../tcp/tcp_bind.h"
 #include "../tcp/tcp_pending.h"
 
 #define EXPORT	    __attribute__((visibility("default")))
@@ -111,7 +112,7 @@ static int wait_set(struct pollfd *fds, nfds_t n, long long end, const sigset_t 
 	for (nfds_t i = 0; i < n; i++)
 		nt += sx_fdtab_kind(fds[i].fd) == SX_FD_TCP_PENDING;
 	/* None: still woken at a BIND's deadline (tcp/tcp_bind.c), if one waits. */
-	if (!nt && sx_tcp_pending_deadline() == LLONG_MAX)
+	if (!nt && sx_tcp_bind_deadline() == LLONG_MAX)
 		return 0;
 	/* A few on the stack; more (an nmap sweep) in a mapping, as connect() may have
 	 * been called from a signal handler and so may this. */
@@ -197,7 +198,7 @@ static int select_as_poll(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, long lon
 		any = sx_fdtab_kind(fd) == SX_FD_TCP_PENDING &&
 		      ((rd && FD_ISSET(fd, rd)) || (wr && FD_ISSET(fd, wr)) ||
 		       (ex && FD_ISSET(fd, ex)));
-	if (!any && sx_tcp_pending_deadline() == LLONG_MAX)
+	if (!any && sx_tcp_bind_deadline() == LLONG_MAX)
 		return 0;
 	struct pollfd p[FD_SETSIZE];
 	nfds_t n = 0;

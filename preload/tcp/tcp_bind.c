@@ -47,10 +47,14 @@ SX_SIGLOCK_DEFINE(slots)
 
 /* A listener waiting for its peer counts as a handshake in progress, so that the waits
  * (hooks/wait.c, hooks/epoll.c) wake at its deadline (sx_tcp_bind_expire). Called locked. */
+static atomic_int n_watched; /* of them: a wait reads it before taking the lock */
+
 static void watch(struct listener *l, bool on)
 {
-	if (l->watched != on)
+	if (l->watched != on) {
 		atomic_fetch_add(&sx_tcp_pending_count, on ? 1 : -1);
+		atomic_fetch_add(&n_watched, on ? 1 : -1);
+	}
 	l->watched = on;
 }
 
@@ -397,7 +401,7 @@ bool sx_tcp_bind_local(int fd, enum sx_fd_kind kind, struct sockaddr *sa, sockle
 long long sx_tcp_bind_deadline(void)
 {
 	long long d = LLONG_MAX;
-	if (!slots_lock())
+	if (!atomic_load(&n_watched) || !slots_lock())
 		return d;
 	for (int i = 0; i < LISTENERS; i++)
 		if (slots[i] && slots[i]->watched && sx_session_deadline(&slots[i]->s) < d)
@@ -411,7 +415,7 @@ void sx_tcp_bind_expire(void)
 	long long now = sx_io_now_ms();
 	int fds[LISTENERS];
 	int n = 0;
-	if (!slots_lock())
+	if (!atomic_load(&n_watched) || !slots_lock())
 		return;
 	for (int i = 0; i < LISTENERS; i++) {
 		struct listener *l = slots[i];
