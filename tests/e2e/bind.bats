@@ -201,6 +201,24 @@ print("local=%s:%d" % c.getsockname()[:2])'
 	assert_line --regexp '^listener=127\.0\.0\.1:[0-9]+$'
 }
 
+@test "listen() without bind(): bind on sends BIND, strict mode refuses it, auto leaves it local" {
+	local prog='
+import errno, socket
+c = socket.create_connection(("192.0.2.10", 2121))
+l = socket.socket()
+try:
+    l.listen(1)
+    print("listener=%s:%d" % l.getsockname()[:2])
+except OSError as e:
+    print("listen:", errno.errorcode[e.errno])'
+	SOCKSIFY_BIND=on run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 -c "$prog"
+	assert_line "listener=$(bnd_of sd)"
+	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 -c "$prog"
+	assert_line "listen: EACCES"
+	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 -c "$prog"
+	assert_line --regexp '^listener=0\.0\.0\.0:[0-9]+$'
+}
+
 @test "strict mode: a listener a remote peer could reach is refused; loopback and BIND listeners work" {
 	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 192.0.2.11 192.0.2.10 2121
 	assert_failure
