@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +14,7 @@
 #include "guard.h"
 #include "io.h"
 #include "log.h"
+#include "pipeline_cache.h"
 #include "proxy_failure.h"
 #include "real.h"
 #include "sockaddr.h"
@@ -141,7 +141,8 @@ int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long de
 	return soerr ? -soerr : -ECONNRESET;
 }
 
-static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
+/* probe_start: when a pipeline probe began (0: none), whose later replies get a short wait */
+static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got, long long probe_start)
 {
 	bool awaiting = false;
 	for (;;) {
@@ -180,6 +181,9 @@ static int drive(struct sx_hs *hs, int fd, long long deadline, size_t *got)
 			}
 			ssize_t rd = sx_real.recv(fd, buf, n, 0);
 			if (rd > 0) {
+				if (probe_start && !*got)
+					deadline =
+					    sx_pipeline_probe_deadline(probe_start, deadline);
 				*got += (size_t)rd;
 				sx_hs_read(hs, buf, (size_t)rd);
 			} else if (rd == 0) {
@@ -206,26 +210,24 @@ static bool pipeline_refused(int r, size_t got)
 	return r == -ECONNRESET || r == -EPROTO || r == -EPIPE || (r == -ETIMEDOUT && got > 0);
 }
 
-/* Once a proxy has refused a pipelined handshake, this process stops offering it. */
-static atomic_bool pipeline_off;
-
 static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, enum sx_cmd cmd,
 		   const struct sx_target *dst, struct sx_target *bound, size_t *got,
-		   struct sx_proxy_failure *why)
+		   struct sx_proxy_failure *why, bool probe)
 {
+	long long start = sx_io_now_ms();
 	const struct sx_config *c = &st->config;
 	struct sx_hs hs;
 	int r = sx_hs_init(&hs, p, cmd, dst);
 	if (r < 0)
 		return r;
-	r = connect_to_proxy(st, fd, sx_io_now_ms() + c->connect_timeout_ms);
+	r = connect_to_proxy(st, fd, start + c->connect_timeout_ms);
 	if (r == -ETIMEDOUT)
 		sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
 		       c->connect_timeout_ms);
 	*why = (struct sx_proxy_failure){.unreachable = r < 0};
 	if (r < 0)
 		return r;
-	r = drive(&hs, fd, sx_io_now_ms() + c->handshake_timeout_ms, got);
+	r = drive(&hs, fd, sx_io_now_ms() + c->handshake_timeout_ms, got, probe ? start : 0);
 	if (r == 0 && bound)
 		sx_hs_result(&hs, bound);
 	why->refusal = sx_hs_refusal(&hs, &why->code);
@@ -237,7 +239,8 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 			 struct sx_proxy_failure *why)
 {
 	struct sx_proxy p = st->config.proxy;
-	p.pipeline = p.pipeline && !atomic_load(&pipeline_off);
+	enum sx_pipeline_use use = sx_pipeline_use(&st->config);
+	p.pipeline = use != SX_PIPELINE_NO;
 
 	if (flags < 0 && (flags = sx_real.fcntl(fd, F_GETFL)) < 0)
 		return -errno;
@@ -245,10 +248,10 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 		return -errno;
 
 	size_t got = 0;
-	int r = attempt(st, fd, &p, cmd, dst, bound, &got, why);
+	int r = attempt(st, fd, &p, cmd, dst, bound, &got, why, use == SX_PIPELINE_PROBE);
 	if (r < 0 && p.pipeline && pipeline_refused(r, got)) {
 		/* Fall back at once, on a fresh socket under the same fd number. */
-		atomic_store(&pipeline_off, true);
+		sx_pipeline_fell_back();
 		sx_log(SX_LOG_INFO,
 		       "proxy %s:%u refused a pipelined handshake (%s): retrying "
 		       "without pipelining",
@@ -257,8 +260,11 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 		int domain = sock_domain(fd);
 		r = domain < 0 ? domain : swap_family(fd, domain);
 		if (r == 0)
-			r = attempt(st, fd, &p, cmd, dst, bound, &got, why);
+			r = attempt(st, fd, &p, cmd, dst, bound, &got, why, false);
 	}
+	/* Only an answer to the request tells: a dead proxy says nothing about pipelining. */
+	if (use != SX_PIPELINE_NO && (r == 0 || why->refusal == SX_HS_REFUSED_SOCKS5))
+		sx_pipeline_learned(&st->config, p.pipeline);
 
 	/* The handshake ran non-blocking (on this file, or on one swap_family() put under
 	 * the fd, which starts with O_NONBLOCK only): put the program's flags back. */
