@@ -25,8 +25,8 @@ struct probe {
 	bool has_target, has_echo;
 	struct sx_target target, echo;
 	char target_text[SX_NAME_MAX + 16];
-	bool session_ok;       /* greeting (and credentials) as configured work */
-	bool connect_answered; /* the unpipelined CONNECT got a SOCKS reply */
+	bool session_ok; /* greeting (and credentials) as configured work */
+	int connect_rep; /* what the unpipelined CONNECT got: a REP (CD) or -errno */
 };
 
 static const char *why(int e)
@@ -204,7 +204,7 @@ static void step_connect(struct probe *p)
 	else
 		harmless_target(&t);
 	request(p, SX_S5_CMD_CONNECT, &t, &a);
-	p->connect_answered = a.rep >= 0;
+	p->connect_rep = a.rep;
 	answer_text(p, a.rep, r, sizeof r);
 	if (p->has_target && as_rep(p, a.rep) == 0)
 		sx_report_row(&p->rep, "connect", SX_ROW_OK, "%s in %.1f ms", p->target_text, a.ms);
@@ -381,11 +381,12 @@ static void step_pipeline(struct probe *p)
 	char r[64];
 	sx_probe_s5_pipelined(&p->x, &t, &a, &first);
 	rep_text(a.rep, r, sizeof r);
+	/* The same answer as unpipelined proves the pipelined request was read as sent. */
 	enum sx_pcache_verdict v = SX_PCACHE_UNKNOWN;
-	if (a.rep >= 0)
+	if (a.rep >= 0 && a.rep == p->connect_rep)
 		v = SX_PCACHE_ACCEPTS;
-	else if (p->connect_answered)
-		v = SX_PCACHE_REFUSES; /* unpipelined, the same request was answered */
+	else if (a.rep < 0 && p->connect_rep >= 0)
+		v = SX_PCACHE_REFUSES;
 	const char *kept = v == SX_PCACHE_UNKNOWN ? ""
 			   : sx_check_remember_pipeline(&p->c, v)
 			       ? "; remembered for pipeline auto"
@@ -399,6 +400,9 @@ static void step_pipeline(struct probe *p)
 			      kept);
 	else if (v == SX_PCACHE_REFUSES)
 		sx_report_row(&p->rep, "pipelining", SX_ROW_NO, "refused: %s%s", r, kept);
+	else if (a.rep >= 0)
+		sx_report_row(&p->rep, "pipelining", SX_ROW_UNKNOWN,
+			      "answered %s pipelined but otherwise unpipelined", r);
 	else
 		sx_report_row(&p->rep, "pipelining", SX_ROW_UNKNOWN,
 			      "%s; the proxy answers no CONNECT to tell (give HOST:PORT)", r);

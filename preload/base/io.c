@@ -262,8 +262,10 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 		if (r == 0)
 			r = attempt(st, fd, &p, cmd, dst, bound, &got, why, false);
 	}
-	/* Only an answer to the request tells: a dead proxy says nothing about pipelining. */
-	if (use != SX_PIPELINE_NO && (r == 0 || why->refusal == SX_HS_REFUSED_SOCKS5))
+	/* Only an answer tells: a dead proxy says nothing about pipelining, and a refusal of a
+	 * pipelined request might be a misreading of it. */
+	if (use != SX_PIPELINE_NO &&
+	    (r == 0 || (!p.pipeline && why->refusal == SX_HS_REFUSED_SOCKS5)))
 		sx_pipeline_learned(&st->config, p.pipeline);
 
 	/* The handshake ran non-blocking (on this file, or on one swap_family() put under

@@ -150,3 +150,12 @@ via() {
 	assert_line "ok peer=$PROXY_SRC"
 	assert_equal "$WRITES" 1
 }
+
+@test "a refusal of a pipelined request teaches nothing (it could be a misreading of it)" {
+	start_proxy rep2 1154 --reply 2
+	via 1154
+	stop_bg rep2
+	assert_line "errno=EACCES"
+	assert_equal "$WRITES" 1
+	[ ! -e "$CACHE" ]
+}
