@@ -114,46 +114,56 @@ static const char *method_word(int fd, uint8_t chosen, uint8_t m)
 	return chosen == m ? "yes" : chosen == SX_S5_METHOD_REJECT ? "no" : "answered another";
 }
 
+static void step_credentials(struct probe *p, int f2, bool user_ok, bool none_ok)
+{
+	const char *user = p->c.proxy.user;
+	if (!p->c.proxy.has_user) {
+		sx_report_row(&p->rep, "credentials", SX_ROW_SKIP, "none configured");
+		return;
+	}
+	if (!user_ok) {
+		sx_report_row(&p->rep, "credentials", none_ok ? SX_ROW_SKIP : SX_ROW_FAIL,
+			      "not asked: the proxy does not take username/password");
+		return;
+	}
+	int st = sx_probe_s5_auth(&p->x, f2);
+	/* Offered both, a proxy may choose no authentication: the connection then works. */
+	enum sx_row_status bad = p->session_ok ? SX_ROW_NO : SX_ROW_FAIL;
+	const char *but = p->session_ok ? "; not needed: the proxy chooses no authentication" : "";
+	if (st == 0)
+		sx_report_row(&p->rep, "credentials", SX_ROW_OK, "user %s accepted", user);
+	else if (st > 0)
+		sx_report_row(&p->rep, "credentials", bad, "user %s rejected (status %d)%s", user,
+			      st, but);
+	else
+		sx_report_row(&p->rep, "credentials", bad, "user %s: %s%s", user, why(st), but);
+}
+
 static void step_methods(struct probe *p)
 {
+	static const uint8_t none = SX_S5_METHOD_NONE, userpass = SX_S5_METHOD_USERPASS;
 	uint8_t c0 = 0, c2 = 0;
-	int f0 = sx_probe_s5_greet(&p->x, SX_S5_METHOD_NONE, &c0);
-	int f2 = sx_probe_s5_greet(&p->x, SX_S5_METHOD_USERPASS, &c2);
+	int f0 = sx_probe_s5_greet(&p->x, &none, 1, &c0);
+	int f2 = sx_probe_s5_greet(&p->x, &userpass, 1, &c2);
 	bool none_ok = f0 >= 0 && c0 == SX_S5_METHOD_NONE;
 	bool user_ok = f2 >= 0 && c2 == SX_S5_METHOD_USERPASS;
 	bool want_user = p->c.proxy.has_user;
-	bool usable = want_user ? user_ok : none_ok;
-	sx_report_row(&p->rep, "methods", usable ? SX_ROW_OK : SX_ROW_FAIL,
-		      "no authentication: %s; username/password: %s%s",
-		      method_word(f0, c0, SX_S5_METHOD_NONE),
-		      method_word(f2, c2, SX_S5_METHOD_USERPASS),
-		      usable	  ? ""
-		      : want_user ? " (a user is configured: the proxy must take it)"
-		      : user_ok	  ? " (configure a user and password: -u, or user@ in the URL)"
-				  : "");
+	int s = sx_probe_s5_session(&p->x);
+	p->session_ok = s >= 0;
+	if (s >= 0)
+		close(s);
+	bool methods_ok = none_ok || (want_user && user_ok);
+	sx_report_row(
+	    &p->rep, "methods", methods_ok ? SX_ROW_OK : SX_ROW_FAIL,
+	    "no authentication: %s; username/password: %s%s",
+	    method_word(f0, c0, SX_S5_METHOD_NONE), method_word(f2, c2, SX_S5_METHOD_USERPASS),
+	    methods_ok || !user_ok ? ""
+				   : " (configure a user and password: -u, or user@ in the URL)");
 	if (f0 >= 0)
 		close(f0);
-	if (!want_user) {
-		sx_report_row(&p->rep, "credentials", SX_ROW_SKIP, "none configured");
-	} else if (user_ok) {
-		int st = sx_probe_s5_auth(&p->x, f2);
-		if (st == 0)
-			sx_report_row(&p->rep, "credentials", SX_ROW_OK, "user %s accepted",
-				      p->c.proxy.user);
-		else if (st > 0)
-			sx_report_row(&p->rep, "credentials", SX_ROW_FAIL,
-				      "user %s rejected (status %d)", p->c.proxy.user, st);
-		else
-			sx_report_row(&p->rep, "credentials", SX_ROW_FAIL, "user %s: %s",
-				      p->c.proxy.user, why(st));
-		usable = usable && st == 0;
-	} else {
-		sx_report_row(&p->rep, "credentials", SX_ROW_FAIL,
-			      "not asked: the proxy does not take username/password");
-	}
+	step_credentials(p, f2, user_ok, none_ok);
 	if (f2 >= 0)
 		close(f2);
-	p->session_ok = usable;
 }
 
 /* One request on a fresh session: the answer in *a. */

@@ -20,15 +20,15 @@ static int open_proxy(const struct sx_probe_proxy *x)
 	return sx_probe_connect((const struct sockaddr *)&x->addr, x->addr_len, x->connect_ms);
 }
 
-int sx_probe_s5_greet(const struct sx_probe_proxy *x, uint8_t m, uint8_t *chosen)
+int sx_probe_s5_greet(const struct sx_probe_proxy *x, const uint8_t *m, size_t n_m, uint8_t *chosen)
 {
-	uint8_t g[3], r[2];
+	uint8_t g[4], r[2];
 	int fd = open_proxy(x);
 	if (fd < 0)
 		return fd;
-	int n = sx_s5_greeting_encode(g, sizeof g, &m, 1);
+	int n = sx_s5_greeting_encode(g, sizeof g, m, n_m);
 	double dl = sx_probe_now_ms() + x->step_ms;
-	int e = sx_probe_send(fd, g, (size_t)n, dl);
+	int e = n < 0 ? n : sx_probe_send(fd, g, (size_t)n, dl);
 	if (!e)
 		e = sx_probe_read(fd, r, 2, dl);
 	size_t need;
@@ -60,12 +60,15 @@ int sx_probe_s5_auth(const struct sx_probe_proxy *x, int fd)
 
 int sx_probe_s5_session(const struct sx_probe_proxy *x)
 {
-	uint8_t want = x->p->has_user ? SX_S5_METHOD_USERPASS : SX_S5_METHOD_NONE, chosen;
-	int fd = sx_probe_s5_greet(x, want, &chosen);
+	/* What the library offers unpipelined: no authentication, and username/password
+	 * when a user is configured; the proxy chooses. */
+	static const uint8_t offer[] = {SX_S5_METHOD_NONE, SX_S5_METHOD_USERPASS};
+	uint8_t chosen;
+	int fd = sx_probe_s5_greet(x, offer, x->p->has_user ? 2 : 1, &chosen);
 	if (fd < 0)
 		return fd;
-	int e = chosen != want ? -EACCES : 0;
-	if (!e && want == SX_S5_METHOD_USERPASS)
+	int e = chosen == SX_S5_METHOD_NONE ? 0 : -EACCES;
+	if (chosen == SX_S5_METHOD_USERPASS && x->p->has_user)
 		e = sx_probe_s5_auth(x, fd) == 0 ? 0 : -EACCES;
 	if (e) {
 		close(fd);

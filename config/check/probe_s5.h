@@ -25,11 +25,13 @@ struct sx_probe_answer {
 	double ms; /* from the request's write to its reply */
 };
 
-/* Greets offering the one method m: the fd with *chosen set (0xFF: refused), or -errno. */
-int sx_probe_s5_greet(const struct sx_probe_proxy *x, uint8_t m, uint8_t *chosen);
+/* Greets offering the n_m methods m: the fd with *chosen set (0xFF: none), or -errno. */
+int sx_probe_s5_greet(const struct sx_probe_proxy *x, const uint8_t *m, size_t n_m,
+		      uint8_t *chosen);
 /* RFC 1929 on fd: the STATUS byte (0 accepted), or -errno. */
 int sx_probe_s5_auth(const struct sx_probe_proxy *x, int fd);
-/* A new connection, greeted and authenticated as configured: the fd or -errno. */
+/* A new connection, greeted and authenticated as the library would: the fd or -errno
+ * (-EACCES: no method, or the credentials refused). */
 int sx_probe_s5_session(const struct sx_probe_proxy *x);
 /* Sends cmd for t on fd and reads the reply into *a (0), or -errno with a->rep set. */
 int sx_probe_s5_request(const struct sx_probe_proxy *x, int fd, uint8_t cmd,

@@ -249,7 +249,9 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 
 	size_t got = 0;
 	int r = attempt(st, fd, &p, cmd, dst, bound, &got, why, use == SX_PIPELINE_PROBE);
-	if (r < 0 && p.pipeline && pipeline_refused(r, got)) {
+	/* Pipelined, only username/password is offered: a proxy that wants none says FF. */
+	if (r < 0 && p.pipeline &&
+	    (pipeline_refused(r, got) || why->refusal == SX_HS_REFUSED_METHODS)) {
 		/* Fall back at once, on a fresh socket under the same fd number. */
 		sx_pipeline_fell_back();
 		sx_log(SX_LOG_INFO,

@@ -104,6 +104,15 @@ row() {
 	row methods FAIL 'no authentication: no; username/password: yes \(configure a user and password'
 }
 
+@test "a password for a proxy that wants none: usable, as the library offers both methods" {
+	check socks5://alice:s3cret@127.0.0.1:1160 192.0.2.10:80
+	assert_success
+	row methods ok 'no authentication: yes; username/password: no$'
+	row credentials - 'not asked: the proxy does not take username/password$'
+	row connect ok
+	row pipelining no 'refused'
+}
+
 @test "bundled proxy: no acceptable method (FF)" {
 	check socks5://127.0.0.1:1162
 	assert_failure 1

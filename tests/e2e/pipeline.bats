@@ -159,3 +159,17 @@ via() {
 	assert_equal "$WRITES" 1
 	[ ! -e "$CACHE" ]
 }
+
+@test "a password for a proxy that wants none: the pipelined offer of username/password alone gets FF, the retry offers both" {
+	via_user() {
+		SOCKSIFY_PIPELINE=$1 run timeout 30 "$SOCKSIFY" -vv -s socks5://alice:s3cret@127.0.0.1:1150 \
+			python3 "$ERRNO" 198.51.100.10 80
+	}
+	via_user auto
+	assert_line "ok peer=$PROXY_SRC"
+	assert_output --partial "refused a pipelined handshake"
+	run cat "$CACHE"
+	assert_output --regexp '^127\.0\.0\.1 1150 refuses [0-9]+$'
+	via_user on
+	assert_line "ok peer=$PROXY_SRC"
+}
