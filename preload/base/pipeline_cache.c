@@ -40,19 +40,20 @@ static long long unix_now(void)
 }
 
 /* One reader or writer of the file at a time: another thread meanwhile does without
- * (it probes, or leaves the write to a later change). */
+ * (it probes, or leaves the write to a later change). The buffers are static, under busy:
+ * a program's thread may have a small stack. */
 static atomic_flag busy = ATOMIC_FLAG_INIT;
 static char text[SX_PCACHE_FILE_MAX], out[SX_PCACHE_FILE_MAX];
+static char dir[SX_PATH_MAX], path[SX_PATH_MAX + 16];
 
-/* The file's text into text[] (0 bytes when missing or unreadable); -ENOENT: no cache. */
-static ssize_t read_cache(char *dir, size_t dir_cap)
+/* The file's text into text[] (0 bytes when missing or unreadable), its directory into
+ * dir[]; -ENOENT: no cache. */
+static ssize_t read_cache(void)
 {
-	char path[SX_PATH_MAX];
-	int r = sx_pcache_dir(dir, dir_cap, env_get);
+	int r = sx_pcache_dir(dir, sizeof dir, env_get);
 	if (r < 0)
 		return r;
-	if (snprintf(path, sizeof path, "%s/%s", dir, SX_PCACHE_FILE) >= (int)sizeof path)
-		return -ENAMETOOLONG;
+	snprintf(path, sizeof path, "%s/%s", dir, SX_PCACHE_FILE);
 	ssize_t n = sx_read_whole_file(path, text, sizeof text);
 	return n < 0 ? 0 : n; /* not a file, or too big to be ours: start again */
 }
@@ -64,8 +65,7 @@ static enum sx_pcache_verdict verdict(const struct sx_config *c)
 		return (enum sx_pcache_verdict)(k - 1);
 	if (atomic_flag_test_and_set(&busy))
 		return SX_PCACHE_UNKNOWN;
-	char dir[SX_PATH_MAX];
-	ssize_t n = read_cache(dir, sizeof dir);
+	ssize_t n = read_cache();
 	enum sx_pcache_verdict v =
 	    n > 0 ? sx_pcache_lookup(text, (size_t)n, c->proxy.host, c->proxy.port, unix_now())
 		  : SX_PCACHE_UNKNOWN;
@@ -119,16 +119,15 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* The cache directory, made 0700 if missing, opened without following a symlink and
+/* dir[], made 0700 (its parent too) if missing, opened without following a symlink and
  * only if it is ours. */
-static int open_dir(const char *dir)
+static int open_dir(void)
 {
-	char parent[SX_PATH_MAX];
-	snprintf(parent, sizeof parent, "%s", dir);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
 		*slash = '\0';
-		mkdir(parent, 0700);
+		mkdir(dir, 0700);
+		*slash = '/';
 	}
 	mkdir(dir, 0700);
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -144,18 +143,19 @@ static int open_dir(const char *dir)
 
 static void write_cache(const struct sx_config *c, enum sx_pcache_verdict v)
 {
-	char dir[SX_PATH_MAX], tmp[64];
+	char tmp[64];
 	if (atomic_flag_test_and_set(&busy))
 		return;
-	ssize_t n = read_cache(dir, sizeof dir);
+	ssize_t n = read_cache();
 	int len = n < 0 ? -1
 			: sx_pcache_update(text, (size_t)n, c->proxy.host, c->proxy.port, v,
 					   unix_now(), out, sizeof out);
-	int dfd = len < 0 ? -1 : open_dir(dir);
+	int dfd = len < 0 ? -1 : open_dir();
 	bool ok = false;
 	if (dfd >= 0) {
-		snprintf(tmp, sizeof tmp, ".%s.%d", SX_PCACHE_FILE, (int)getpid());
-		unlinkat(dfd, tmp, 0); /* left by a process of ours that died writing it */
+		/* Unique also across PID namespaces that share the directory. */
+		snprintf(tmp, sizeof tmp, ".%s.%d.%lld", SX_PCACHE_FILE, (int)getpid(),
+			 sx_io_now_ms());
 		int fd =
 		    openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		ok = fd >= 0 && write_all(fd, out, (size_t)len) == 0;

@@ -173,3 +173,13 @@ via() {
 	via_user on
 	assert_line "ok peer=$PROXY_SRC"
 }
+
+@test "twenty processes learning at once leave one well-formed line and no temporary file" {
+	seq 20 | xargs -P 20 -I{} timeout 30 env SOCKS_SERVER=socks5://127.0.0.1:1150 \
+		LD_PRELOAD="$LIB" python3 "$ERRNO" 198.51.100.10 80 >"$BATS_TEST_TMPDIR/runs"
+	assert_equal "$(grep -c "^ok peer=$PROXY_SRC\$" "$BATS_TEST_TMPDIR/runs")" 20
+	run cat "$CACHE"
+	assert_output --regexp '^127\.0\.0\.1 1150 accepts [0-9]+$'
+	run ls -A "$XDG_CACHE_HOME/socksify"
+	assert_output pipeline
+}
