@@ -360,7 +360,16 @@ static int set_pipeline(struct sx_config *c, struct load_state *st, const char *
 			size_t n)
 {
 	(void)st;
-	return onoff(&c->proxy.pipeline, val, msg, n);
+	static const char *const words[] = {"auto"};
+	c->pipeline_auto = keyword(val, words, NWORDS(words)) == 0;
+	if (c->pipeline_auto) {
+		c->proxy.pipeline = false;
+		return 0;
+	}
+	int r = onoff(&c->proxy.pipeline, val, msg, n);
+	if (r < 0)
+		return fail(msg, n, "expected auto, on or off, got '%.64s'", val);
+	return r;
 }
 
 static int set_strict(struct sx_config *c, struct load_state *st, const char *val, char *msg,
@@ -409,6 +418,7 @@ void sx_config_defaults(struct sx_config *c)
 	c->proxy.proto = SX_PROTO_SOCKS5H;
 	c->proxy.port = 1080;
 	c->proxy.pipeline = false;
+	c->pipeline_auto = true;
 	c->dns = SX_DNS_LOCAL;
 	c->bypass_loopback = true;
 	c->connect_timeout_ms = 10000;

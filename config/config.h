@@ -33,6 +33,9 @@ struct sx_config {
 	 * the process side reads and hands to sx_config_set_password */
 	char password_file[SX_PATH_MAX];
 	enum sx_udp_policy udp;
+	/* pipeline auto (the default): proxy.pipeline stays off and preload decides per
+	 * proxy from what its pipeline cache learned */
+	bool pipeline_auto;
 	uint8_t fake_net4[4]; /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
 	unsigned fake_prefix4;
 	uint8_t fake_net6[16]; /* and IPv6, default fd9a:5f0c:4b2d:ffff::/64 */

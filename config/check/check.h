@@ -17,6 +17,9 @@ int sx_check_read_file(const char *path, char *buf, size_t cap, size_t *len, str
 
 /* Exit statuses: 0, or 2 with one line on stderr. */
 int sx_check_config(void);
+struct sx_config;
+/* The same, keeping the configuration read (with the password file's password). */
+int sx_check_load(struct sx_config *c);
 /* The number of reasons the program would run unsocksified, each told on stderr. */
 int sx_check_program(const char *path);
 /* Prints export lines that put the environment's proxy password (or stdin's first line

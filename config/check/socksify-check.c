@@ -14,6 +14,7 @@
 #include "../config.h"
 #include "../config_path.h"
 #include "check.h"
+#include "probe.h"
 #include "tree_files.h"
 
 static const char *env_get(const char *name)
@@ -85,6 +86,12 @@ static int check_password_file(struct sx_config *c)
 
 int sx_check_config(void)
 {
+	static struct sx_config c;
+	return sx_check_load(&c);
+}
+
+int sx_check_load(struct sx_config *out)
+{
 	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX], err[512];
 	bool explicit_path;
@@ -103,18 +110,18 @@ int sx_check_config(void)
 			"socksify: warning: %s holds a password and is readable by "
 			"other users (chmod o-r %s)\n",
 			path, path);
-	struct sx_config c;
-	sx_config_defaults(&c);
-	if (sx_config_load(&c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
+	struct sx_config *c = out;
+	sx_config_defaults(c);
+	if (sx_config_load(c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
 		fprintf(stderr, "socksify: %s\n", err);
 		return 2;
 	}
-	if (!c.has_proxy) {
+	if (!c->has_proxy) {
 		fprintf(stderr, "socksify: no proxy configured: use -s URL, SOCKS_SERVER or %s\n",
 			path);
 		return 2;
 	}
-	return c.password_file[0] ? check_password_file(&c) : 0;
+	return c->password_file[0] ? check_password_file(c) : 0;
 }
 
 int main(int argc, char **argv)
@@ -130,11 +137,14 @@ int main(int argc, char **argv)
 		return sx_check_program(argv[2]) ? 3 : 0;
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "stash"))
 		return sx_check_stash(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "--stdin"));
+	if (argc >= 2 && !strcmp(argv[1], "probe"))
+		return sx_check_probe(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "fakedns"))
 		return sx_tree_new_table(argv[2]);
 	if (argc == 6 && !strcmp(argv[1], "watch")) /* started by the two above */
 		return sx_tree_watch(argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr, "usage: socksify-check [-q] config | program PATH | stash DIR TREE "
-			"[--stdin] | fakedns TREE_PID\n");
+	fprintf(stderr,
+		"usage: socksify-check [-q] config | program PATH | stash DIR TREE "
+		"[--stdin] | fakedns TREE_PID | probe [--json] [--udp-echo ADDR] [HOST:PORT]\n");
 	return 2;
 }

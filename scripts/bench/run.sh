@@ -124,6 +124,19 @@ if command -v danted >/dev/null; then
 	TMPDIR=$W start danted danted -f "$W/danted.conf" -N 1 -p "$W/danted.pid"
 	wait_port $PD danted && HAS_DANTED=1
 fi
+P5=1085 # relay in front of dante-server delaying each chunk D ms each way (RTT 2D)
+P6=1086 # microsocks (it drops pipelined bytes), behind P7: a relay like P5
+P7=1087
+HAS_MS=0
+if command -v microsocks >/dev/null; then
+	start microsocks microsocks -i 127.0.0.1 -p $P6 -b 127.0.0.4
+	start relay-$P7 "$BB/relay" $P7 $P6 "$((D * 2))" "$W/relay-$P7.ready"
+	wait_port $P6 microsocks && wait_file "$W/relay-$P7.ready" relay-$P7 && HAS_MS=1
+fi
+if [ $HAS_DANTED = 1 ]; then
+	start relay-$P5 "$BB/relay" $P5 $PD "$((D * 2))" "$W/relay-$P5.ready"
+	wait_file "$W/relay-$P5.ready" relay-$P5 || HAS_DANTED=0
+fi
 
 # ---- peers' configuration, one set per proxy port -----------------------------------------
 conf() {
@@ -167,6 +180,8 @@ conf() {
 
 # with VARIANT PORT CMD...: run CMD as VARIANT, pointed at the proxy on PORT.
 export SOCKSIFY_LOG=error SOCKSIFY_FAKEDNS=/dev/shm/socksify-bench-$$
+# The pipeline cache of this run only (socksify-auto empties it before each tree).
+export XDG_CACHE_HOME=$W/cache
 # The library never creates a table file (a removed one must stay removed): make it.
 (umask 077 && : >"$SOCKSIFY_FAKEDNS")
 with() {
@@ -179,6 +194,9 @@ with() {
 		SOCKSIFY_PIPELINE=off "$@" ;;
 	socksify-pipe) set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" \
 		SOCKSIFY_PIPELINE=on "$@" ;;
+	# the defaults (pipeline auto), each tree starting with an empty cache
+	socksify-auto) rm -rf "$XDG_CACHE_HOME"
+		set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" "$@" ;;
 	proxychains) set -- env LD_PRELOAD="$PC_LIB" PROXYCHAINS_CONF_FILE="$W/pc-$wport.conf" \
 		PROXYCHAINS_QUIET_MODE=1 "$@" ;;
 	torsocks) set -- env LD_PRELOAD="$TOR_LIB" TORSOCKS_CONF_FILE="$W/tor-$wport.conf" "$@" ;;
@@ -270,6 +288,30 @@ if [ $HAS_PIPE = 1 ]; then
 		socksify socksify-pipe
 else
 	na 2b "connect() time, ${D} ms RTT link to the proxy" socksify-pipe "n/a (not implemented)"
+fi
+# Through dante-server with default settings, after the tree's first connection (tcp's
+# warm-up, which finds the cache empty): the goal is at most 2.5 D.
+f_hs_dante() { with "$1" $P5 "$BB/tcp" connect 192.0.2.10 80 5; }
+if [ $HAS_DANTED = 1 ] && grep -q pipeline_auto "$root/config/config.h" 2>/dev/null; then
+	run 2d 3 f_hs_dante socksify socksify-auto socksify-pipe
+	record 2d 2d 1 "connect() time via dante-server, each chunk delayed D = ${D} ms; socksify-auto: defaults, after the tree's first connection (goal <= 2.5 D)" \
+		ms lower abs socksify socksify-auto socksify-pipe
+else
+	na 2d "connect() time via dante-server, defaults" socksify-auto "n/a (no dante-server or no pipeline auto)"
+fi
+# What pipeline auto costs where it cannot work: microsocks, each tree's very first connection
+# (empty cache: the probe, then the unpipelined retry), and connections after it.
+f_first_ms() { with "$1" $P7 "$BB/tcp" first 192.0.2.10 80 1; }
+f_hs_ms() { with "$1" $P7 "$BB/tcp" connect 192.0.2.10 80 5; }
+if [ $HAS_MS = 1 ] && grep -q pipeline_auto "$root/config/config.h" 2>/dev/null; then
+	run 2e 3 f_first_ms socksify socksify-auto
+	record 2e 2e 1 "a tree's first connect() via microsocks, each chunk delayed D = ${D} ms, empty cache" \
+		ms lower abs socksify socksify-auto
+	run 2f 3 f_hs_ms socksify socksify-auto
+	record 2f 2f 1 "connect() via microsocks, D = ${D} ms, after the tree's first connection" \
+		ms lower abs socksify socksify-auto
+else
+	na 2e "a tree's first connect() via microsocks" socksify-auto "n/a (no microsocks or no pipeline auto)"
 fi
 fi
 

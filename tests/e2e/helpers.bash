@@ -13,6 +13,8 @@ SOCKSIFY=$B/socksify
 LIB=$B/libsocksify.so
 PROXY_SRC=127.0.0.2 # the bundled proxy's outgoing address: a target seeing it was proxied
 export SOCKSIFY_LOG=${SOCKSIFY_LOG:-warn}
+# Each test starts with an empty pipeline cache of its own: none learns from another.
+export XDG_CACHE_HOME=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/nonexistent}}/cache
 
 if [ "${SX_NETNS_INSIDE:-}" != 1 ]; then
 	echo "these tests must run inside scripts/netns.sh" >&2

@@ -45,7 +45,8 @@ static void test_defaults(void)
 	TAP_IS(cfg.log_level, SX_LOG_ERROR, "  log error");
 	TAP_STR(cfg.log_file, "", "  log to stderr");
 	TAP_IS(cfg.udp, SX_UDP_BLOCK, "  udp block");
-	TAP_OK(!cfg.proxy.pipeline, "  pipeline off");
+	TAP_OK(!cfg.proxy.pipeline, "  pipeline not forced on");
+	TAP_OK(cfg.pipeline_auto, "  pipeline auto");
 	TAP_IS(cfg.bypass.n, 0, "  no bypass");
 	TAP_OK(!cfg.bypass.all, "  not all");
 
@@ -165,7 +166,7 @@ static void test_file_errors(void)
 	    {"handshake_timeout 3601s\n",
 	     "t.conf:1: handshake_timeout: duration '3601s' out of range (1ms to 3600s)"},
 	    {"udp relay\n", "t.conf:1: udp: expected block or direct, got 'relay'"},
-	    {"pipeline maybe\n", "t.conf:1: pipeline: expected on or off, got 'maybe'"},
+	    {"pipeline maybe\n", "t.conf:1: pipeline: expected auto, on or off, got 'maybe'"},
 	    {"bypass_loopback 2\n", "t.conf:1: bypass_loopback: expected on or off, got '2'"},
 	};
 
@@ -384,6 +385,7 @@ static void test_env_settings(void)
 				      bools[i].v)),
 		       0, "on/off '%s'", bools[i].v);
 		TAP_IS(cfg.proxy.pipeline, bools[i].on, "  pipeline");
+		TAP_OK(!cfg.pipeline_auto, "  pipeline not auto");
 		TAP_IS(cfg.bypass_loopback, bools[i].on, "  bypass_loopback");
 	}
 	TAP_IS(load(NULL, ENV("SOCKSIFY_UDP", "DIRECT")), 0, "SOCKSIFY_UDP");
@@ -391,6 +393,8 @@ static void test_env_settings(void)
 	TAP_IS(load(NULL, ENV("SOCKSIFY_PIPELINE", "on", "SOCKS_SERVER", "h")), 0,
 	       "pipeline with env server");
 	TAP_OK(cfg.proxy.pipeline, "  on");
+	TAP_IS(load("pipeline on\n", ENV("SOCKSIFY_PIPELINE", "Auto")), 0, "pipeline auto");
+	TAP_OK(cfg.pipeline_auto && !cfg.proxy.pipeline, "  auto, not forced on");
 }
 
 static void test_env_bypass(void)
@@ -452,7 +456,7 @@ static void test_env_errors(void)
 	     "to 3600s)"},
 	    {"SOCKSIFY_UDP", "relay", "SOCKSIFY_UDP: expected block or direct, got 'relay'"},
 	    {"SOCKSIFY_PIPELINE", "enabled",
-	     "SOCKSIFY_PIPELINE: expected on or off, got 'enabled'"},
+	     "SOCKSIFY_PIPELINE: expected auto, on or off, got 'enabled'"},
 	    {"SOCKSIFY_BYPASS_LOOPBACK", "2",
 	     "SOCKSIFY_BYPASS_LOOPBACK: expected on or off, got '2'"},
 	};
