@@ -151,6 +151,11 @@ ac_ok() {
 	ac_ok 1080 40 --wait epoll-oneshot --waiters 4
 }
 
+@test "a child connects and waits on the epoll set its parent created before fork()" {
+	ac_ok 1080 10 --wait epoll --fork
+	ac_ok 1080 10 --wait epoll-et --fork --before
+}
+
 @test "dup() of a connecting socket, the original closed: the dup completes" {
 	ac_ok 1080 10 --wait poll --dup
 	ac_ok 1080 10 --wait epoll --dup --before
@@ -214,6 +219,7 @@ kernel_ok() {
 	ac_ok 1081 3 --wait epoll --in-progress --thread
 	ac_ok 1081 3 --wait epoll --in-progress --dup
 	ac_ok 1081 6 --wait epoll-oneshot --in-progress --waiters 3
+	ac_ok 1081 3 --wait epoll --in-progress --fork
 }
 
 @test "in progress: send() and recv() say EAGAIN and drive the handshake without any wait" {

@@ -21,6 +21,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,7 +67,7 @@ static struct {
 	enum exchange xchg;
 	int n, ntarget, expect_errno, timeout_ms, sigalrm_ms, sndtimeo_ms, waiters;
 	bool before, two_sets, mod_during, del_during, threaded, dup, in_progress, blocking;
-	bool sa_restart, quiet, lenient, abandon, then_connect, then_nonblock;
+	bool sa_restart, quiet, lenient, abandon, then_connect, then_nonblock, fork_child;
 	const char *expect;
 	struct sockaddr_storage target[MAX_TARGET];
 	socklen_t target_len[MAX_TARGET];
@@ -812,6 +813,7 @@ static void usage(void)
 	      "  --waiters K           K threads wait on the one epoll set (epoll-oneshot)\n"
 	      "  --dup                 dup() the connecting socket, close the original\n"
 	      "  --abandon             first connect and close a socket, then the real one\n"
+	      "  --fork                a child does it all on the epoll set its parent made\n"
 	      "  --in-progress         check EALREADY, EAGAIN, ENOTCONN, not writable right\n"
 	      "                        after EINPROGRESS, a 50 ms poll times out, a ready pipe\n"
 	      "                        beside it is reported alone (needs a proxy that delays)\n"
@@ -918,6 +920,8 @@ static void parse_args(int argc, char **argv)
 				o.lenient = true;
 			else if (!strcmp(a, "--abandon"))
 				o.abandon = true;
+			else if (!strcmp(a, "--fork"))
+				o.fork_child = true;
 			else if (!strcmp(a, "--then-connect"))
 				o.then_connect = true;
 			else if (!strcmp(a, "--then-nonblock"))
@@ -995,6 +999,16 @@ int main(int argc, char **argv)
 	if (is_epoll() && ((epa = epoll_create1(0)) < 0 || (epb = epoll_create1(0)) < 0)) {
 		perror("async_client: epoll_create1");
 		return 2;
+	}
+	if (o.fork_child) {
+		pid_t pid = fork();
+		int status;
+		if (pid < 0)
+			return 2;
+		if (pid > 0)
+			return waitpid(pid, &status, 0) == pid && WIFEXITED(status)
+				   ? WEXITSTATUS(status)
+				   : 2;
 	}
 	t_start = now_ms();
 	if (o.blocking) {
