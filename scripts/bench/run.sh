@@ -502,10 +502,10 @@ f_pp_epoll() { with "$1" $P0 "$BB/pingpong" epoll "$PP"; }
 f_pp_poll() { with "$1" $P0 "$BB/pingpong" poll "$PP"; }
 say "11 wait overhead"
 T=300
-run 11a 3 f_pp_epoll plain socksify
+run 11a "$R" f_pp_epoll plain socksify
 record 11a 11a 1 "epoll_wait ping-pong over a socketpair, $PP rounds" "ns/round" lower abs \
 	plain socksify
-run 11b 3 f_pp_poll plain socksify
+run 11b "$R" f_pp_poll plain socksify
 record 11b 11b 1 "poll ping-pong over a socketpair, $PP rounds" "ns/round" lower abs plain socksify
 T=60
 fi
