@@ -436,7 +436,6 @@ except OSError as e:
 # ---- blocking connect: signals and SO_SNDTIMEO ----
 
 @test "python: a signal handler that raises ends a blocking connect to a silent proxy at once" {
-	needs_async_engine
 	run timeout -k 1 5 "$SOCKSIFY" -q -s socks5://127.0.0.1:1083 python3 -c '
 import signal, socket
 def interrupt(*a):
@@ -459,7 +458,6 @@ except KeyboardInterrupt:
 }
 
 @test "blocking connect after EINTR: connect again waits (0, then EISCONN); non-blocking, EALREADY" {
-	needs_async_engine
 	run via 1081 "$AC" --blocking --sigalrm-ms 100 --then-connect "${HTTP_OK[@]}" 192.0.2.10 80
 	assert_success
 	assert_line "conn 0 ok connect=EINTR reply=peer=$PROXY_SRC"
