@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# --strict isolation: the command runs in its own network namespace (loopback only) and
+# the forwarder outside is its only way out. What the preload cannot reach (a static
+# program, raw syscalls, dlsym'd libc, io_uring, an env -i child) gets an error; the
+# DNS recorder and the target's log prove that nothing left another way.
+
+load helpers
+
+setup_file() {
+	load helpers
+	start_targets
+	start_proxy plain 1080 --map web.test=192.0.2.10
+}
+
+teardown_file() {
+	stop_all_bg
+}
+
+LEAK=$B/leak_client
+LEAK_STATIC=$B/leak_client_static
+S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
+
+@test "isolation: a raw syscall, a dlsym'd libc connect and io_uring get ENETUNREACH; nothing leaves" {
+	# Without --strict the same connects go direct: the test would see a leak.
+	mark_target
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1080 "$LEAK" syscall 192.0.2.10 80
+	assert_output "connected"
+	run target_since
+	assert_output --regexp "peer=192\.0\.2\.10:"
+	mark_target
+	for mode in syscall dlsym; do
+		run "${S[@]}" "$LEAK" "$mode" 192.0.2.10 80
+		assert_output "ENETUNREACH"
+	done
+	run "$SOCKSIFY" -q -s socks5://127.0.0.1:1080 "$LEAK" uring 192.0.2.11 80
+	if [ "$output" = ECONNREFUSED ]; then
+		run "${S[@]}" "$LEAK" uring 192.0.2.10 80
+		assert_output "ENETUNREACH"
+	else
+		echo "# io_uring connect unavailable here ($output): not tried" >&3
+	fi
+	run target_since
+	assert_output ""
+	assert_no_dns_leak
+}
+
+@test "isolation: a static program, started directly or by a shell, gets ENETUNREACH and no resolver" {
+	mark_target
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 "$LEAK_STATIC" libc 192.0.2.10 80
+	assert_failure 1
+	assert_line --partial "is statically linked"
+	assert_line --partial "runs isolated (--strict)"
+	assert_line "ENETUNREACH"
+	run "${S[@]}" sh -c "'$LEAK_STATIC' libc 192.0.2.10 80"
+	assert_output --partial "ENETUNREACH"
+	# Its own DNS (glibc's resolver, linked in) finds no nameserver in the namespace.
+	run "${S[@]}" sh -c "'$LEAK_STATIC' libc web.test 80"
+	assert_output --partial "getaddrinfo:"
+	run target_since
+	assert_output ""
+	assert_no_dns_leak
+}
+
+@test "isolation: an env -i child (no LD_PRELOAD) cannot connect or resolve; the parent is still proxied" {
+	mark_target
+	run "${S[@]}" sh -c 'env -i /usr/bin/curl -sS -m 5 http://192.0.2.10/; env -i /usr/bin/curl -sS -m 5 http://web.test/; curl -sS -m 5 http://web.test/'
+	assert_line --index 0 --partial "Failed to connect to 192.0.2.10"
+	assert_line --index 1 --partial "Could not resolve host: web.test"
+	assert_line --index 2 "peer=$PROXY_SRC"
+	run target_since
+	assert_output --regexp "^tcp listen=192\.0\.2\.10:80 peer=$PROXY_SRC:[0-9]+$"
+	assert_no_dns_leak
+}
+
+@test "isolation: the proxy given by name, over IPv6 and on the host's loopback" {
+	: >"$BATS_FILE_TMPDIR/plain.log"
+	for url in socks5h://localhost:1080 'socks5://[::1]:1080' socks5://127.0.0.1:1080; do
+		run "$SOCKSIFY" --strict -s "$url" curl -sS -m 10 http://web.test/
+		assert_output "peer=$PROXY_SRC"
+	done
+	run proxy_log plain
+	[ "$(grep -c 'v5 CONNECT name=web.test:80 auth=none result=ok' <<<"$output")" -eq 3 ]
+	assert_no_dns_leak
+}
+
+@test "isolation: the program keeps the wrapper's pid, its exit status and its signals" {
+	run "${S[@]}" sh -c 'exit 7'
+	assert_failure 7
+	local sig
+	for sig in TERM INT; do
+		rm -f "$BATS_TEST_TMPDIR/pid"
+		"${S[@]}" python3 -c '
+import os, signal, sys, time
+signal.signal(signal.SIGTERM, lambda *a: (print("got TERM", flush=True), os._exit(5)))
+signal.signal(signal.SIGINT, lambda *a: (print("got INT", flush=True), os._exit(6)))
+open(sys.argv[1] + ".tmp", "w").write(str(os.getpid()))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(30)' "$BATS_TEST_TMPDIR/pid" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+		local w=$! i=0
+		while [ ! -e "$BATS_TEST_TMPDIR/pid" ] && [ $i -lt 500 ]; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		[ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$w" ]
+		kill -"$sig" "$w"
+		local rc=0
+		wait "$w" || rc=$?
+		[ "$rc" -eq "$([ $sig = TERM ] && echo 5 || echo 6)" ]
+		run cat "$BATS_TEST_TMPDIR/out"
+		assert_output "got $sig"
+	done
+}
+
+@test "isolation: Ctrl-C on a terminal reaches the program, not the forwarder" {
+	command -v script >/dev/null || skip "no script(1)"
+	# script gives the command a terminal; ^C there signals its foreground group.
+	run timeout 20 script -qec "$SOCKSIFY --strict -q -s socks5://127.0.0.1:1080 python3 -c '
+import signal, sys, time
+signal.signal(signal.SIGINT, lambda *a: (print(\"got INT\", flush=True), sys.exit(6)))
+print(\"ready\", flush=True)
+time.sleep(20)'" /dev/null < <(sleep 2; printf '\003'; sleep 2)
+	assert_output --partial "got INT"
+}
+
+@test "isolation: the forwarder serves a child that outlives the command, then ends with the tree" {
+	local late=$BATS_TEST_TMPDIR/late
+	run "${S[@]}" sh -c '(sleep 1; curl -sS -m 5 http://web.test/ >"$0.tmp"; mv "$0.tmp" "$0") >/dev/null 2>&1 & echo started' "$late"
+	assert_output "started"
+	local i=0
+	while [ ! -e "$late" ] && [ $i -lt 500 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	run cat "$late"
+	assert_output "peer=$PROXY_SRC"
+	i=0
+	while pgrep -f "socksify-check isolate .*$late" >/dev/null && [ $i -lt 250 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	run pgrep -f "socksify-check isolate .*$late"
+	assert_failure
+}
+
+@test "isolation: not root, a user namespace maps only the user's own uid" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to become another user"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "$SOCKSIFY" --strict \
+		-s socks5://127.0.0.1:1080 sh -c 'cat /proc/self/uid_map; curl -sS -m 10 http://web.test/; '"'$LEAK'"' syscall 192.0.2.10 80'
+	assert_line --index 0 --regexp '^ +65534 +65534 +1$'
+	assert_line --index 1 "peer=$PROXY_SRC"
+	assert_line --index 2 "ENETUNREACH"
+	assert_no_dns_leak
+}
+
+@test "isolation: the host's loopback services and the bypass list are out of reach, and said so" {
+	run "${S[@]}" curl -sS -m 5 http://127.0.0.1:8080/
+	assert_failure
+	assert_output --partial "Failed to connect to 127.0.0.1 port 8080"
+	run "$SOCKSIFY" --strict --isolation off -q -s socks5://127.0.0.1:1080 curl -sS -m 5 http://127.0.0.1:8080/
+	assert_output "peer=127.0.0.1"
+	run "$SOCKSIFY" --strict --bypass 192.0.2.10 -s socks5://127.0.0.1:1080 true
+	assert_success
+	assert_output "socksify: warning: --strict: the bypass list is unreachable from the isolated namespace (--isolation off reaches it)"
+}
+
+# A user namespace that may hold no more user namespaces, without CAP_SYS_ADMIN: the
+# kernel refuses both the plain and the user network namespace, as where a distribution
+# restricts user namespaces.
+refusing() {
+	unshare --user --map-root-user sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
+		exec capsh --drop=cap_sys_admin -- -c "exec \"\$@\"" -- "$@"' sh "$@"
+}
+
+@test "isolation: where the kernel refuses, auto falls back to the hooks with one line; require exits 3" {
+	command -v capsh >/dev/null || skip "no capsh"
+	run refusing "$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080 curl -sS -m 10 http://web.test/
+	assert_line --index 0 "socksify: warning: the kernel refuses a user namespace (No space left on device): --strict falls back to the hooks alone (programs they cannot reach are refused, not contained)"
+	assert_line --index 1 "peer=$PROXY_SRC"
+	run refusing "$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080 "$LEAK_STATIC" libc 192.0.2.10 80
+	assert_failure 3
+	assert_output --partial "refusing to run"
+	run refusing "$SOCKSIFY" --strict --isolation require -s socks5://127.0.0.1:1080 true
+	assert_failure 3
+	assert_output "socksify: --strict: the kernel refuses a user namespace (No space left on device) (--isolation require)"
+	run "$SOCKSIFY" --strict --isolation sometimes -s socks5://127.0.0.1:1080 true
+	assert_failure 2
+	assert_output --partial "'sometimes' is not auto, require or off"
+}
