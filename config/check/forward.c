@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "forward.h"
@@ -39,12 +38,12 @@ static bool namespace_in_use(const struct stat *ns)
 	return used;
 }
 
-void sx_fwd_run(struct sx_fwd *f, pid_t leader)
+void sx_fwd_run(struct sx_fwd *f, int netns_fd, int pidfd)
 {
 	struct stat ns;
-	if (!netns_of(leader, &ns))
-		_exit(0);
-	int pidfd = (int)syscall(SYS_pidfd_open, leader, 0);
+	if (fstat(netns_fd, &ns) < 0)
+		_exit(1);
+	close(netns_fd);
 	bool leader_gone = false;
 	int backoff = 25;
 	signal(SIGPIPE, SIG_IGN);

@@ -28,10 +28,14 @@ struct sx_fwd {
  * filled ("the kernel refuses ..."). */
 int sx_netns_enter(char *why, size_t n);
 
-/* Serves until no process is left in the namespace of leader; never returns. */
-void sx_fwd_run(struct sx_fwd *f, pid_t leader);
+/* Serves until no process is left in the namespace netns_fd names, looking only once
+ * pidfd (the program's, or -1) says it has exited; never returns. */
+void sx_fwd_run(struct sx_fwd *f, int netns_fd, int pidfd);
 /* One accepted connection, relayed on its own threads. */
 void sx_fwd_conn_start(struct sx_fwd *f, int client);
+
+/* Runs job(arg) on a thread of its own (a kept one if idle): 0 or -errno. */
+int sx_fwd_spawn(void *(*job)(void *), void *arg);
 
 /* UDP associations: the control connection's thread registers one with the address the
  * library announced (port 0: learnt from its first datagram) and the forwarder's own

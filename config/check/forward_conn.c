@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,8 +376,6 @@ static int connect_proxy(const struct sx_fwd *f)
 static void *up(void *arg)
 {
 	struct conn *c = arg;
-	pthread_t t;
-	pthread_attr_t attr;
 	c->proxy = connect_proxy(c->f);
 	if (c->proxy < 0) {
 		/* The library then sees a reset, as from a proxy closing mid-handshake. */
@@ -392,17 +389,12 @@ static void *up(void *arg)
 	setsockopt(c->proxy, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	setsockopt(c->client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	atomic_fetch_add(&c->refs, 1);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	if (pthread_create(&t, &attr, down, c) != 0) {
+	if (sx_fwd_spawn(down, c) < 0) {
 		atomic_fetch_sub(&c->refs, 1);
 		shutdown(c->client, SHUT_RDWR);
 		conn_put(c);
-		pthread_attr_destroy(&attr);
 		return NULL;
 	}
-	pthread_attr_destroy(&attr);
 	if (up_handshake(c) < 0) {
 		atomic_store(&c->cmd, -1);
 		shutdown(c->client, SHUT_RDWR);
@@ -419,8 +411,6 @@ static void *up(void *arg)
 void sx_fwd_conn_start(struct sx_fwd *f, int client)
 {
 	struct conn *c = calloc(1, sizeof *c);
-	pthread_t t;
-	pthread_attr_t attr;
 	if (!c) {
 		close(client);
 		return;
@@ -431,10 +421,6 @@ void sx_fwd_conn_start(struct sx_fwd *f, int client)
 	c->outer_udp = -1;
 	atomic_init(&c->refs, 1);
 	atomic_init(&c->cmd, 0);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	if (pthread_create(&t, &attr, up, c) != 0)
+	if (sx_fwd_spawn(up, c) < 0)
 		conn_put(c);
-	pthread_attr_destroy(&attr);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ static int resolve_proxy(struct sx_fwd *f, const struct sx_config *c)
 	return 0;
 }
 
+/* Up to n descriptors; returns how many came, or -errno. */
 static int recv_fds(int sock, int *fds, size_t n)
 {
 	char byte;
@@ -52,10 +54,12 @@ static int recv_fds(int sock, int *fds, size_t n)
 	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
 		return -EPIPE;
 	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-	if (!h || h->cmsg_type != SCM_RIGHTS || h->cmsg_len != CMSG_LEN(n * sizeof(int)))
+	if (!h || h->cmsg_type != SCM_RIGHTS || h->cmsg_len < CMSG_LEN(0) ||
+	    h->cmsg_len > CMSG_LEN(n * sizeof(int)))
 		return -EPROTO;
-	memcpy(fds, CMSG_DATA(h), n * sizeof(int));
-	return 0;
+	size_t got = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	memcpy(fds, CMSG_DATA(h), got * sizeof(int));
+	return (int)got;
 }
 
 static int send_fds(int sock, const int *fds, size_t n)
@@ -80,14 +84,14 @@ static int send_fds(int sock, const int *fds, size_t n)
 
 /* The forwarder: a grandchild in its own session (Ctrl-C and hang-ups are the
  * program's, not its), holding nothing of the program's but the link to it. */
-static void forwarder(int link, pid_t leader, const struct sx_config *c)
+static void forwarder(int link, const struct sx_config *c)
 {
 	static struct sx_fwd f;
 	setsid();
 	if (link > 3)
 		close_range(3, (unsigned)link - 1, 0);
 	close_range((unsigned)link + 1, ~0U, 0);
-	int fds[2];
+	int fds[4];
 	int r = resolve_proxy(&f, c);
 	f.connect_timeout_ms = c->connect_timeout_ms;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -98,14 +102,16 @@ static void forwarder(int link, pid_t leader, const struct sx_config *c)
 			dup2(null, 2);
 		close(null);
 	}
-	if (write(link, &r, sizeof r) != (ssize_t)sizeof r || r < 0 || recv_fds(link, fds, 2) < 0)
+	int got;
+	if (write(link, &r, sizeof r) != (ssize_t)sizeof r || r < 0 ||
+	    (got = recv_fds(link, fds, 4)) < 3)
 		_exit(1);
 	close(link);
 	f.listen_fd = fds[0];
 	f.udp_fd = fds[1];
 	socklen_t len = sizeof f.inner_udp;
 	getsockname(f.udp_fd, (struct sockaddr *)&f.inner_udp, &len);
-	sx_fwd_run(&f, leader);
+	sx_fwd_run(&f, fds[2], got == 4 ? fds[3] : -1);
 }
 
 static int inner_socket(int type, struct sockaddr_in *addr)
@@ -159,14 +165,13 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 		perror("socksify: socketpair");
 		return 3;
 	}
-	pid_t leader = getpid();
 	pid_t mid = fork();
 	if (mid == 0) {
 		close(link[0]);
 		/* Not the program's child: a program that waits for all its children must
 		 * not wait for the forwarder. */
 		if (fork() == 0)
-			forwarder(link[1], leader, &c);
+			forwarder(link[1], &c);
 		_exit(0);
 	}
 	close(link[1]);
@@ -182,14 +187,19 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 		fprintf(stderr, "socksify: --strict: %s\n", why);
 		return 3;
 	}
+	/* The namespace and this process (a pidfd where the kernel has them) are named
+	 * here: the program may be gone before the forwarder looks. */
 	struct sockaddr_in tcp, udp;
-	int fds[2] = {inner_socket(SOCK_STREAM, &tcp), inner_socket(SOCK_DGRAM, &udp)};
-	if (fds[0] < 0 || fds[1] < 0 || send_fds(link[0], fds, 2) < 0) {
+	int fds[4] = {inner_socket(SOCK_STREAM, &tcp), inner_socket(SOCK_DGRAM, &udp),
+		      open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC),
+		      (int)syscall(SYS_pidfd_open, getpid(), 0)};
+	size_t n = fds[3] < 0 ? 3 : 4;
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || send_fds(link[0], fds, n) < 0) {
 		fprintf(stderr, "socksify: --strict: cannot hand the namespace's sockets over\n");
 		return 3;
 	}
-	close(fds[0]);
-	close(fds[1]);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
 	close(link[0]);
 	char addr[32];
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", ntohs(tcp.sin_port));
