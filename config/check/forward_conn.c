@@ -232,7 +232,9 @@ static void serve_association(struct conn *c, struct sx_fwd_assoc *a)
 	struct pollfd p[2] = {{.fd = c->proxy, .events = POLLIN},
 			      {.fd = c->outer_udp, .events = POLLIN}};
 	while (buf && poll(p, 2, -1) >= 0) {
-		if (p[1].revents & POLLIN) {
+		/* POLLERR too: an ICMP error on the connected socket stays pending (and poll
+		 * returns at once) until a recv takes it. */
+		if (p[1].revents) {
 			ssize_t n = recv(c->outer_udp, buf, 65536, MSG_DONTWAIT);
 			struct sockaddr_storage to;
 			if (n > 0 && sx_fwd_assoc_client(a, &to))
@@ -305,8 +307,10 @@ static void *down(void *arg)
 	static const uint8_t zero[16];
 	bool unspecified = (bound.kind == SX_TARGET_IPV4 && !memcmp(bound.addr.v4, zero, 4)) ||
 			   (bound.kind == SX_TARGET_IPV6 && !memcmp(bound.addr.v6, zero, 16));
-	if (getpeername(c->proxy, (struct sockaddr *)&peer, &plen) < 0)
+	if (getpeername(c->proxy, (struct sockaddr *)&peer, &plen) < 0) {
+		write_all(c->client, b, 3 + alen);
 		goto relay;
+	}
 	if (bound.kind == SX_TARGET_NAME || unspecified) {
 		struct sx_target p;
 		sockaddr_to_target(&peer, &p);

@@ -17,6 +17,7 @@ teardown_file() {
 	stop_all_bg
 }
 
+RAW=$BATS_TEST_DIRNAME/raw_proxy.py
 LEAK=$B/leak_client
 LEAK_STATIC=$B/leak_client_static
 S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
@@ -191,4 +192,36 @@ refusing() {
 	run "$SOCKSIFY" --strict --isolation sometimes -s socks5://127.0.0.1:1080 true
 	assert_failure 2
 	assert_output --partial "'sometimes' is not auto, require or off"
+}
+
+@test "isolation: an ICMP error on the forwarder's relay socket does not make it spin" {
+	start_bg rawdead python3 "$RAW" 1099 deadrelay
+	local pidf=$BATS_TEST_TMPDIR/pid
+	# The datagrams draw ICMP port unreachable on the forwarder's socket toward the
+	# relay; the association then stays open for 2 s.
+	"$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1099 python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3):
+    s.sendto(b"x", ("192.0.2.10", 7))
+    time.sleep(0.1)
+open(sys.argv[1], "w").write(os.environ["SOCKSIFY_FORWARDER"])
+time.sleep(2)' "$pidf" &
+	local w=$! i=0
+	while [ ! -s "$pidf" ] && [ $i -lt 500 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	local fwd
+	fwd=$(pgrep -f "socksify-check isolate .*$pidf" | head -n 1)
+	[ -n "$fwd" ]
+	local t0 t1
+	t0=$(awk '{ print $14 + $15 }' "/proc/$fwd/stat")
+	sleep 1
+	t1=$(awk '{ print $14 + $15 }' "/proc/$fwd/stat")
+	wait "$w"
+	stop_bg rawdead
+	# CPU ticks (1/100 s) the forwarder used in that second: a spinning one takes ~100.
+	echo "# forwarder CPU ticks in 1 s: $((t1 - t0))" >&3
+	[ $((t1 - t0)) -lt 30 ]
 }
