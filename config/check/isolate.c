@@ -179,8 +179,10 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 		perror("socksify: fork");
 		return 3;
 	}
-	int ok;
-	if (read(link[0], &ok, sizeof ok) != (ssize_t)sizeof ok || ok < 0)
+	int ok = -EPIPE;
+	if (read(link[0], &ok, sizeof ok) != (ssize_t)sizeof ok)
+		fprintf(stderr, "socksify: --strict: the forwarder did not start\n");
+	if (ok < 0) /* it told why */
 		return ok == -EHOSTUNREACH ? 2 : 3;
 	char why[256];
 	if (sx_netns_enter(why, sizeof why) < 0) {

@@ -85,6 +85,12 @@ S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
 	assert_no_dns_leak
 }
 
+@test "isolation: a proxy name that does not resolve exits 2 with one line, before the program runs" {
+	run "$SOCKSIFY" --strict -s socks5h://nosuch.invalid:1080 sh -c 'echo ran'
+	assert_failure 2
+	assert_output "socksify: cannot resolve proxy host 'nosuch.invalid': Name or service not known"
+}
+
 @test "isolation: the program keeps the wrapper's pid, its exit status and its signals" {
 	run "${S[@]}" sh -c 'exit 7'
 	assert_failure 7
