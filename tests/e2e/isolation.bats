@@ -11,6 +11,7 @@ setup_file() {
 	load helpers
 	start_targets
 	start_proxy plain 1080 --map web.test=192.0.2.10
+	start_proxy auth 1081 --user alice --pass s3cret --map web.test=192.0.2.10
 }
 
 teardown_file() {
@@ -82,6 +83,25 @@ S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
 	done
 	run proxy_log plain
 	[ "$(grep -c 'v5 CONNECT name=web.test:80 auth=none result=ok' <<<"$output")" -eq 3 ]
+	assert_no_dns_leak
+}
+
+@test "isolation: credentials pass through the forwarder untouched (a URL's, moved to a file; a config file's); --env says it cannot isolate" {
+	: >"$BATS_FILE_TMPDIR/auth.log"
+	run "${S[@]/127.0.0.1:1080/alice:s3cret@127.0.0.1:1081}" curl -sS -m 10 http://web.test/
+	assert_output "peer=$PROXY_SRC"
+	printf 'server socks5h://alice@127.0.0.1:1081\npassword s3cret\n' >"$BATS_TEST_TMPDIR/c.conf"
+	chmod 0600 "$BATS_TEST_TMPDIR/c.conf"
+	run "$SOCKSIFY" --strict -q -c "$BATS_TEST_TMPDIR/c.conf" python3 -c '
+import socket
+s = socket.create_connection(("web.test", 80))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+print(s.recv(1000).decode().split("\r\n\r\n")[-1].strip())'
+	assert_output "peer=$PROXY_SRC"
+	run proxy_log auth
+	[ "$(grep -c 'v5 CONNECT name=web.test:80 auth=userpass user=alice result=ok' <<<"$output")" -eq 2 ]
+	run "$SOCKSIFY" --strict --env -s socks5h://127.0.0.1:1080
+	assert_line --index 0 "socksify: warning: --env: the calling shell cannot be isolated; strict mode is kept by the hooks alone"
 	assert_no_dns_leak
 }
 
