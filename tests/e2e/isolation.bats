@@ -111,6 +111,21 @@ print(s.recv(1000).decode().split("\r\n\r\n")[-1].strip())'
 	assert_output "socksify: cannot resolve proxy host 'nosuch.invalid': Name or service not known"
 }
 
+@test "isolation: a proxy that refuses connections resets the program's (ECONNRESET), never a direct connection" {
+	mark_target
+	run "$SOCKSIFY" --strict -q -s socks5h://127.0.0.1:1999 python3 -c '
+import errno, socket
+s = socket.socket()
+try:
+    s.connect(("192.0.2.10", 80))
+    print("connected")
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+	assert_output "ECONNRESET"
+	run target_since
+	assert_output ""
+}
+
 @test "isolation: the program keeps the wrapper's pid, its exit status and its signals" {
 	run "${S[@]}" sh -c 'exit 7'
 	assert_failure 7
