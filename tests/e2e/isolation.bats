@@ -170,6 +170,32 @@ time.sleep(20)'" /dev/null < <(sleep 2; printf '\003'; sleep 2)
 	assert_output --partial "got INT"
 }
 
+@test "isolation: job control: Ctrl-Z stops the program in an interactive shell, fg resumes it" {
+	command -v script >/dev/null || skip "no script(1)"
+	local m=$BATS_TEST_TMPDIR/ready
+	# Keys for the shell, each once the program (or the shell) can take it.
+	keys() {
+		local i=0
+		while [ ! -e "$m" ] && [ $i -lt 500 ]; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		printf '\032'
+		sleep 0.5
+		printf 'jobs\n'
+		sleep 0.3
+		printf 'fg\n'
+		sleep 2
+		printf 'exit\n'
+	}
+	run timeout 30 script -qec "env PS1='$ ' bash --norc --noprofile -i" /dev/null < <(
+		printf '%s\n' "$SOCKSIFY --strict -q -s socks5://127.0.0.1:1080 python3 -c 'import time; open(\"$m\", \"w\"); time.sleep(1); print(\"finished\")'"
+		keys
+	)
+	assert_output --regexp "Stopped +.*python3"
+	assert_output --partial "finished"
+}
+
 @test "isolation: the forwarder serves a child that outlives the command, then ends with the tree" {
 	# Three times: the command is gone before the forwarder first looks (it once took
 	# that for the end of the tree).
