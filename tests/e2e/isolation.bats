@@ -96,7 +96,10 @@ S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
 import socket
 s = socket.create_connection(("web.test", 80))
 s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-print(s.recv(1000).decode().split("\r\n\r\n")[-1].strip())'
+reply = b""
+while chunk := s.recv(1000):
+    reply += chunk
+print(reply.decode().split("\r\n\r\n")[-1].strip())'
 	assert_output "peer=$PROXY_SRC"
 	run proxy_log auth
 	[ "$(grep -c 'v5 CONNECT name=web.test:80 auth=userpass user=alice result=ok' <<<"$output")" -eq 2 ]
