@@ -64,6 +64,20 @@ S=("$SOCKSIFY" --strict -q -s socks5://127.0.0.1:1080)
 	assert_no_dns_leak
 }
 
+@test "isolation: a 32-bit child of a shell gets through the proxy or not at all" {
+	local c32=$BATS_FILE_TMPDIR/leak_client32
+	cc -m32 -D_GNU_SOURCE -DLEAK_STATIC -o "$c32" "$ROOT/tests/proxy/leak_client.c" 2>/dev/null ||
+		skip "no 32-bit toolchain (gcc-multilib)"
+	mark_target
+	run "${S[@]}" sh -c "'$c32' libc 192.0.2.10 80"
+	# Without a 32-bit libsocksify the loader skips it and the connect finds no route;
+	# with one, the connect is proxied. Never direct.
+	assert_output --regexp "(ENETUNREACH|connected)$"
+	run target_since
+	refute_output --regexp "peer=192\.0\.2\.10:"
+	assert_no_dns_leak
+}
+
 @test "isolation: an env -i child (no LD_PRELOAD) cannot connect or resolve; the parent is still proxied" {
 	mark_target
 	run "${S[@]}" sh -c 'env -i /usr/bin/curl -sS -m 5 http://192.0.2.10/; env -i /usr/bin/curl -sS -m 5 http://web.test/; curl -sS -m 5 http://web.test/'
