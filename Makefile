@@ -19,7 +19,7 @@ ifeq ($(SAN),1)
 endif
 CFLAGS_ALL := $(WARN) $(OPT) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(CFLAGS)
 LIB_DEFS   := -DNDEBUG -DSX_VERSION='"$(VERSION)"'
-CARES_A    := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch)/libcares.a /usr/lib/*/libcares.a /usr/lib/libcares.a /usr/local/lib/libcares.a))
+CARES_A    := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/libcares.a /usr/lib/libcares.a /usr/local/lib/libcares.a))
 
 CORE_SRC    := $(sort $(wildcard core/*.c))
 CONFIG_SRC  := $(sort $(wildcard config/*.c))
@@ -34,13 +34,14 @@ PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 TOOL_BIN    := $(TOOL_SRC:tests/proxy/%.c=$(B)/%)
 TOOL_COMMON_OBJ := $(TOOL_COMMON:%.c=$(B)/%.o)
+GO_BIN      := $(if $(shell command -v go 2>/dev/null),$(B)/go_client $(B)/go_client_static)
 
 LIB     := $(B)/libsocksify.so
 WRAPPER := $(B)/socksify
 CHECKER := $(B)/socksify-check
 
 .PHONY: all lib tools unit check asan demo bench install uninstall clean deps format-check
-all: $(LIB) $(WRAPPER) $(CHECKER) $(TOOL_BIN) $(UNIT_BIN)
+all: $(LIB) $(WRAPPER) $(CHECKER) $(TOOL_BIN) $(B)/leak_client_static $(GO_BIN) $(UNIT_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -66,7 +67,7 @@ $(WRAPPER): scripts/socksify.in Makefile
 
 $(CHECKER): $(wildcard config/check/*.c) $(wildcard config/check/*.h) $(B)/libsxcore.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a -lpthread
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 	@mkdir -p $(@D)
@@ -75,6 +76,29 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 $(B)/%: tests/proxy/%.c $(TOOL_COMMON_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(TOOL_COMMON_OBJ) -lpthread
+
+# The isolation tests' client: connects past the preload (raw syscall, dlsym, io_uring),
+# and a static build of it, which the preload cannot reach at all.
+URING_LIB := $(if $(wildcard /usr/include/liburing.h),-luring)
+$(B)/leak_client: tests/proxy/leak_client.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $< -ldl $(URING_LIB)
+
+# Go programs for the Go tests, where Debian's golang-go is there: dynamic (cgo, as a
+# plain go build makes them when a C compiler is present) and static.
+GO_ENV := GOCACHE=$(abspath $(B))/gocache GOFLAGS=
+$(B)/go_client: tests/proxy/go_client.go
+	@mkdir -p $(@D)
+	cd tests/proxy && $(GO_ENV) go build -o $(abspath $@) go_client.go
+
+$(B)/go_client_static: tests/proxy/go_client.go
+	@mkdir -p $(@D)
+	cd tests/proxy && CGO_ENABLED=0 $(GO_ENV) go build -o $(abspath $@) go_client.go
+
+# No sanitizer runtime links statically: this one is built plain, in `make asan` too.
+$(B)/leak_client_static: tests/proxy/leak_client.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -D_GNU_SOURCE -DLEAK_STATIC -static -o $@ $<
 
 deps:
 	scripts/deps.sh

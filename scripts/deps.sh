@@ -31,6 +31,7 @@ libcap2-bin:/usr/sbin/getcap
 tftp-hpa:/usr/bin/tftp tftpd-hpa:/usr/sbin/in.tftpd knot-dnsutils:/usr/bin/kdig
 tmux:/usr/bin/tmux
 nmap:/usr/bin/nmap nodejs:/usr/bin/node
+golang-go:/usr/bin/go liburing-dev:/usr/include/liburing.h
 procps:/usr/bin/pgrep
 dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}

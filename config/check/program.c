@@ -130,7 +130,12 @@ int sx_check_program(const char *path)
 				has_interp = true;
 		}
 	}
+	bool go = sx_check_is_go(fd);
 	close(fd);
+	if (go) { /* the wrapper tells what it does about it */
+		printf("go\n");
+		return problems + 1;
+	}
 	/* Told even with -q: nothing else says that the program's traffic goes direct. */
 	if (!has_interp) {
 		fprintf(stderr,

@@ -84,13 +84,7 @@ static int check_password_file(struct sx_config *c)
 	return 0;
 }
 
-int sx_check_config(void)
-{
-	static struct sx_config c;
-	return sx_check_load(&c);
-}
-
-int sx_check_load(struct sx_config *out)
+int sx_check_load_config(struct sx_config *c)
 {
 	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX], err[512];
@@ -110,7 +104,6 @@ int sx_check_load(struct sx_config *out)
 			"socksify: warning: %s holds a password and is readable by "
 			"other users (chmod o-r %s)\n",
 			path, path);
-	struct sx_config *c = out;
 	sx_config_defaults(c);
 	if (sx_config_load(c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
 		fprintf(stderr, "socksify: %s\n", err);
@@ -121,7 +114,19 @@ int sx_check_load(struct sx_config *out)
 			path);
 		return 2;
 	}
-	return c->password_file[0] ? check_password_file(c) : 0;
+	return 0;
+}
+
+int sx_check_load(struct sx_config *c)
+{
+	int r = sx_check_load_config(c);
+	return r ? r : c->password_file[0] ? check_password_file(c) : 0;
+}
+
+int sx_check_config(void)
+{
+	static struct sx_config c;
+	return sx_check_load(&c);
 }
 
 int main(int argc, char **argv)
@@ -141,10 +146,23 @@ int main(int argc, char **argv)
 		return sx_check_probe(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "fakedns"))
 		return sx_tree_new_table(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "isolation"))
+		return sx_check_isolation_probe();
+	bool go = argc >= 3 && !strcmp(argv[1], "isolate") && !strcmp(argv[2], "--go");
+	if (go) {
+		argv[2] = argv[1];
+		argv++;
+		argc--;
+	}
+	if (argc >= 5 && !strcmp(argv[1], "isolate") && !strcmp(argv[3], "--"))
+		return sx_check_isolate(argv[2], go, argv + 4);
+	if (argc == 2 && !strcmp(argv[1], "go-proxy"))
+		return sx_check_go_proxy();
 	if (argc == 6 && !strcmp(argv[1], "watch")) /* started by the two above */
 		return sx_tree_watch(argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr,
-		"usage: socksify-check [-q] config | program PATH | stash DIR TREE "
-		"[--stdin] | fakedns TREE_PID | probe [--json] [--udp-echo ADDR] [HOST:PORT]\n");
+	fprintf(stderr, "usage: socksify-check [-q] config | program PATH | stash DIR TREE "
+			"[--stdin] | fakedns TREE_PID | probe [--json] [--udp-echo ADDR] "
+			"[HOST:PORT] | isolation | isolate [--go] PRELOAD -- COMMAND... | "
+			"go-proxy\n");
 	return 2;
 }

@@ -197,6 +197,11 @@ with() {
 	# the defaults (pipeline auto), each tree starting with an empty cache
 	socksify-auto) rm -rf "$XDG_CACHE_HOME"
 		set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" "$@" ;;
+	# Through the wrapper: plain, and --strict (isolated behind the forwarder).
+	socksify-wrap) set -- env SOCKSIFY_PIPELINE=off "$B/socksify" -q \
+		-s "socks5h://127.0.0.1:$wport" "$@" ;;
+	socksify-iso) set -- env SOCKSIFY_PIPELINE=off "$B/socksify" --strict --isolation require \
+		-q -s "socks5h://127.0.0.1:$wport" "$@" ;;
 	proxychains) set -- env LD_PRELOAD="$PC_LIB" PROXYCHAINS_CONF_FILE="$W/pc-$wport.conf" \
 		PROXYCHAINS_QUIET_MODE=1 "$@" ;;
 	torsocks) set -- env LD_PRELOAD="$TOR_LIB" TORSOCKS_CONF_FILE="$W/tor-$wport.conf" "$@" ;;
@@ -508,6 +513,36 @@ record 11a 11a 1 "epoll_wait ping-pong over a socketpair, $PP rounds" "ns/round"
 run 11b "$R" f_pp_poll plain socksify
 record 11b 11b 1 "poll ping-pong over a socketpair, $PP rounds" "ns/round" lower abs plain socksify
 T=60
+fi
+
+# 12. isolation (--strict): the forwarder's relay and its extra local hop, and the
+# namespace per run; each against the preload alone
+if want 12; then
+f_iso_bulk() {
+	with "$1" $P0 curl -sS -o /dev/null -w '%{speed_download}\n' "http://192.0.2.10/bytes/$BULK" |
+		awk '{printf "%.1f\n", $1 / 1e6}'
+}
+f_iso_rate() { with "$1" $P0 "$BB/tcp" cycle 192.0.2.10 80 1000; }
+f_iso_connect() { with "$1" $P0 "$BB/tcp" connect 192.0.2.10 80 20; }
+f_iso_start() {
+	t0=$(date +%s%N)
+	with "$1" $P0 true || return 1
+	echo $((($(date +%s%N) - t0) / 1000))
+}
+say "12 isolation"
+T=120
+run 12a 3 f_iso_bulk socksify socksify-iso
+T=60
+record 12a 12a 1 "$((BULK >> 20)) MiB download; iso = --strict, through the forwarder" "MB/s" higher abs \
+	socksify socksify-iso
+run 12b 3 f_iso_rate socksify socksify-iso
+record 12b 12b 1 "sequential connect+GET+close; iso = through the forwarder" "conn/s" higher abs \
+	socksify socksify-iso
+run 12c 3 f_iso_connect socksify socksify-iso
+record 12c 12c 1 "connect() time via socksd; iso = one more local hop" ms lower abs socksify socksify-iso
+run 12d $((R * 2 + 1)) f_iso_start socksify-wrap socksify-iso
+record 12d 12d 1 "socksify true; iso = --strict (fork, namespaces, forwarder)" "µs/run" lower abs \
+	socksify-wrap socksify-iso
 fi
 
 # ---- the table ---------------------------------------------------------------------------

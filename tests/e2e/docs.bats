@@ -336,10 +336,15 @@ code_keys() {
 	assert_output --partial "v5 CONNECT ip=198.51.100.10:80"
 }
 
-@test "--strict refuses a statically linked binary (3); without it, warns and runs" {
+@test "--strict refuses a statically linked binary (3) without isolation, runs it isolated; without it, warns and runs" {
 	local st=$BATS_FILE_TMPDIR/static
 	[ -x "$st" ] || skip "no static C library to build a static test binary (libc6-dev)"
 	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1090 "$st"
+	assert_success
+	assert_line --partial "statically linked"
+	assert_line --partial "runs isolated (--strict)"
+	assert_line "static ran"
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1090 "$st"
 	assert_failure 3
 	assert_output --partial "statically linked"
 	assert_output --partial "--strict"
@@ -352,7 +357,7 @@ code_keys() {
 
 @test "--strict refuses a setuid binary; a plain dynamic binary runs" {
 	[ -e "$BATS_FILE_TMPDIR/suid-true" ] || skip "cannot make a set-user-ID file of another owner"
-	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1090 "$BATS_FILE_TMPDIR/suid-true"
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1090 "$BATS_FILE_TMPDIR/suid-true"
 	assert_failure 3
 	assert_output --partial "setuid"
 	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1090 true

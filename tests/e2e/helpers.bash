@@ -83,6 +83,15 @@ target_log() {
 	cat "$BATS_FILE_TMPDIR/target.log"
 }
 
+# mark_target, then target_since: what the target logged in between.
+mark_target() {
+	wc -l <"$BATS_FILE_TMPDIR/target.log" >"$BATS_TEST_TMPDIR/target.mark"
+}
+
+target_since() {
+	tail -n +"$(($(cat "$BATS_TEST_TMPDIR/target.mark") + 1))" "$BATS_FILE_TMPDIR/target.log"
+}
+
 dns_queries() {
 	cat "$SX_DNSREC_LOG"
 }

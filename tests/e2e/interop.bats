@@ -307,6 +307,23 @@ assoc_from_output() {
 	assert_line --regexp "pass\(2\): udp/udpassociate \]: .* -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 -> 11/1: local client closed\."
 }
 
+@test "dante: UDP through the --strict forwarder: dante relays for the forwarder's socket, the program sees the real peer" {
+	ix_need dante
+	mark dante "$BATS_FILE_TMPDIR/dante.log"
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" --strict -vv -s socks5://127.0.0.1:1085 python3 "$UDP" sendto 192.0.2.10 7 hello-isolated
+	assert_success
+	assert_line "data=hello-isolated from=192.0.2.10:7"
+	# Inside, the library associates with the forwarder's inner listener and relay.
+	assert_output --regexp "associated from 127\.0\.0\.1:[0-9]+ via 127\.0\.0\.1:[0-9]+, relay 127\.0\.0\.1:[0-9]+"
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output --regexp "^udp listen=192\.0\.2\.10:7 peer=$DANTE_SRC:[0-9]+ len=14$"
+	run since dante "$BATS_FILE_TMPDIR/dante.log"
+	assert_line --regexp "pass\(2\): udp/udpassociate -: 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.[0-9]+ -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 \(14\)$"
+	assert_line --regexp "pass\(2\): udp/udpreply -: 192\.0\.2\.10\.7 $DANTE_SRC\.[0-9]+ -> 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.[0-9]+ \(14\)$"
+	assert_no_dns_leak
+}
+
 @test "dante: dig @192.0.2.10 goes through dante; the local resolver sees nothing" {
 	ix_need dante
 	mark dante "$BATS_FILE_TMPDIR/dante.log"
