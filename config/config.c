@@ -591,7 +591,8 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	if (!st.dns_set)
 		c->dns =
 		    c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
-				     c->proxy.proto == SX_PROTO_SOCKS5H || (c->strict && names_ok))
+				     c->proxy.proto == SX_PROTO_SOCKS5H ||
+				     c->proxy.proto == SX_PROTO_HTTP || (c->strict && names_ok))
 			? SX_DNS_REMOTE
 			: SX_DNS_LOCAL;
 	if (c->strict) {

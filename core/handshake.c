@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* The client side of a SOCKS4/4a/5 handshake as a resumable state machine. It
- * only ever asks for the bytes of the message it is reading, so data the server
- * sends after its reply (an SSH or SMTP banner) stays in the socket for the program. */
+/* The client side of a SOCKS4/4a/5 or HTTP CONNECT handshake as a resumable state
+ * machine. It only ever asks for the bytes of the message it is reading, so data the
+ * server sends after its reply (an SSH or SMTP banner) stays in the socket for the program. */
 #include <errno.h>
 #include <string.h>
 
 #include "errmap.h"
 #include "handshake.h"
+#include "http_connect.h"
 #include "socks4.h"
 #include "socks5.h"
 
 /* What the bytes we are waiting for are; writes are pending whenever out has bytes left. */
-enum { ST_METHOD = 1, ST_AUTH, ST_REPLY5, ST_REPLY4, ST_DONE, ST_FAILED };
+enum { ST_METHOD = 1, ST_AUTH, ST_REPLY5, ST_REPLY4, ST_HTTP, ST_DONE, ST_FAILED };
 
 static int fail(struct sx_hs *hs, int err)
 {
@@ -22,7 +23,7 @@ static int fail(struct sx_hs *hs, int err)
 	return hs->err;
 }
 
-static int refused(struct sx_hs *hs, enum sx_hs_refusal what, uint8_t code, int err)
+static int refused(struct sx_hs *hs, enum sx_hs_refusal what, uint16_t code, int err)
 {
 	if (hs->state != ST_FAILED) {
 		hs->refusal = what;
@@ -123,6 +124,16 @@ int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
 	case SX_PROTO_SOCKS5H:
 		r = init_socks5(hs);
 		return r ? fail(hs, r) : 0;
+	case SX_PROTO_HTTP:
+		if (cmd != SX_CMD_CONNECT)
+			return fail(hs, -EOPNOTSUPP);
+		r = append(hs, sx_http_request_encode(hs->out, sizeof(hs->out), dst,
+						      p->has_user ? p->user : NULL, p->pass));
+		if (r)
+			return fail(hs, r);
+		sx_http_reply_init(&hs->http);
+		expect(hs, ST_HTTP, sx_http_reply_want(&hs->http));
+		return 0;
 	default:
 		return fail(hs, -EINVAL);
 	}
@@ -223,6 +234,25 @@ static int on_reply4(struct sx_hs *hs)
 	return 0;
 }
 
+/* The reader took what it was given; it says how much it may take next. */
+static int on_http(struct sx_hs *hs)
+{
+	int r = sx_http_reply_feed(&hs->http, hs->in, hs->in_len);
+
+	if (r < 0)
+		return fail(hs, SX_ERR_MALFORMED);
+	if (r == 0) {
+		expect(hs, ST_HTTP, sx_http_reply_want(&hs->http));
+		return 0;
+	}
+	unsigned status = sx_http_reply_status(&hs->http);
+	if (status < 200 || status > 299)
+		return refused(hs, SX_HS_REFUSED_HTTP, (uint16_t)status, sx_errmap_http(status));
+	memset(&hs->bound, 0, sizeof hs->bound); /* HTTP names no bound address */
+	hs->state = ST_DONE;
+	return 0;
+}
+
 enum sx_next sx_hs_next(const struct sx_hs *hs, size_t *n)
 {
 	size_t dummy;
@@ -278,6 +308,8 @@ int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n)
 		return on_reply5(hs);
 	case ST_REPLY4:
 		return on_reply4(hs);
+	case ST_HTTP:
+		return on_http(hs);
 	default:
 		return fail(hs, -EINVAL);
 	}
@@ -288,7 +320,7 @@ void sx_hs_fail(struct sx_hs *hs, int err)
 	fail(hs, err);
 }
 
-enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint8_t *code)
+enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint16_t *code)
 {
 	enum sx_hs_refusal r = hs->state == ST_FAILED ? hs->refusal : SX_HS_REFUSED_NOTHING;
 

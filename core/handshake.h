@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_connect.h"
 #include "proxy.h"
 #include "target.h"
 
@@ -22,24 +23,27 @@ enum sx_hs_refusal {
 	SX_HS_REFUSED_CREDENTIALS, /* RFC 1929 status not 0 */
 	SX_HS_REFUSED_SOCKS5,	   /* a SOCKS5 REP code */
 	SX_HS_REFUSED_SOCKS4,	   /* a SOCKS4 CD code */
+	SX_HS_REFUSED_HTTP,	   /* an HTTP status other than 2xx */
 };
 
-#define SX_HS_BUF 1024
+#define SX_HS_BUF     1024 /* the longest message read at once */
+#define SX_HS_OUT_BUF 1536 /* the longest written: an HTTP request with credentials */
 
 struct sx_hs {
 	/* private to core/handshake.c */
 	int state;
 	int err;
 	enum sx_hs_refusal refusal;
-	uint8_t reply; /* the REP or CD byte when refusal says so */
+	uint16_t reply; /* the REP or CD byte, or HTTP status, when refusal says so */
 	enum sx_cmd cmd;
 	const struct sx_proxy *proxy;
 	struct sx_target dst;
 	struct sx_target bound;
-	uint8_t out[SX_HS_BUF];
+	uint8_t out[SX_HS_OUT_BUF];
 	size_t out_len, out_off;
 	uint8_t in[SX_HS_BUF];
 	size_t in_len, in_need;
+	struct sx_http_reply http;
 };
 
 /* 0 or -errno (-EAFNOSUPPORT: SOCKS4 cannot carry the target; -ENAMETOOLONG ...).
@@ -53,8 +57,9 @@ void sx_hs_wrote(struct sx_hs *hs, size_t n);
 int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n);
 /* Marks the handshake failed with err (e.g. -ECONNRESET on EOF, -ETIMEDOUT). */
 void sx_hs_fail(struct sx_hs *hs, int err);
-/* What a failed handshake was refused at; *code (may be NULL) gets the REP or CD byte. */
-enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint8_t *code);
+/* What a failed handshake was refused at; *code (may be NULL) gets the REP or CD byte,
+ * or the HTTP status. */
+enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint16_t *code);
 /* 0 when DONE (bound receives BND.ADDR/PORT, may be NULL), else the -errno. */
 int sx_hs_result(const struct sx_hs *hs, struct sx_target *bound);
 

@@ -17,7 +17,7 @@
 struct sx_proxy_failure {
 	bool unreachable;
 	enum sx_hs_refusal refusal;
-	uint8_t code; /* REP or CD byte */
+	uint16_t code; /* REP or CD byte, or HTTP status */
 };
 
 /* One line at error level, once per process, when the proxy could not be reached or

@@ -177,7 +177,7 @@ static int relay_addr(const struct sx_state *st, int ctl, int family, const stru
 static int make(const struct sx_state *st, int fd, struct made *m)
 {
 	const struct sx_proxy *p = &st->config.proxy;
-	if (p->proto == SX_PROTO_SOCKS4 || p->proto == SX_PROTO_SOCKS4A)
+	if (!sx_proxy_relays_udp(p))
 		return -EOPNOTSUPP;
 
 	int family;

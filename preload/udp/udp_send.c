@@ -106,8 +106,11 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 	if (!info->fail_logged) {
 		char buf[300];
 		sx_target_format(dst, buf, sizeof buf);
+		const struct sx_proxy *p = &st->config.proxy;
 		sx_log(SX_LOG_WARN, "udp %s: no UDP association with the proxy (%s): %s", buf,
-		       strerror(-err),
+		       sx_proxy_relays_udp(p)	   ? strerror(-err)
+		       : p->proto == SX_PROTO_HTTP ? "an HTTP proxy carries TCP only"
+						   : "a SOCKS4 proxy carries TCP only",
 		       direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
 		info->fail_logged = true;
 	}

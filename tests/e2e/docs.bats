@@ -244,10 +244,10 @@ code_keys() {
 	[ "${#lines[@]}" -eq 1 ]
 	assert_output --partial "port out of range"
 	assert_output --partial "SOCKS_SERVER"
-	run "$SOCKSIFY" -s http://h:3128 true
+	run "$SOCKSIFY" -s https://h:3128 true
 	assert_failure 2
 	[ "${#lines[@]}" -eq 1 ]
-	assert_output --partial "unsupported scheme 'http'"
+	assert_output --partial "unsupported scheme 'https'"
 	SOCKSIFY_CONNECT_TIMEOUT=soon run "$SOCKSIFY" -s socks5://h true
 	assert_failure 2
 	[ "${#lines[@]}" -eq 1 ]

@@ -202,3 +202,25 @@ raw_probe() {
 		print(" ".join(out))
 	EOF
 }
+
+# start_tinyproxy NAME PORT BIND [tinyproxy directives...]: tinyproxy on 127.0.0.1:PORT,
+# connecting out from BIND, every CONNECT port allowed (no ConnectPort line), logging
+# each request to NAME.log. With TINYPROXY_HOSTS, that file is its /etc/hosts (names
+# only the proxy can resolve, without a DNS query).
+start_tinyproxy() {
+	local name=$1 port=$2 bind=$3 conf=$BATS_FILE_TMPDIR/$1.conf
+	shift 3
+	ix_have tinyproxy tinyproxy-bin "$name" || return 1
+	{
+		printf 'Port %s\nListen 127.0.0.1\nBind %s\nTimeout 30\nMaxClients 100\n' "$port" "$bind"
+		printf 'LogLevel Connect\nLogFile "%s"\nAllow 127.0.0.1\n' "$BATS_FILE_TMPDIR/$name.log"
+		printf '%s\n' "$@"
+	} >"$conf"
+	: >"$BATS_FILE_TMPDIR/$name.log"
+	chmod 666 "$BATS_FILE_TMPDIR/$name.log"
+	local pre=()
+	[ -n "${TINYPROXY_HOSTS:-}" ] &&
+		pre=(unshare --mount sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$TINYPROXY_HOSTS")
+	ix_bg "$name" "${pre[@]}" tinyproxy -d -c "$conf"
+	ix_wait_listen "$name" "$port"
+}

@@ -66,7 +66,7 @@ static void check_config(const struct sx_config *c)
 	FZ_CHECK(strnlen(c->proxy.user, sizeof(c->proxy.user)) <= SX_NAME_MAX);
 	FZ_CHECK(strnlen(c->proxy.pass, sizeof(c->proxy.pass)) <= SX_NAME_MAX);
 	if (c->has_proxy) {
-		FZ_CHECK(c->proxy.proto >= SX_PROTO_SOCKS4 && c->proxy.proto <= SX_PROTO_SOCKS5H);
+		FZ_CHECK(c->proxy.proto >= SX_PROTO_SOCKS4 && c->proxy.proto <= SX_PROTO_HTTP);
 		FZ_CHECK(strnlen(c->proxy.host, sizeof(c->proxy.host)) >= 1);
 		FZ_CHECK(strnlen(c->proxy.host, sizeof(c->proxy.host)) <= SX_NAME_MAX);
 		FZ_CHECK(c->proxy.port != 0);

@@ -148,9 +148,9 @@ static void test_file_errors(void)
 	    {"password=s3cret\n",
 	     "t.conf:1: unknown key 'password...' (write the key, blanks, the value)"},
 	    {"pass:s3cret\n", "t.conf:1: unknown key 'pass...' (write the key, blanks, the value)"},
-	    {"server http://h\n",
-	     "t.conf:1: server: unsupported scheme 'http' (use socks4, socks4a, socks5 or "
-	     "socks5h)"},
+	    {"server https://h\n",
+	     "t.conf:1: server: unsupported scheme 'https' (use socks4, socks4a, socks5, "
+	     "socks5h or http)"},
 	    {"server socks5://u:p%zz@h\n", "t.conf:1: server: bad percent-encoding in password"},
 	    {"bypass ok.test\nbypass 10.0.0.0/33\n",
 	     "t.conf:2: bypass: bad bypass entry '10.0.0.0/33'"},
@@ -282,6 +282,10 @@ static void test_server_env(void)
 	TAP_IS(load(NULL, ENV("all_proxy", "http://x", "ALL_PROXY", "socks5://y")), 0,
 	       "http all_proxy falls through to ALL_PROXY");
 	TAP_STR(cfg.proxy.host, "y", "  ALL_PROXY");
+	TAP_IS(load(f, ENV("SOCKS_SERVER", "http://u:p@squid:3128")), 0, "SOCKS_SERVER http");
+	TAP_IS(cfg.proxy.proto, SX_PROTO_HTTP, "  an HTTP CONNECT proxy");
+	TAP_IS(cfg.proxy.port, 3128, "  port");
+	TAP_IS(cfg.dns, SX_DNS_REMOTE, "  names go to it: remote DNS");
 	TAP_IS(load(f, ENV("SOCKS_SERVER", "")), 0, "empty SOCKS_SERVER means unset");
 	TAP_STR(cfg.proxy.host, "file", "  file server kept");
 }
@@ -418,15 +422,17 @@ static void test_env_errors(void)
 		const char *name, *value, *err;
 	} t[] = {
 	    {"SOCKS_SERVER", "socks5://h:99999", "SOCKS_SERVER: port out of range (1 to 65535)"},
-	    {"SOCKS_SERVER", "http://h",
-	     "SOCKS_SERVER: unsupported scheme 'http' (use socks4, socks4a, socks5 or socks5h)"},
+	    {"SOCKS_SERVER", "https://h",
+	     "SOCKS_SERVER: unsupported scheme 'https' (use socks4, socks4a, socks5, socks5h or "
+	     "http)"},
 	    {"SOCKS_SERVER", "socks5://u:s3cret%zz@h",
 	     "SOCKS_SERVER: bad percent-encoding in password"},
 	    {"SOCKS5_SERVER", "socks5://", "SOCKS5_SERVER: empty host"},
 	    {"SOCKS4_SERVER", "h:0", "SOCKS4_SERVER: port out of range (1 to 65535)"},
 	    {"all_proxy", "socks5://[::1", "all_proxy: unterminated [ in IPv6 address"},
 	    {"ALL_PROXY", "socks://h",
-	     "ALL_PROXY: unsupported scheme 'socks' (use socks4, socks4a, socks5 or socks5h)"},
+	     "ALL_PROXY: unsupported scheme 'socks' (use socks4, socks4a, socks5, socks5h or "
+	     "http)"},
 	    {"SOCKSIFY_BYPASS", "10.0.0.0/33", "SOCKSIFY_BYPASS: bad bypass entry '10.0.0.0/33'"},
 	    {"NO_PROXY", "a.test,::1/200", "NO_PROXY: bad bypass entry '::1/200'"},
 	    {"no_proxy", "[::1", "no_proxy: bad bypass entry '[::1'"},

@@ -590,7 +590,7 @@ static void test_refusals(void)
 		struct sx_proxy p = px(t[i].proto, t[i].user, "p", false);
 		struct sx_hs hs;
 		struct run r = {.srv = t[i].srv, .srv_len = t[i].len};
-		uint8_t code = 0xaa;
+		uint16_t code = 0xaa;
 		sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst);
 		drive(&hs, &r);
 		TAP_IS(sx_hs_refusal(&hs, &code), t[i].want, "refusal: %s", t[i].what);
@@ -598,8 +598,81 @@ static void test_refusals(void)
 	}
 }
 
+#define S(str) ((const uint8_t *)(str)), (sizeof(str) - 1)
+
+/* HTTP CONNECT: the request's exact bytes, and a reply read exactly to its blank line
+ * whatever the delivery, so the banner behind it (same segment) stays unread. */
+static void test_http(void)
+{
+	struct sx_proxy p = px(SX_PROTO_HTTP, NULL, NULL, false);
+	struct sx_target dst;
+	static const char ok[] = "HTTP/1.0 200 Connection established\r\n"
+				 "Proxy-agent: tinyproxy/1.11.1\r\n\r\n";
+
+	sx_target_set_name(&dst, "web.test", 80);
+	exchange(&p, SX_CMD_CONNECT, &dst,
+		 S("CONNECT web.test:80 HTTP/1.1\r\nHost: web.test:80\r\n\r\n"), S(ok), 0,
+		 sizeof ok - 1, "http CONNECT name");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0, S("HTTP/1.1 200\n\n"), 0, 14,
+		 "http: bare LF ends lines, no reason phrase");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0,
+		 S("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"), 0, 44,
+		 "http: an interim 100 is skipped");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0,
+		 S("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+		   "realm=\"x\"\r\nContent-Length: 0\r\n\r\n"),
+		 -EACCES, 110, "http 407: EACCES");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0, S("HTTP/1.1 504 Gateway Timeout\r\n\r\n"),
+		 -ETIMEDOUT, 33, "http 504: ETIMEDOUT");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0, S("SSH-2.0-x\r\n\r\n"), -EPROTO, 14,
+		 "http: not HTTP is EPROTO");
+
+	sx_target_set_v6(&dst, (const uint8_t[16]){0x20, 0x01, 0x0d, 0xb8, [15] = 1}, 443);
+	exchange(&p, SX_CMD_CONNECT, &dst,
+		 S("CONNECT [2001:db8::1]:443 HTTP/1.1\r\nHost: [2001:db8::1]:443\r\n\r\n"), S(ok),
+		 0, sizeof ok - 1, "http CONNECT v6 in brackets");
+
+	/* RFC 7617's own example */
+	struct sx_proxy pa = px(SX_PROTO_HTTP, "Aladdin", "open sesame", false);
+	sx_target_set_v4(&dst, (const uint8_t[4]){192, 0, 2, 10}, 25);
+	exchange(&pa, SX_CMD_CONNECT, &dst,
+		 S("CONNECT 192.0.2.10:25 HTTP/1.1\r\nHost: 192.0.2.10:25\r\n"
+		   "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"),
+		 S(ok), 0, sizeof ok - 1, "http CONNECT with Basic auth");
+
+	/* The longest request (255-byte name, 255-byte user and password) fits. */
+	char name[256], cred[256];
+	memset(name, 'n', 255);
+	name[255] = 0;
+	memset(cred, 'c', 255);
+	cred[255] = 0;
+	struct sx_proxy pl = px(SX_PROTO_HTTP, NULL, NULL, false);
+	pl.has_user = true;
+	strcpy(pl.user, cred);
+	strcpy(pl.pass, cred);
+	sx_target_set_name(&dst, name, 65535);
+	struct sx_hs hs;
+	TAP_IS(sx_hs_init(&hs, &pl, SX_CMD_CONNECT, &dst), 0, "http: the longest request fits");
+
+	TAP_IS(sx_hs_init(&hs, &p, SX_CMD_UDP_ASSOCIATE, &dst), -EOPNOTSUPP,
+	       "http: no UDP ASSOCIATE");
+	sx_target_set_name(&dst, "web.test\r\nX-Evil: 1", 80);
+	TAP_IS(sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst), -EINVAL, "http: no CR LF in a name");
+	struct sx_proxy pc = px(SX_PROTO_HTTP, "a:b", "p", false);
+	sx_target_set_name(&dst, "web.test", 80);
+	TAP_IS(sx_hs_init(&hs, &pc, SX_CMD_CONNECT, &dst), -EINVAL, "http: no ':' in a user");
+
+	struct run r = {.srv = S("HTTP/1.1 403 Forbidden\r\n\r\n")};
+	uint16_t code = 0;
+	sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst);
+	TAP_IS(drive(&hs, &r), -EACCES, "http 403: EACCES");
+	TAP_IS(sx_hs_refusal(&hs, &code), SX_HS_REFUSED_HTTP, "  refused by HTTP status");
+	TAP_IS(code, 403, "  code");
+}
+
 int main(void)
 {
+	test_http();
 	test_refusals();
 	test_noauth();
 	test_names_and_udp();
