@@ -238,6 +238,21 @@ void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n)
 	snprintf(out, n, "%s://%s%s%s:%u", scheme, v6 ? "[" : "", p->host, v6 ? "]" : "", p->port);
 }
 
+void sx_proxy_chain_format(const struct sx_proxy *first, const struct sx_proxy *via, size_t n_via,
+			   char *out, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i <= n_via && len < n; i++) {
+		if (i) {
+			snprintf(out + len, n - len, " > ");
+			len += strnlen(out + len, n - len);
+		}
+		sx_proxy_url_format(i ? &via[i - 1] : first, out + len, n - len);
+		len += strnlen(out + len, n - len);
+	}
+}
+
 bool sx_proxy_url_strip_password(const char *url, bool ours, char *out, size_t n)
 {
 	size_t slen = scheme_len(url);

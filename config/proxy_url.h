@@ -29,4 +29,8 @@ bool sx_proxy_url_strip_password(const char *url, bool ours, char *out, size_t n
  * the form log lines name a proxy by. */
 void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n);
 
+/* A chain as "socks5://a:1080 > http://b:3128" (just the URL for n_via 0), cut to fit. */
+void sx_proxy_chain_format(const struct sx_proxy *first, const struct sx_proxy *via, size_t n_via,
+			   char *out, size_t n);
+
 #endif

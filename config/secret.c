@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Does a config file hold a secret (a password, or credentials inside a server URL)?
+/* Does a config file hold a secret (a password, or credentials inside a server or chain URL)?
  * Used to warn when such a file is readable by other users. */
 #include <string.h>
 #include <strings.h>
@@ -14,7 +14,8 @@ bool sx_config_text_has_secret(const char *text, size_t len)
 	while (sx_conf_file_next(&r, &l)) {
 		if (l.key_len == 8 && !strncasecmp(l.key, "password", 8))
 			return true;
-		if (l.key_len == 6 && !strncasecmp(l.key, "server", 6) &&
+		if (((l.key_len == 6 && !strncasecmp(l.key, "server", 6)) ||
+		     (l.key_len == 5 && !strncasecmp(l.key, "chain", 5))) &&
 		    memchr(l.val, '@', l.val_len))
 			return true;
 	}

@@ -2,7 +2,9 @@
 /* The client handshake as a resumable state machine: no I/O, no clock, no malloc.
  * The driver loops on sx_hs_next(): WRITE n bytes from sx_hs_out(), report them with
  * sx_hs_wrote(); READ exactly n bytes (never more: bytes after the SOCKS reply
- * belong to the program), pass them with sx_hs_read(); until DONE or FAILED. */
+ * belong to the program), pass them with sx_hs_read(); until DONE or FAILED.
+ * A chain is one longer run over the same connection: each hop is asked to CONNECT
+ * to the next, the last one to the target. */
 #ifndef SX_CORE_HANDSHAKE_H
 #define SX_CORE_HANDSHAKE_H
 
@@ -29,15 +31,23 @@ enum sx_hs_refusal {
 #define SX_HS_BUF     1024 /* the longest message read at once */
 #define SX_HS_OUT_BUF 1536 /* the longest written: an HTTP request with credentials */
 
+/* sx_hs_init_chain flags */
+#define SX_HS_NO_PIPELINE 1u /* no pipelining at any hop, whatever the proxies say */
+
 struct sx_hs {
 	/* private to core/handshake.c */
 	int state;
 	int err;
 	enum sx_hs_refusal refusal;
-	uint16_t reply; /* the REP or CD byte, or HTTP status, when refusal says so */
-	enum sx_cmd cmd;
-	const struct sx_proxy *proxy;
-	struct sx_target dst;
+	uint16_t reply;		      /* the REP or CD byte, or HTTP status, when refusal says so */
+	enum sx_cmd cmd;	      /* the current hop's command */
+	const struct sx_proxy *proxy; /* the current hop */
+	struct sx_target dst;	      /* the current hop's destination */
+	const struct sx_proxy *hops[SX_CHAIN_MAX];
+	size_t n_hops, hop;
+	unsigned flags;
+	enum sx_cmd final_cmd;
+	struct sx_target final_dst;
 	struct sx_target bound;
 	uint8_t out[SX_HS_OUT_BUF];
 	size_t out_len, out_off;
@@ -50,6 +60,14 @@ struct sx_hs {
  * p must outlive hs. */
 int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
 	       const struct sx_target *dst);
+/* The same through n (1..SX_CHAIN_MAX) proxies, hops[0] first: hop i is asked to CONNECT
+ * to hop i+1's host as written (a name stays a name) and port; the last gets cmd and
+ * dst. The hops must outlive hs. -EINVAL also for n out of range; -EAFNOSUPPORT when a
+ * SOCKS4 hop cannot carry the next one's host. */
+int sx_hs_init_chain(struct sx_hs *hs, const struct sx_proxy *const *hops, size_t n,
+		     enum sx_cmd cmd, const struct sx_target *dst, unsigned flags);
+/* The index of the hop being negotiated, or of the one that failed (0: the first). */
+size_t sx_hs_hop(const struct sx_hs *hs);
 enum sx_next sx_hs_next(const struct sx_hs *hs, size_t *n);
 const uint8_t *sx_hs_out(const struct sx_hs *hs);
 void sx_hs_wrote(struct sx_hs *hs, size_t n);

@@ -17,6 +17,8 @@ enum sx_proto {
 	SX_PROTO_HTTP,	     /* HTTP CONNECT: names sent to the proxy, TCP only */
 };
 
+#define SX_CHAIN_MAX 8 /* proxies in one chain, the first included */
+
 struct sx_proxy {
 	enum sx_proto proto;
 	char host[SX_NAME_MAX + 1]; /* as written: name or numeric, no brackets */

@@ -215,7 +215,12 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 {
 	const struct sx_config *c = &st->config;
 	struct sx_hs hs;
-	int r = sx_hs_init(&hs, p, cmd, dst);
+	/* A chain is one longer handshake over the connection to its first proxy. */
+	const struct sx_proxy *hops[SX_CHAIN_MAX] = {p};
+	size_t n = 1;
+	for (size_t i = 0; i < c->n_via; i++)
+		hops[n++] = &c->via[i];
+	int r = sx_hs_init_chain(&hs, hops, n, cmd, dst, p->pipeline ? 0 : SX_HS_NO_PIPELINE);
 	if (r < 0)
 		return r;
 	r = connect_to_proxy(st, fd, sx_io_now_ms() + c->connect_timeout_ms);
@@ -229,6 +234,9 @@ static int attempt(const struct sx_state *st, int fd, const struct sx_proxy *p, 
 	if (r == 0 && bound)
 		sx_hs_result(&hs, bound);
 	why->refusal = sx_hs_refusal(&hs, &why->code);
+	why->hop = (unsigned)sx_hs_hop(&hs);
+	why->n_hops = (unsigned)n;
+	why->at = why->hop ? &c->via[why->hop - 1] : &c->proxy;
 	return r;
 }
 
@@ -265,7 +273,7 @@ static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_c
 	if (sx_real.fcntl(fd, F_SETFL, flags) < 0 && r == 0)
 		r = -errno;
 	if (r < 0)
-		sx_proxy_failure_log(&p, why, r);
+		sx_proxy_failure_log(why->at ? why->at : &p, why, r);
 	return r;
 }
 

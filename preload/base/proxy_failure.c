@@ -58,6 +58,16 @@ void sx_proxy_failure_format(const struct sx_proxy_failure *why, int r, char *ou
 		snprintf(out, n, "proxy unreachable: %s", strerror(-r));
 		return;
 	}
+	if (why->n_hops > 1 && why->at) {
+		/* In a chain the program's errno could come from any hop: name it. */
+		char url[300];
+		sx_proxy_url_format(why->at, url, sizeof url);
+		int k = snprintf(out, n, "hop %u of %u (%s): ", why->hop + 1, why->n_hops, url);
+		if (k > 0 && (size_t)k < n) {
+			out += k;
+			n -= (size_t)k;
+		}
+	}
 	switch (why->refusal) {
 	case SX_HS_REFUSED_CREDENTIALS:
 		snprintf(out, n, "the proxy rejected the credentials");

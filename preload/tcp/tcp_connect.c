@@ -85,16 +85,18 @@ bool sx_tcp_connect(int fd, const struct sockaddr *sa, socklen_t len, int *ret)
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
 	if (route == SX_ROUTE_REFUSE) {
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
-	} else if (dst.kind == SX_TARGET_IPV6 && (st->config.proxy.proto == SX_PROTO_SOCKS4 ||
-						  st->config.proxy.proto == SX_PROTO_SOCKS4A)) {
+	} else if (dst.kind == SX_TARGET_IPV6 &&
+		   (sx_config_last_hop(&st->config)->proto == SX_PROTO_SOCKS4 ||
+		    sx_config_last_hop(&st->config)->proto == SX_PROTO_SOCKS4A)) {
 		r = -EAFNOSUPPORT;
 	} else {
 		r = sx_io_proxy_connect_why(st, fd, flags, SX_CMD_CONNECT, &dst, NULL, &failure);
 	}
 	long long took = sx_io_now_ms() - t0;
 	if (logging) {
-		char url[300], result[200];
-		sx_proxy_url_format(&st->config.proxy, url, sizeof url);
+		char url[SX_CHAIN_MAX * 300], result[500];
+		sx_proxy_chain_format(&st->config.proxy, st->config.via, st->config.n_via, url,
+				      sizeof url);
 		if (r == 0)
 			sx_log(SX_LOG_INFO, "connect %s via %s: ok (%lld ms)", dbuf, url, took);
 		else if (route == SX_ROUTE_PROXY && r == -EAFNOSUPPORT && !failure.refusal &&

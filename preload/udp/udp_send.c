@@ -97,6 +97,17 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	return w >= h ? w - h : 0;
 }
 
+static const char *no_udp_reason(const struct sx_config *c, int err)
+{
+	if (c->n_via)
+		return "UDP ASSOCIATE needs a single SOCKS5 proxy, not a chain";
+	if (c->proxy.proto == SX_PROTO_HTTP)
+		return "an HTTP proxy carries TCP only";
+	if (!sx_proxy_relays_udp(&c->proxy))
+		return "a SOCKS4 proxy carries TCP only";
+	return strerror(-err);
+}
+
 /* The association failed: udp=block refuses, udp=direct lets the socket go direct
  * (only for a real address: a fake one means nothing outside the proxy). */
 static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
@@ -106,11 +117,8 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 	if (!info->fail_logged) {
 		char buf[300];
 		sx_target_format(dst, buf, sizeof buf);
-		const struct sx_proxy *p = &st->config.proxy;
 		sx_log(SX_LOG_WARN, "udp %s: no UDP association with the proxy (%s): %s", buf,
-		       sx_proxy_relays_udp(p)	   ? strerror(-err)
-		       : p->proto == SX_PROTO_HTTP ? "an HTTP proxy carries TCP only"
-						   : "a SOCKS4 proxy carries TCP only",
+		       no_udp_reason(&st->config, err),
 		       direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
 		info->fail_logged = true;
 	}

@@ -213,7 +213,7 @@ start_tinyproxy() {
 	ix_have tinyproxy tinyproxy-bin "$name" || return 1
 	{
 		printf 'Port %s\nListen 127.0.0.1\nBind %s\nTimeout 30\nMaxClients 100\n' "$port" "$bind"
-		printf 'LogLevel Connect\nLogFile "%s"\nAllow 127.0.0.1\n' "$BATS_FILE_TMPDIR/$name.log"
+		printf 'LogLevel Connect\nLogFile "%s"\nAllow 127.0.0.0/8\n' "$BATS_FILE_TMPDIR/$name.log"
 		printf '%s\n' "$@"
 	} >"$conf"
 	: >"$BATS_FILE_TMPDIR/$name.log"

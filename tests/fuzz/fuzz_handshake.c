@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The handshake state machine against an arbitrary server transcript. The first bytes
- * choose the proxy settings and the target; the rest is what the server sends, in
- * chunks whose sizes come from the input too. The driver obeys sx_hs_next() exactly. */
+ * choose the proxy settings, the target and a chain of one or two hops; the rest is what
+ * the servers send, in chunks whose sizes come from the input too. The driver obeys
+ * sx_hs_next() exactly. */
 #include <errno.h>
 
 #include "../../core/handshake.h"
@@ -87,7 +88,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	setup(&f, &p, &cmd, &dst);
-	r = sx_hs_init(&hs, &p, cmd, &dst);
+	/* A two-hop chain of the same kind of proxy: the first hop reaches the second by
+	 * address or by name; the transcript then holds both hops' answers. */
+	struct sx_proxy p2 = p;
+	const struct sx_proxy *hops[2] = {&p, &p2};
+	uint8_t chain = fz_u8(&f);
+	strcpy(p2.host, (chain & 2) ? "10.0.0.1" : "hop.test");
+	r = sx_hs_init_chain(&hs, hops, (chain & 1) ? 2 : 1, cmd, &dst, 0);
 	if (r < 0) {
 		size_t n = 1;
 

@@ -670,8 +670,91 @@ static void test_http(void)
 	TAP_IS(code, 403, "  code");
 }
 
+/* A chain is one run: hop 1 is asked for hop 2's host as written, hop 2 (HTTP) for the
+ * target's name; a failure at hop 2 says so. */
+static void test_chain(void)
+{
+	struct sx_proxy a = px(SX_PROTO_SOCKS5, NULL, NULL, false);
+	struct sx_proxy b = px(SX_PROTO_HTTP, NULL, NULL, false);
+	strcpy(a.host, "127.0.0.1");
+	strcpy(b.host, "b.test");
+	b.port = 3128;
+	const struct sx_proxy *hops[] = {&a, &b};
+	struct sx_target dst;
+	uint8_t want[600], srv[600];
+	size_t wl, sl;
+	static const char req[] = "CONNECT web.test:80 HTTP/1.1\r\nHost: web.test:80\r\n\r\n";
+	static const char ok[] = "HTTP/1.1 200 OK\r\n\r\n";
+
+	sx_target_set_name(&dst, "web.test", 80);
+	wl = cat(want, 0, B(0x05, 0x01, 0x00));
+	wl = cat(want, wl, B(0x05, 0x01, 0x00, 0x03, 6, 'b', '.', 't', 'e', 's', 't', 0x0c, 0x38));
+	wl = cat(want, wl, (const uint8_t *)req, sizeof req - 1);
+	sl = cat(srv, 0, B(0x05, 0x00));
+	sl = cat(srv, sl, REP_V4, sizeof REP_V4);
+	sl = cat(srv, sl, (const uint8_t *)ok, sizeof ok - 1);
+	size_t ans = sl;
+	sl = cat(srv, sl, BANNER, sizeof BANNER - 1);
+	int bad = 0;
+	for (size_t c = 0; c < NCHUNKS; c++) {
+		struct sx_hs hs;
+		struct run r = {.srv = srv, .srv_len = sl, .chunk = chunks[c]};
+		if (sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0) != 0 ||
+		    drive(&hs, &r) != 0 || r.wrote_len != wl || memcmp(r.wrote, want, wl) ||
+		    r.consumed != ans || sx_hs_hop(&hs) != 1)
+			bad++;
+	}
+	TAP_IS(bad, 0, "chain socks5 > http: exact bytes, the name to the last hop only");
+
+	/* a numeric next hop is an address; hop 2 refusing is hop index 1 */
+	strcpy(b.host, "::1");
+	wl = cat(want, 0, B(0x05, 0x01, 0x00));
+	wl = cat(
+	    want, wl,
+	    B(0x05, 0x01, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x0c, 0x38));
+	wl = cat(want, wl, (const uint8_t *)req, sizeof req - 1);
+	sl = cat(srv, 0, B(0x05, 0x00));
+	sl = cat(srv, sl, REP_V4, sizeof REP_V4);
+	sl = cat(srv, sl, S("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
+	struct sx_hs hs;
+	struct run r = {.srv = srv, .srv_len = sl};
+	uint16_t code = 0;
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0);
+	TAP_IS(drive(&hs, &r), -ECONNREFUSED, "chain: 502 at hop 2 is ECONNREFUSED");
+	TAP_OK(r.wrote_len == wl && !memcmp(r.wrote, want, wl), "  an IPv6 next hop as ATYP 4");
+	TAP_IS(sx_hs_hop(&hs), 1, "  failed at hop index 1");
+	TAP_IS(sx_hs_refusal(&hs, &code), SX_HS_REFUSED_HTTP, "  an HTTP refusal");
+	TAP_IS(code, 502, "  code");
+
+	/* a refusal at hop 1 stops there */
+	struct run r1 = {.srv = B(0x05, 0x00, 0x05, 0x05, 0x00)};
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0);
+	TAP_IS(drive(&hs, &r1), -ECONNREFUSED, "chain: REP 5 at hop 1");
+	TAP_IS(sx_hs_hop(&hs), 0, "  failed at hop index 0");
+
+	/* pipelining per hop, and the flag that turns it off everywhere */
+	a.pipeline = true;
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0);
+	size_t n = 0;
+	TAP_IS(sx_hs_next(&hs, &n), SX_NEXT_WRITE, "pipelined hop 1: a write");
+	TAP_IS(n, 3 + 22, "  greeting and request in one");
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, SX_HS_NO_PIPELINE);
+	sx_hs_next(&hs, &n);
+	TAP_IS(n, 3, "  SX_HS_NO_PIPELINE: the greeting alone");
+
+	const struct sx_proxy *many[SX_CHAIN_MAX + 1];
+	for (size_t i = 0; i <= SX_CHAIN_MAX; i++)
+		many[i] = &a;
+	TAP_IS(sx_hs_init_chain(&hs, many, SX_CHAIN_MAX + 1, SX_CMD_CONNECT, &dst, 0), -EINVAL,
+	       "more than SX_CHAIN_MAX hops: EINVAL");
+	TAP_IS(sx_hs_init_chain(&hs, many, 0, SX_CMD_CONNECT, &dst, 0), -EINVAL, "no hop: EINVAL");
+	TAP_IS(sx_hs_init_chain(&hs, many, SX_CHAIN_MAX, SX_CMD_CONNECT, &dst, 0), 0,
+	       "SX_CHAIN_MAX hops");
+}
+
 int main(void)
 {
+	test_chain();
 	test_http();
 	test_refusals();
 	test_noauth();
