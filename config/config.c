@@ -10,6 +10,7 @@
 
 #include "chars.h"
 #include "proxy_url.h"
+#include "proxychains_conf.h"
 
 /* What the file or environment set explicitly, so later layers and derived defaults
  * know what to leave alone. */
@@ -95,6 +96,19 @@ static int set_server(struct sx_config *c, struct load_state *st, const char *va
 	return 0;
 }
 
+/* The next proxy behind the server's chain (the server is hop 1). */
+static int add_hop(struct sx_config *c, const char *url, char *msg, size_t n)
+{
+	char m[400];
+
+	if (c->n_via == SX_CHAIN_MAX - 1)
+		return fail(msg, n, "more than %d proxies after the server", SX_CHAIN_MAX - 1);
+	if (sx_proxy_url_parse(&c->via[c->n_via], url, m, sizeof m) < 0)
+		return fail(msg, n, "hop %zu: %s", c->n_via + 2, m);
+	c->n_via++;
+	return 0;
+}
+
 /* URLs separated by commas or blanks: the proxies behind the server, in order. */
 static int set_chain(struct sx_config *c, struct load_state *st, const char *val, char *msg,
 		     size_t n)
@@ -102,24 +116,20 @@ static int set_chain(struct sx_config *c, struct load_state *st, const char *val
 	(void)st;
 	c->n_via = 0;
 	for (const char *s = val;;) {
-		char url[1024], m[400];
+		char url[1024];
 		while (*s == ',' || is_space(*s))
 			s++;
 		if (!*s)
 			return 0;
 		size_t len = strcspn(s, ", \t\r\n\f\v");
-		size_t hop = c->n_via + 2; /* the server is hop 1 */
-		if (c->n_via == SX_CHAIN_MAX - 1)
-			return fail(msg, n, "more than %d proxies after the server",
-				    SX_CHAIN_MAX - 1);
 		if (len >= sizeof url)
-			return fail(msg, n, "hop %zu: URL longer than %zu bytes", hop,
+			return fail(msg, n, "hop %zu: URL longer than %zu bytes", c->n_via + 2,
 				    sizeof url - 1);
 		memcpy(url, s, len);
 		url[len] = '\0';
-		if (sx_proxy_url_parse(&c->via[c->n_via], url, m, sizeof m) < 0)
-			return fail(msg, n, "hop %zu: %s", hop, m);
-		c->n_via++;
+		int r = add_hop(c, url, msg, n);
+		if (r < 0)
+			return r;
 		s += len;
 	}
 }
@@ -522,6 +532,35 @@ static int load_file(struct sx_config *c, struct load_state *st, const char *nam
 	return 0;
 }
 
+struct proxychains_ctx {
+	struct sx_config *c;
+	struct load_state *st;
+	size_t hops;
+};
+
+/* proxychains_conf.c's settings, as the same setters as ours. */
+static int proxychains_set(void *ctx, const char *key, const char *val, char *msg, size_t n)
+{
+	struct proxychains_ctx *x = ctx;
+
+	if (!strcmp(key, "hop"))
+		return x->hops++ ? add_hop(x->c, val, msg, n)
+				 : set_server(x->c, x->st, val, msg, n);
+	for (size_t i = 0; i < NWORDS(settings); i++)
+		if (!strcmp(settings[i].key, key))
+			return settings[i].set(x->c, x->st, val, msg, n);
+	return fail(msg, n, "no setting %s", key);
+}
+
+static int load_proxychains(struct sx_config *c, struct load_state *st, const char *name,
+			    const char *text, size_t len, char *err, size_t errlen)
+{
+	struct proxychains_ctx x = {c, st, 0};
+
+	snprintf(st->chain_origin, sizeof st->chain_origin, "%s: [ProxyList]", name);
+	return sx_proxychains_load(name, text, len, proxychains_set, &x, err, errlen);
+}
+
 static const char *env(sx_getenv_fn getenv_fn, const char *name)
 {
 	const char *v = getenv_fn(name);
@@ -644,9 +683,18 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	memset(&st, 0, sizeof(st));
 	if (err && errlen)
 		err[0] = '\0';
+	/* SOCKSIFY_CONF_FORMAT=proxychains (socksify --proxychains-conf): the file is a
+	 * proxychains-ng proxychains.conf. */
+	const char *format = getenv_fn ? env(getenv_fn, "SOCKSIFY_CONF_FORMAT") : NULL;
+	bool proxychains = format && eq_nocase(format, strlen(format), "proxychains");
+	if (format && !proxychains && !eq_nocase(format, strlen(format), "socksify"))
+		return fail(err, errlen,
+			    "SOCKSIFY_CONF_FORMAT: expected socksify or proxychains, got '%.32s'",
+			    format);
 	if (file_text) {
-		r = load_file(c, &st, file_name ? file_name : "config file", file_text, len, err,
-			      errlen);
+		const char *name = file_name ? file_name : "config file";
+		r = proxychains ? load_proxychains(c, &st, name, file_text, len, err, errlen)
+				: load_file(c, &st, name, file_text, len, err, errlen);
 		if (r < 0)
 			return r;
 	}

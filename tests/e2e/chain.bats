@@ -142,3 +142,59 @@ teardown_file() {
 	assert_failure 2
 	assert_output --partial "SOCKSIFY_CHAIN: hop 2: port out of range"
 }
+
+@test "--proxychains-conf: Debian's own /etc/proxychains4.conf, as proxychains4 reads it" {
+	[ -r /etc/proxychains4.conf ] || {
+		echo "/etc/proxychains4.conf missing (package proxychains4; scripts/deps.sh)" >&2
+		return 1
+	}
+	# its [ProxyList] is socks4 127.0.0.1 9050 (Tor's port), with proxy_dns
+	start_proxy pc9050 9050 --map web.test=192.0.2.10
+	run "$SOCKSIFY" --proxychains-conf /etc/proxychains4.conf curl -sS -m 10 http://web.test/
+	assert_success
+	assert_output "peer=$A_SRC"
+	run proxychains4 -q -f /etc/proxychains4.conf curl -sS -m 10 http://web.test/
+	assert_success
+	assert_output "peer=$A_SRC"
+	# both sent the name the same way: SOCKS4a, the proxy resolving it
+	run proxy_log pc9050
+	[ "$(grep -c 'v4a CONNECT name=web.test:80 auth=none result=ok' <<<"$output")" -eq 2 ]
+	assert_no_dns_leak
+	stop_bg pc9050
+}
+
+@test "--proxychains-conf: a strict chain of three, proxy_dns, localnet, the timeouts" {
+	conf=$BATS_TEST_TMPDIR/proxychains.conf
+	cat >"$conf" <<-'PC'
+		# as proxychains-ng users write it
+		strict_chain
+		proxy_dns
+		tcp_read_time_out 15000
+		tcp_connect_time_out 8000
+		localnet 198.51.100.0/255.255.255.0
+		[ProxyList]
+		socks5	127.0.0.1	1090
+		http 127.0.0.1 1092
+		socks5 127.0.0.1 1091
+	PC
+	run "$SOCKSIFY" -vv --proxychains-conf "$conf" curl -sS -m 10 http://web.test/
+	assert_success
+	assert_line "peer=$B_SRC"
+	assert_output --partial "via socks5h://127.0.0.1:1090 > http://127.0.0.1:1092 > socks5h://127.0.0.1:1091: ok"
+	run proxy_log b
+	assert_output --partial "v5 CONNECT name=web.test:80 auth=none result=ok"
+	assert_no_dns_leak
+	# localnet goes direct: the target sees no proxy's address
+	run "$SOCKSIFY" --proxychains-conf "$conf" python3 "$ERRNO" 198.51.100.10 80
+	assert_success
+	assert_output --regexp "^ok peer="
+	refute_output --partial "peer=127.0.0."
+}
+
+@test "--proxychains-conf: what socksify cannot do as proxychains-ng does is an error" {
+	conf=$BATS_TEST_TMPDIR/dynamic.conf
+	printf 'dynamic_chain\n[ProxyList]\nsocks5 127.0.0.1 1090\n' >"$conf"
+	run "$SOCKSIFY" --proxychains-conf "$conf" true
+	assert_failure 2
+	assert_output "socksify: $conf:1: dynamic_chain is not supported (socksify chains are strict)"
+}
