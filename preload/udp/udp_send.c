@@ -97,6 +97,8 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	return w >= h ? w - h : 0;
 }
 
+/* Why there is no association, in the log line's words: the proxy's kind says it before
+ * any answer does. */
 static const char *no_udp_reason(const struct sx_config *c, int err)
 {
 	if (c->n_via)
