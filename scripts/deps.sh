@@ -31,7 +31,7 @@ libcap2-bin:/usr/sbin/getcap
 tftp-hpa:/usr/bin/tftp tftpd-hpa:/usr/sbin/in.tftpd knot-dnsutils:/usr/bin/kdig
 tmux:/usr/bin/tmux
 procps:/usr/bin/pgrep
-dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks tinyproxy-bin:/usr/bin/tinyproxy proxychains4:/etc/proxychains4.conf openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
+dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks tinyproxy-bin:/usr/bin/tinyproxy squid:/usr/sbin/squid openssl:/usr/bin/openssl proxychains4:/etc/proxychains4.conf openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}
 "
 

@@ -13,6 +13,7 @@ B_SRC=127.0.0.6     # bundled proxy B
 H_SRC=127.0.0.7     # bundled proxy H, HTTP CONNECT
 DANTE_SRC=127.0.0.3 # dante's external address
 TP_SRC=127.0.0.5    # tinyproxy's Bind address
+MS_SRC=127.0.0.4    # microsocks -b
 ERRNO=$BATS_TEST_DIRNAME/errno_client.py
 UDP=$BATS_TEST_DIRNAME/udp_client.py
 
@@ -26,6 +27,8 @@ setup_file() {
 	start_proxy deny 1093 --reply 2
 	start_danted dante 1085 $DANTE_SRC || true
 	start_tinyproxy tp 3128 $TP_SRC || true
+	start_microsocks ms 1186 $MS_SRC || true
+	start_ssh_socks ssh 1188 2222 || true
 }
 
 teardown_file() {
@@ -81,6 +84,30 @@ teardown_file() {
 	assert_output "peer=$TP_SRC"
 	run proxy_log b
 	assert_output --partial "v5 CONNECT ip=127.0.0.1:3128 auth=none result=ok"
+}
+
+@test "three servers we did not write: dante-server, tinyproxy, microsocks" {
+	ix_need dante
+	ix_need tp
+	ix_need ms
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1085 -s http://127.0.0.1:3128 -s socks5://127.0.0.1:1186 \
+		curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$MS_SRC"
+	run cat "$BATS_FILE_TMPDIR/dante.log"
+	assert_output --regexp "tcp/connect \[: 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.1085 -> 127\.0\.0\.3\.[0-9]+ 127\.0\.0\.1\.3128"
+	run cat "$BATS_FILE_TMPDIR/tp.log"
+	assert_output --partial "CONNECT 127.0.0.1:1186 HTTP/1.1"
+}
+
+@test "ssh -D as the last hop: sshd sees the bundled proxy as the originator" {
+	ix_need ssh
+	mark sshd "$BATS_FILE_TMPDIR/ssh-sshd.out"
+	run "$SOCKSIFY" -s socks5://127.0.0.1:1090 -s socks5://127.0.0.1:1188 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=192.0.2.10"
+	run since sshd "$BATS_FILE_TMPDIR/ssh-sshd.out"
+	assert_line --regexp "server_request_direct_tcpip: originator $A_SRC port [0-9]+, target 192\.0\.2\.10 port 80$"
 }
 
 @test "a refusal at hop 2 maps through the errno table; the log names the hop" {

@@ -1,13 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# HTTP CONNECT proxies (http://): tinyproxy from Debian, alone and with Basic auth, and
-# the bundled proxy's HTTP mode with its failure switches. A banner the proxy sends in
+# HTTP CONNECT proxies (http://): tinyproxy and squid from Debian, alone and with Basic
+# auth, and the bundled proxy's HTTP mode with its failure switches. A banner the proxy sends in
 # the same segment as its 200 must reach the program whole.
 
 load helpers
 load interop_helpers
 
 TP_SRC=127.0.0.5 # tinyproxy's Bind address: the target seeing it proves the path
+SQ_SRC=127.0.0.8 # squid's tcp_outgoing_address
 ERRNO=$BATS_TEST_DIRNAME/errno_client.py
 UDP=$BATS_TEST_DIRNAME/udp_client.py
 
@@ -18,12 +19,26 @@ setup_file() {
 	printf '127.0.0.1 localhost\n192.0.2.10 proxy-only.test\n' >"$BATS_FILE_TMPDIR/tp-hosts"
 	TINYPROXY_HOSTS=$BATS_FILE_TMPDIR/tp-hosts start_tinyproxy tp 3128 $TP_SRC || true
 	start_tinyproxy tpauth 3129 $TP_SRC 'BasicAuth alice s3cret' || true
+	start_squid squid 3138 $SQ_SRC "$BATS_FILE_TMPDIR/tp-hosts" || true
 	start_proxy hp 3130 --map web.test=192.0.2.10 --http-coalesce
 	start_proxy hpauth 3131 --user bob --pass 'p w' --http-headers 100
 	start_proxy hpslow 3132 --fragment --http-coalesce
 }
 
+# basic_auth_works PORT SRC: alice:s3cret gets through the proxy on PORT (the target sees
+# SRC); a wrong password is EACCES, logged without the password. $output is the latter's.
+basic_auth_works() {
+	run "$SOCKSIFY" -s "http://alice:s3cret@127.0.0.1:$1" curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$2"
+	run "$SOCKSIFY" -s "http://alice:wrong@127.0.0.1:$1" python3 "$ERRNO" 192.0.2.10 80
+	assert_output --partial "errno=EACCES"
+	assert_output --partial "rejected the credentials"
+	refute_output --partial wrong
+}
+
 teardown_file() {
+	stop_squid squid
 	stop_all_bg
 }
 
@@ -60,16 +75,39 @@ teardown_file() {
 
 @test "tinyproxy with Basic auth: the right password works, a wrong one or none is EACCES" {
 	ix_need tpauth
-	run "$SOCKSIFY" -s http://alice:s3cret@127.0.0.1:3129 curl -sS -m 10 http://192.0.2.10/
-	assert_success
-	assert_output "peer=$TP_SRC"
-	run "$SOCKSIFY" -s http://alice:wrong@127.0.0.1:3129 python3 "$ERRNO" 192.0.2.10 80
-	assert_output --partial "errno=EACCES"
-	assert_output --partial "rejected the credentials"
-	refute_output --partial wrong
+	basic_auth_works 3129 $TP_SRC
+	assert_output --partial "(HTTP 401)" # tinyproxy's answer to wrong credentials
 	run "$SOCKSIFY" -s http://127.0.0.1:3129 python3 "$ERRNO" 192.0.2.10 80
 	assert_output --partial "errno=EACCES"
 	assert_output --partial "wants a user name and password (HTTP 407)"
+}
+
+@test "squid: curl, a banner, a name only squid can resolve; its log shows each CONNECT" {
+	ix_need squid
+	run "$SOCKSIFY" -s http://127.0.0.1:3138 curl -sS -m 10 http://192.0.2.10/
+	assert_success
+	assert_output "peer=$SQ_SRC"
+	run "$SOCKSIFY" -s http://127.0.0.1:3138 python3 "$ERRNO" 192.0.2.10 25
+	assert_output "ok 220 banner.test ESMTP ready"
+	run "$SOCKSIFY" -s http://127.0.0.1:3138 curl -sS -m 10 http://proxy-only.test/
+	assert_success
+	assert_output "peer=$SQ_SRC"
+	assert_no_dns_leak
+	run squid_log squid
+	assert_output --regexp "TCP_TUNNEL/200 [0-9]+ CONNECT 192\.0\.2\.10:25 "
+	assert_output --regexp "TCP_TUNNEL/200 [0-9]+ CONNECT proxy-only\.test:80 "
+}
+
+@test "squid with Basic auth: the right password works, a wrong one is 407, EACCES; 503 is ECONNREFUSED" {
+	ix_need squid
+	basic_auth_works 3139 $SQ_SRC
+	assert_output --partial "(HTTP 407)"
+	run "$SOCKSIFY" -s http://127.0.0.1:3138 python3 "$ERRNO" 192.0.2.10 9
+	assert_output --partial "errno=ECONNREFUSED"
+	assert_output --partial "(HTTP 503)"
+	run squid_log squid
+	assert_output --regexp "TCP_TUNNEL/200 [0-9]+ CONNECT 192\.0\.2\.10:80 alice "
+	assert_output --partial "TCP_DENIED/407"
 }
 
 @test "bundled proxy: curl's own HTTP proxy client agrees with its HTTP mode" {
