@@ -22,6 +22,10 @@ enum sx_udp_policy { SX_UDP_BLOCK = 0, SX_UDP_DIRECT };
 struct sx_config {
 	bool has_proxy; /* false: no proxy configured anywhere */
 	struct sx_proxy proxy;
+	/* A chain's proxies behind `proxy`, in order (SOCKSIFY_CHAIN, the chain key): proxy
+	 * CONNECTs to via[0], via[0] to via[1], and the last to the destination. */
+	size_t n_via;
+	struct sx_proxy via[SX_CHAIN_MAX - 1];
 	enum sx_dns_mode dns;	       /* remote for socks4a/socks5h, local otherwise, unless set */
 	struct sx_bypass bypass;       /* SOCKSIFY_BYPASS / bypass, plus NO_PROXY */
 	bool bypass_loopback;	       /* default true */
@@ -54,6 +58,8 @@ struct sx_config {
 typedef const char *(*sx_getenv_fn)(const char *name);
 
 void sx_config_defaults(struct sx_config *c);
+/* The proxy that receives the destination: the chain's last, else the server. */
+const struct sx_proxy *sx_config_last_hop(const struct sx_config *c);
 /* Applies file_text (may be NULL) then the environment over c (call sx_config_defaults
  * first). file_name is used in messages only. Returns 0 or -EINVAL with err holding one
  * line such as "SOCKS_SERVER: port 99999 out of range" or

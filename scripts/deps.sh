@@ -33,7 +33,7 @@ tmux:/usr/bin/tmux
 nmap:/usr/bin/nmap nodejs:/usr/bin/node
 golang-go:/usr/bin/go liburing-dev:/usr/include/liburing.h
 procps:/usr/bin/pgrep
-dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
+dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks tinyproxy-bin:/usr/bin/tinyproxy squid:/usr/sbin/squid openssl:/usr/bin/openssl proxychains4:/etc/proxychains4.conf openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}
 "
 

@@ -141,7 +141,14 @@ static void learn(const struct sx_session *s, int r)
 
 static int begin(struct sx_session *s)
 {
-	int r = sx_hs_init(&s->hs, s->proxy, s->cmd, &s->dst);
+	/* A chain is one longer handshake over the connection to its first proxy. */
+	const struct sx_config *c = &s->st->config;
+	const struct sx_proxy *hops[SX_CHAIN_MAX] = {s->proxy};
+	size_t n = 1;
+	for (size_t i = 0; i < c->n_via && n < SX_CHAIN_MAX; i++)
+		hops[n++] = &c->via[i];
+	int r = sx_hs_init_chain(&s->hs, hops, n, s->cmd, &s->dst,
+				 s->proxy->pipeline ? 0 : SX_HS_NO_PIPELINE);
 	if (r < 0)
 		return r;
 	s->got = 0;
@@ -164,6 +171,10 @@ static int fail(struct sx_session *s, int r)
 {
 	if (s->phase == SX_SESSION_HANDSHAKE) {
 		s->why.refusal = sx_hs_refusal(&s->hs, &s->why.code);
+		const struct sx_config *c = &s->st->config;
+		s->why.hop = (unsigned)sx_hs_hop(&s->hs);
+		s->why.n_hops = (unsigned)c->n_via + 1;
+		s->why.at = s->why.hop ? &c->via[s->why.hop - 1] : s->proxy;
 		/* Pipelined, only username/password is offered: a proxy that wants none
 		 * says FF. */
 		if (s->proxy->pipeline &&
@@ -195,7 +206,7 @@ static int fail(struct sx_session *s, int r)
 	}
 	s->phase = SX_SESSION_FAILED;
 	s->err = r;
-	sx_proxy_failure_log(s->proxy, &s->why, r);
+	sx_proxy_failure_log(s->why.at ? s->why.at : s->proxy, &s->why, r);
 	learn(s, r);
 	return r;
 }
@@ -371,8 +382,13 @@ long long sx_session_deadline(const struct sx_session *s)
 void sx_session_move(struct sx_session *to, const struct sx_session *from)
 {
 	*to = *from;
-	if (from->proxy == &from->own_proxy) {
+	/* What pointed at the session's own copy of the first proxy points at the new one. */
+	if (from->proxy == &from->own_proxy)
 		to->proxy = &to->own_proxy;
+	if (to->hs.proxy == &from->own_proxy)
 		to->hs.proxy = &to->own_proxy;
-	}
+	if (to->hs.hops[0] == &from->own_proxy)
+		to->hs.hops[0] = &to->own_proxy;
+	if (to->why.at == &from->own_proxy)
+		to->why.at = &to->own_proxy;
 }

@@ -92,6 +92,8 @@ P1=1081 # socksd --delay-ms D
 P2=1082 # relay with RTT D in front of P0
 P3=1083 # socksd --strict (one recv per message: a pipelined handshake is refused)
 P4=1084 # relay with RTT D in front of P3
+P8=1088 # socksd, a chain's second hop (connecting out from 127.0.0.6)
+P9=1089 # relay with RTT D in front of P8
 PD=1090 # dante-server
 sd() {
 	sport=$1
@@ -102,9 +104,11 @@ sd() {
 sd $P0
 sd $P1 --delay-ms "$D"
 sd $P3 --strict
+sd $P8 --source 127.0.0.6
 start relay-$P2 "$BB/relay" $P2 $P0 "$D" "$W/relay-$P2.ready"
 start relay-$P4 "$BB/relay" $P4 $P3 "$D" "$W/relay-$P4.ready"
-for f in target socksd-$P0 socksd-$P1 socksd-$P3 relay-$P2 relay-$P4; do
+start relay-$P9 "$BB/relay" $P9 $P8 "$D" "$W/relay-$P9.ready"
+for f in target socksd-$P0 socksd-$P1 socksd-$P3 socksd-$P8 relay-$P2 relay-$P4 relay-$P9; do
 	wait_file "$W/$f.ready" "$f" || exit 1
 done
 
@@ -543,6 +547,40 @@ record 12c 12c 1 "connect() time via socksd; iso = one more local hop" ms lower 
 run 12d $((R * 2 + 1)) f_iso_start socksify-wrap socksify-iso
 record 12d 12d 1 "socksify true; iso = --strict (fork, namespaces, forwarder)" "µs/run" lower abs \
 	socksify-wrap socksify-iso
+fi
+
+# 13. a two-hop chain: the handshake over links of RTT D (hop 2 is two links away, so its
+# messages cost 2 D), and the connection rate through two plain proxies
+if want 13; then
+chain() { # chain VARIANT PORT1 PORT2 CMD...: CMD through the chain PORT1 > PORT2
+	cv=$1 c1=$2 c2=$3
+	shift 3
+	case $cv in
+	plain) set -- env "$@" ;;
+	socksify | socksify-pipe)
+		cp=off
+		[ "$cv" = socksify-pipe ] && cp=on
+		set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5://127.0.0.1:$c1" \
+			SOCKSIFY_CHAIN="socks5://127.0.0.1:$c2" SOCKSIFY_PIPELINE=$cp "$@" ;;
+	proxychains)
+		printf 'strict_chain\nquiet_mode\n[ProxyList]\nsocks5 127.0.0.1 %s\nsocks5 127.0.0.1 %s\n' \
+			"$c1" "$c2" >"$W/pc-chain-$c1.conf"
+		set -- env LD_PRELOAD="$PC_LIB" PROXYCHAINS_CONF_FILE="$W/pc-chain-$c1.conf" \
+			PROXYCHAINS_QUIET_MODE=1 "$@" ;;
+	*) say "no chain for variant $cv"; return 2 ;;
+	esac
+	timeout -k 2 "${T:-60}" "$@"
+}
+f_chain_rtt() { chain "$1" $P2 $P9 "$BB/tcp" connect 192.0.2.10 80 5; }
+f_chain_rate() { chain "$1" $P0 $P8 "$BB/tcp" cycle 192.0.2.10 80 1000; }
+chain_v="socksify $pipe_v"
+echo " $peers " | grep -q ' proxychains ' && chain_v="$chain_v proxychains"
+say "13 chains"
+run 13a 3 f_chain_rtt $chain_v
+record 13a 13a 1 "connect() time, two-hop chain, ${D} ms RTT per link" ms lower abs $chain_v
+run 13b 3 f_chain_rate plain $chain_v
+record 13b 13b 1 "connect+GET+close through a two-hop chain" "conn/s" higher abs plain $chain_v
+record 13b 13c 2 "client CPU per connection, two-hop chain" "µs/conn" lower abs plain $chain_v
 fi
 
 # ---- the table ---------------------------------------------------------------------------
