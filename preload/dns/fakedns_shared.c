@@ -17,6 +17,7 @@
 #include "../base/log.h"
 #include "fakedns_file.h"
 #include "fakedns_shared.h"
+#include "tree_lock.h"
 
 #define CAPACITY 65536u
 
@@ -139,17 +140,11 @@ static void map_table(void)
 }
 
 /* No pthread_atfork: the lock lives in shared memory, so a parent thread that holds it
- * while another thread forks still releases it for the child, and a holder that dies
- * is handled by the robust mutex. */
+ * while another thread forks still releases it for the child. A holder that died is
+ * replaced: core publishes a slot last, so a half-written one is simply reused. */
 static int lock_table(void)
 {
-	int r = pthread_mutex_lock(&hdr->lock);
-	if (r == EOWNERDEAD) {
-		/* core publishes a slot last, so a half-written one is simply reused. */
-		pthread_mutex_consistent(&hdr->lock);
-		r = 0;
-	}
-	return r ? -EAGAIN : 0;
+	return sx_tree_lock(&hdr->lock);
 }
 
 int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
@@ -173,7 +168,7 @@ int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
 			       table_path ? table_path : "");
 		r = r == -ENOENT ? -EAGAIN : r;
 	}
-	pthread_mutex_unlock(&hdr->lock);
+	sx_tree_unlock(&hdr->lock);
 	return r;
 }
 
