@@ -17,8 +17,9 @@ int sx_check_read_file(const char *path, char *buf, size_t cap, size_t *len, str
 
 /* Exit statuses: 0, or 2 with one line on stderr. */
 int sx_check_config(void);
-/* The number of reasons the program would run unsocksified, each told on stderr. */
-int sx_check_program(const char *path);
+/* The number of reasons the program would run unsocksified, each told on stderr;
+ * ld_preload (or NULL) is what it will run with, to find a library of its class. */
+int sx_check_program(const char *path, const char *ld_preload);
 /* Prints export lines that put the environment's proxy password (or stdin's first line
  * when from_stdin) into a new 0600 file in dir and strip it from the proxy URLs. */
 int sx_check_stash(const char *dir, const char *tree, bool from_stdin);

@@ -125,3 +125,19 @@ ok=120 failed=0"
 	no_direct
 	assert_no_dns_leak
 }
+
+@test "--strict runs a 32-bit program whose library is there, and refuses one whose class has none (3)" {
+	run timeout 30 "$SOCKSIFY" --strict "$STRESS32" one s20.test
+	assert_success
+	assert_output ""
+	proxied s20.test
+	# SOCKSIFY_LIBDIR names one library, of one class
+	run timeout 30 env SOCKSIFY_LIBDIR="$B" "$SOCKSIFY" --strict "$STRESS32" one s22.test
+	assert_failure 3
+	assert_line --partial "is a 32-bit program and no libsocksify.so of its class is installed"
+	assert_line "socksify: refusing to run $STRESS32 unsocksified (--strict)"
+	# without --strict: the warning, and the program runs (its usage, exit 2)
+	run timeout 30 env SOCKSIFY_LIBDIR="$B" "$SOCKSIFY" "$STRESS32"
+	assert_failure 2
+	assert_line --partial "is a 32-bit program and no libsocksify.so of its class is installed"
+}
