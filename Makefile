@@ -32,7 +32,9 @@ TOOL_COMMON := $(sort $(wildcard tests/proxy/common/*.c))
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(B)/%.o)
 CONFIG_OBJ  := $(CONFIG_SRC:%.c=$(B)/%.o)
-PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o)
+# The library's exec checks share socksify-check's secure-exec rules.
+SHARED_SRC  := config/check/secure_exec.c
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o) $(SHARED_SRC:%.c=$(B)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 TOOL_BIN    := $(TOOL_SRC:tests/proxy/%.c=$(B)/%)
 TOOL_COMMON_OBJ := $(TOOL_COMMON:%.c=$(B)/%.o)

@@ -56,9 +56,10 @@ $(B32)/libsxcore.a: $(CORE_SRC:%.c=$(B32)/%.o) $(CONFIG_SRC:%.c=$(B32)/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIB32): $(PRELOAD_SRC:%.c=$(B32)/%.o) $(B32)/libsxcore.a preload/exports.map
+PRELOAD32_OBJ := $(PRELOAD_SRC:%.c=$(B32)/%.o) $(SHARED_SRC:%.c=$(B32)/%.o)
+$(LIB32): $(PRELOAD32_OBJ) $(B32)/libsxcore.a preload/exports.map
 	@mkdir -p $(@D)
-	$(CC) -m32 $(CFLAGS_ALL) -shared -o $@ $(PRELOAD_SRC:%.c=$(B32)/%.o) $(B32)/libsxcore.a \
+	$(CC) -m32 $(CFLAGS_ALL) -shared -o $@ $(PRELOAD32_OBJ) $(B32)/libsxcore.a \
 	  -Wl,--version-script=preload/exports.map -Wl,--exclude-libs,ALL \
 	  -Wl,-z,defs $(CARES32_A) -ldl -lpthread
 

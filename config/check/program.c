@@ -13,17 +13,6 @@
 #include "check.h"
 #include "secure_exec.h"
 
-static int open_ro(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-static long pread_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	return pread(fd, buf, len, (off_t)off);
-}
-
 static void close_fd(int fd)
 {
 	close(fd);
@@ -31,7 +20,7 @@ static void close_fd(int fd)
 
 int sx_check_program(const char *path, const char *ld_preload)
 {
-	static const struct sx_image_io io = {open_ro, pread_at, close_fd};
+	static const struct sx_image_io io = {sx_exec_file_open, sx_exec_file_pread, close_fd};
 	int problems = 0;
 	struct stat st;
 	if (stat(path, &st) < 0) {
@@ -47,7 +36,7 @@ int sx_check_program(const char *path, const char *ld_preload)
 				path, why);
 		problems++;
 	}
-	int fd = open_ro(path);
+	int fd = sx_exec_file_open(path);
 	if (fd < 0)
 		return problems;
 	struct sx_image img;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The rules by which Linux sets AT_SECURE at exec, applied to a file before it runs. Also
  * linked into the library: it calls nothing the library interposes. */
+#include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,4 +78,15 @@ const char *sx_secure_exec(const char *path, const struct stat *st)
 			return "has file capabilities";
 	}
 	return NULL;
+}
+
+int sx_exec_file_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+long sx_exec_file_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pread(fd, buf, len, (off_t)off);
 }

@@ -66,6 +66,14 @@ static void real_resolve(void)
 	RESOLVE_AS(resolv_nquerydomain, "res_nquerydomain", "__res_nquerydomain");
 	RESOLVE_AS(resolv_nsend, "res_nsend", "__res_nsend");
 	RESOLVE(dlopen);
+	RESOLVE(execve);
+	RESOLVE(execv);
+	RESOLVE(execvp);
+	RESOLVE(execvpe);
+	RESOLVE(execveat);
+	RESOLVE(fexecve);
+	RESOLVE(posix_spawn);
+	RESOLVE(posix_spawnp);
 }
 
 void sx_real_init(void)
