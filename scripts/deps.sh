@@ -30,6 +30,7 @@ clang-format:/usr/bin/clang-format
 libcap2-bin:/usr/sbin/getcap
 tftp-hpa:/usr/bin/tftp tftpd-hpa:/usr/sbin/in.tftpd knot-dnsutils:/usr/bin/kdig
 tmux:/usr/bin/tmux
+golang-go:/usr/bin/go
 procps:/usr/bin/pgrep
 dante-server:/usr/sbin/danted microsocks:/usr/bin/microsocks openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh-keygen
 ${SOCKSIFY_EXTRA_DEPS:-}

@@ -82,9 +82,11 @@ static bool isolated(void)
 	return v && !strcmp(v, "1") && only_loopback();
 }
 
-/* The configuration is read on first use, which may come after the program emptied its
- * environment (env -i calls clearenv, then execvp): the SOCKSIFY_STRICT it started with
- * counts too. clearenv leaves the kernel's array of strings alone. */
+/* Strict mode as the environment the program started with sets it (an exec may come
+ * after the program emptied its environment: env -i calls clearenv, then execvp, and
+ * clearenv leaves the kernel's array of strings alone), or as the configuration says
+ * once the process has read it. An exec alone never makes a process read it: that would
+ * cost every shell a file read and maybe a lookup of the proxy's name. */
 static bool strict_here(void)
 {
 	static const char *const on[] = {"on", "yes", "true", "1"};
@@ -93,7 +95,7 @@ static bool strict_here(void)
 		if (!strcasecmp(v, on[i]))
 			return true;
 	bool outer = sx_guard_enter();
-	bool r = outer && sx_state()->config.strict;
+	bool r = outer && sx_state_loaded() && sx_state()->config.strict;
 	sx_guard_leave();
 	return r;
 }

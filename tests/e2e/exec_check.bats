@@ -149,10 +149,10 @@ peer=$PROXY_SRC"
 	assert_line "u=126"
 	assert_line "kept=0"
 	[ "$(grep -c "refusing to run /bin/true: its environment drops libsocksify.so from LD_PRELOAD" <<<"$output")" -eq 2 ]
-	# without strict: nothing is refused
-	run timeout 30 "$SOCKSIFY" -q sh -c 'env -i /bin/true; echo "i=$?"'
-	assert_line "i=0"
-	refute_output --partial "refusing"
+	# without strict nothing is refused, and an exec alone reads no configuration (which
+	# env -i would have emptied: "no proxy configured")
+	run timeout 30 "$SOCKSIFY" sh -c 'env -i /bin/true; echo "i=$?"'
+	assert_output "i=0"
 }
 
 @test "strict: a 32-bit child runs with its own library; where LD_PRELOAD names only the 64-bit one it is refused" {
@@ -179,6 +179,22 @@ peer=$PROXY_SRC"
 	ip link del sxbridge0
 	assert_line "rc=126"
 	assert_line --partial "refusing to run $st: it is statically linked"
+}
+
+@test "strict from the config file: a process that has read its configuration checks its execs" {
+	need_static
+	printf 'server socks5h://127.0.0.1:1080\nstrict on\n' >"$BATS_TEST_TMPDIR/strict.conf"
+	run timeout 30 env -u SOCKS_SERVER "$SOCKSIFY" -c "$BATS_TEST_TMPDIR/strict.conf" python3 -c '
+import os, socket, sys
+socket.getaddrinfo("web.test", 80)
+try:
+    os.execv(sys.argv[1], [sys.argv[1]])
+except PermissionError:
+    print("refused")' "$BATS_FILE_TMPDIR/static"
+	assert_success
+	assert_line "refused"
+	assert_line --partial "refusing to run $BATS_FILE_TMPDIR/static: it is statically linked"
+	target_untouched
 }
 
 # Last: it leaves a direct connection in the target's log.
