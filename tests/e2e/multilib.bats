@@ -141,3 +141,22 @@ ok=120 failed=0"
 	assert_failure 2
 	assert_line --partial "is a 32-bit program and no libsocksify.so of its class is installed"
 }
+
+@test "make install puts both libraries where \$LIB points, and the installed wrapper socksifies both classes" {
+	local p=$BATS_TEST_TMPDIR/prefix
+	run make -s -C "$ROOT" B="$B" PREFIX="$p" install
+	assert_success
+	[ -e "$p/lib/$(cc -print-multiarch)/socksify/libsocksify.so" ]
+	[ -e "$p/lib/$(cc -m32 -print-multiarch)/socksify/libsocksify.so" ]
+	[ -e "$p/lib32/socksify/libsocksify.so" ]
+	run timeout 30 "$p/bin/socksify" --strict sh -c '"$1" one s24.test && "$2" one s26.test' sh \
+		"$STRESS32" "$B/stress_proc"
+	assert_success
+	assert_output ""
+	proxied s24.test
+	proxied s26.test
+	run make -s -C "$ROOT" B="$B" PREFIX="$p" uninstall
+	assert_success
+	run find "$p" -type f
+	assert_output ""
+}
