@@ -9,7 +9,7 @@
 
 #define MAX_PHDRS   256
 #define MAX_SHDRS   1024
-#define NOTE_BYTES  4096
+#define CHUNK	    2048 /* bytes of a header table, a note or the section names read at once */
 #define PATH_BYTES  1024
 #define GO_NOTE	    4 /* the type of Go's build-id note, named "Go" */
 #define GO_BUILDINF ".go.buildinfo"
@@ -31,11 +31,6 @@ struct elf_head {
 	uint64_t phoff, shoff;
 	unsigned phentsize, phnum, shentsize, shnum, shstrndx;
 };
-
-static bool read_all(const struct sx_image_io *io, int fd, void *buf, size_t len, uint64_t off)
-{
-	return io->pread(fd, buf, len, off) == (long)len;
-}
 
 static void parse_script(const unsigned char *b, size_t n, struct sx_image *img)
 {
@@ -87,74 +82,112 @@ static bool go_note(const unsigned char *b, size_t n)
 	return false;
 }
 
-static void scan_phdrs(const struct sx_image_io *io, int fd, const struct elf_head *h,
-		       struct sx_image *img)
+/* A table of fixed-size entries (program or section headers), read a chunk at a time. */
+struct table {
+	const struct sx_image_io *io;
+	int fd;
+	uint64_t off;
+	unsigned entsize, count, first, have;
+	unsigned char buf[CHUNK];
+};
+
+static void table_open(struct table *t, const struct sx_image_io *io, int fd, uint64_t off,
+		       unsigned entsize, unsigned count, unsigned max)
 {
-	unsigned char note[NOTE_BYTES];
-	for (unsigned i = 0; i < h->phnum && i < MAX_PHDRS; i++) {
-		uint64_t at = h->phoff + (uint64_t)i * h->phentsize, off, size;
+	t->io = io, t->fd = fd, t->off = off, t->entsize = entsize, t->first = 0, t->have = 0;
+	t->count = entsize && entsize <= CHUNK ? (count < max ? count : max) : 0;
+}
+
+/* Entry i, with at least need bytes; NULL past the table's end or the file's. */
+static const unsigned char *table_entry(struct table *t, unsigned i, size_t need)
+{
+	if (i >= t->count || t->entsize < need)
+		return NULL;
+	if (i < t->first || i >= t->first + t->have) {
+		unsigned n = CHUNK / t->entsize;
+		if (n > t->count - i)
+			n = t->count - i;
+		long got = t->io->pread(t->fd, t->buf, (size_t)n * t->entsize,
+					t->off + (uint64_t)i * t->entsize);
+		t->first = i;
+		t->have = got > 0 ? (unsigned)((size_t)got / t->entsize) : 0;
+		if (!t->have)
+			return NULL;
+	}
+	return t->buf + (size_t)(i - t->first) * t->entsize;
+}
+
+static void scan_phdrs(struct table *t, const struct elf_head *h, struct sx_image *img,
+		       bool want_go, unsigned char *note)
+{
+	table_open(t, t->io, t->fd, h->phoff, h->phentsize, h->phnum, MAX_PHDRS);
+	const unsigned char *e;
+	for (unsigned i = 0;
+	     (e = table_entry(t, i, img->bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)));
+	     i++) {
+		uint64_t off, size;
 		uint32_t type;
 		if (img->bits == 64) {
 			Elf64_Phdr p;
-			if (h->phentsize < sizeof p || !read_all(io, fd, &p, sizeof p, at))
-				return;
+			memcpy(&p, e, sizeof p);
 			type = p.p_type, off = p.p_offset, size = p.p_filesz;
 		} else {
 			Elf32_Phdr p;
-			if (h->phentsize < sizeof p || !read_all(io, fd, &p, sizeof p, at))
-				return;
+			memcpy(&p, e, sizeof p);
 			type = p.p_type, off = p.p_offset, size = p.p_filesz;
 		}
 		if (type == PT_INTERP)
 			img->dynamic = true;
-		if (type == PT_NOTE && !img->go) {
-			size_t n = size < sizeof note ? (size_t)size : sizeof note;
-			long got = io->pread(fd, note, n, off);
+		if (type == PT_NOTE && want_go && !img->go) {
+			size_t n = size < CHUNK ? (size_t)size : CHUNK;
+			long got = t->io->pread(t->fd, note, n, off);
 			img->go = got > 0 && go_note(note, (size_t)got);
 		}
 	}
 }
 
-/* The file offset and size of section i. */
-static bool section_at(const struct sx_image_io *io, int fd, const struct elf_head *h,
-		       unsigned bits, unsigned i, uint32_t *name, uint64_t *off, uint64_t *size)
+/* The name offset, file offset and size of a section header entry. */
+static void section_of(const unsigned char *e, unsigned bits, uint32_t *name, uint64_t *off,
+		       uint64_t *size)
 {
-	uint64_t at = h->shoff + (uint64_t)i * h->shentsize;
 	if (bits == 64) {
 		Elf64_Shdr s;
-		if (h->shentsize < sizeof s || !read_all(io, fd, &s, sizeof s, at))
-			return false;
+		memcpy(&s, e, sizeof s);
 		*name = s.sh_name, *off = s.sh_offset, *size = s.sh_size;
 	} else {
 		Elf32_Shdr s;
-		if (h->shentsize < sizeof s || !read_all(io, fd, &s, sizeof s, at))
-			return false;
+		memcpy(&s, e, sizeof s);
 		*name = s.sh_name, *off = s.sh_offset, *size = s.sh_size;
 	}
-	return true;
 }
 
-static bool go_section(const struct sx_image_io *io, int fd, const struct elf_head *h,
-		       unsigned bits)
+/* Section names are looked for in the first CHUNK bytes of the name table. */
+static bool go_section(struct table *t, const struct elf_head *h, unsigned bits,
+		       unsigned char *names)
 {
+	size_t need = bits == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
 	uint32_t name;
 	uint64_t str_off, str_size, off, size;
-	if (!h->shoff || h->shstrndx >= h->shnum ||
-	    !section_at(io, fd, h, bits, h->shstrndx, &name, &str_off, &str_size))
+	if (!h->shoff)
 		return false;
-	for (unsigned i = 0; i < h->shnum && i < MAX_SHDRS; i++) {
-		char got[sizeof GO_BUILDINF];
-		if (!section_at(io, fd, h, bits, i, &name, &off, &size))
-			return false;
-		if (name + sizeof got <= str_size &&
-		    read_all(io, fd, got, sizeof got, str_off + name) &&
-		    !memcmp(got, GO_BUILDINF, sizeof got))
+	table_open(t, t->io, t->fd, h->shoff, h->shentsize, h->shnum, MAX_SHDRS);
+	const unsigned char *e = table_entry(t, h->shstrndx, need);
+	if (!e)
+		return false;
+	section_of(e, bits, &name, &str_off, &str_size);
+	long got = t->io->pread(t->fd, names, str_size < CHUNK ? (size_t)str_size : CHUNK, str_off);
+	if (got <= 0)
+		return false;
+	for (unsigned i = 0; (e = table_entry(t, i, need)); i++) {
+		section_of(e, bits, &name, &off, &size);
+		if (name < (uint64_t)got && (uint64_t)got - name >= sizeof GO_BUILDINF &&
+		    !memcmp(names + name, GO_BUILDINF, sizeof GO_BUILDINF))
 			return true;
 	}
 	return false;
 }
 
-int sx_image_inspect(const struct sx_image_io *io, int fd, struct sx_image *img)
+static int inspect(const struct sx_image_io *io, int fd, struct sx_image *img, bool want_go)
 {
 	unsigned char b[256];
 	memset(img, 0, sizeof *img);
@@ -173,10 +206,17 @@ int sx_image_inspect(const struct sx_image_io *io, int fd, struct sx_image *img)
 		return 0; /* machine unknown: no library of ours fits it */
 	struct elf_head h;
 	parse_head(b, img, &h);
-	scan_phdrs(io, fd, &h, img);
-	if (!img->go)
-		img->go = go_section(io, fd, &h, img->bits);
+	struct table t = {.io = io, .fd = fd};
+	unsigned char other[CHUNK]; /* a note, or the section names */
+	scan_phdrs(&t, &h, img, want_go, other);
+	if (want_go && !img->go)
+		img->go = go_section(&t, &h, img->bits, other);
 	return 0;
+}
+
+int sx_image_inspect(const struct sx_image_io *io, int fd, struct sx_image *img)
+{
+	return inspect(io, fd, img, true);
 }
 
 bool sx_image_native(const struct sx_image *img)
@@ -234,7 +274,7 @@ static bool loads(const struct sx_image_io *io, const char *path, const struct s
 	if (fd < 0)
 		return false;
 	struct sx_image lib;
-	bool ok = sx_image_inspect(io, fd, &lib) == 0 && lib.kind == SX_IMAGE_ELF &&
+	bool ok = inspect(io, fd, &lib, false) == 0 && lib.kind == SX_IMAGE_ELF &&
 		  lib.bits == img->bits && lib.machine == img->machine;
 	io->close(fd);
 	return ok;
