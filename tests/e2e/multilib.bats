@@ -89,13 +89,20 @@ fake_of() {
 	assert_no_dns_leak
 }
 
-@test "socks5h: a 32-bit child connects to the fake address its 64-bit parent resolved, and back" {
+@test "socks5h: a 32-bit child resolves a name as its 64-bit parent did, connects to the fake address the parent got, and back" {
 	run timeout 30 "$SOCKSIFY" sh -c '
 		ip=$(python3 -c "import socket; print(socket.gethostbyname(\"s14.test\"))") &&
 		"$1" addr "$ip" h && echo "64->32 $ip"' sh "$STRESS32"
 	assert_success
 	assert_line --regexp '^64->32 198\.1[89]\.'
 	proxied s14.test
+	# the 32-bit child resolving the same name gets the same address from the table
+	run timeout 30 "$SOCKSIFY" sh -c '"$2" resolve s15.test && "$1" resolve s15.test && "$1" resolve s13.test' \
+		sh "$STRESS32" "$STRESS"
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "${lines[1]}" ] || fail "64-bit ${lines[0]}, 32-bit ${lines[1]}"
+	[ "${lines[2]}" != "${lines[0]}" ]
 	# the other way: a 32-bit program assigns, a 64-bit one reads the table
 	run timeout 30 "$SOCKSIFY" sh -c '
 		"$1" one s18.test && ip=$(python3 -c "import socket; print(socket.gethostbyname(\"s18.test\"))") &&
