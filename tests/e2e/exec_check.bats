@@ -103,7 +103,9 @@ target_untouched() {
 		done
 		[ "${#lines[@]}" -eq 11 ]
 	done
-	# a shell script and the programs it starts run too, and reach the target via the proxy
+}
+
+@test "strict: a shell script and the programs it starts run, and reach the target through the proxy" {
 	run timeout 30 "$SOCKSIFY" --strict sh -c '"$1" && curl -sS -m 10 http://web.test/' sh \
 		"$BATS_FILE_TMPDIR/sh-script"
 	assert_success
