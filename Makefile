@@ -195,7 +195,8 @@ TSAN_BIN   := libsocksify.so socksify socksify-check stress_proc socksd target d
 
 .PHONY: check-tsan check-valgrind
 check-tsan:
-	$(MAKE) B=$(TSAN_B) OPT="-O1 -g -fsanitize=thread" $(TSAN_BIN:%=$(TSAN_B)/%)
+	$(MAKE) B=$(TSAN_B) OPT="-O1 -g -fsanitize=thread" $(TSAN_BIN:%=$(TSAN_B)/%) \
+	  $(if $(MULTIARCH),$(TSAN_B)/lib/$(MULTIARCH)/socksify/libsocksify.so)
 	TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0:report_thread_leaks=0:exitcode=66 \
 	  B=$(TSAN_B) scripts/netns.sh bats --tap --filter '$(TSAN_TESTS)' tests/e2e/stress.bats
 

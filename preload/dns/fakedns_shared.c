@@ -28,6 +28,7 @@ static void *table;
 static bool table_gone; /* an inherited table was removed: fail closed */
 static const char *table_path;
 static atomic_bool told_nospace;
+static atomic_bool told_stuck;
 static pthread_once_t map_once = PTHREAD_ONCE_INIT;
 
 static uint32_t random_start(void)
@@ -144,7 +145,13 @@ static void map_table(void)
  * replaced: core publishes a slot last, so a half-written one is simply reused. */
 static int lock_table(void)
 {
-	return sx_tree_lock(&hdr->lock);
+	int r = sx_tree_lock(&hdr->lock);
+	if (r < 0 && !atomic_exchange(&told_stuck, true))
+		sx_log(SX_LOG_WARN,
+		       "fake DNS table %s: a live process holds its lock and does not let go: "
+		       "new names resolve with EAI_AGAIN",
+		       table_path ? table_path : "");
+	return r;
 }
 
 int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
@@ -152,7 +159,12 @@ int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
 	pthread_once(&map_once, map_table);
 	if (!table)
 		return table_gone ? -EAGAIN : -ENOMEM;
-	int r = lock_table();
+	/* Published slots never change: a name that has one needs no lock (nor waits for a
+	 * holder that does not let go). */
+	int r = sx_fakedns_lookup(table, name, af, addr);
+	if (r != -ENOENT)
+		return r;
+	r = lock_table();
 	if (r < 0)
 		return r;
 	if (sx_fakedns_file_reserve(hdr, sx_fakedns_count(table)) == 0) {
