@@ -100,6 +100,23 @@ static bool strict_here(void)
 	return r;
 }
 
+/* The system's dynamic loaders (ldd's list): run as a command (ldd does), one has no
+ * PT_INTERP of its own, yet it reads LD_PRELOAD for the program it loads. */
+static bool is_loader(int fd)
+{
+	static const char *const loaders[] = {
+	    "/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux.so.2",
+	    "/lib32/ld-linux.so.2",	   "/libx32/ld-linux-x32.so.2",
+	    "/lib/ld-linux-aarch64.so.1",  "/lib/ld-linux-armhf.so.3"};
+	struct stat st, l;
+	if (fstat(fd, &st) < 0)
+		return false;
+	for (size_t i = 0; i < sizeof loaders / sizeof loaders[0]; i++)
+		if (stat(loaders[i], &l) == 0 && l.st_dev == st.st_dev && l.st_ino == st.st_ino)
+			return true;
+	return false;
+}
+
 /* NULL if the image at fd would run socksified, else why not. */
 static const char *problem(int fd, const struct sx_image *img, char *const envp[], char *why,
 			   size_t cap)
@@ -127,22 +144,47 @@ static const char *problem(int fd, const struct sx_image *img, char *const envp[
 	return why;
 }
 
-/* Follows #! interpreters; takes fd. */
-static int check_fd(int fd, const char *name, char *const envp[], int depth)
+/* The program a loader run as a command loads: its first argument that is not an
+ * option (ld.so(8); it does not search PATH). NULL for none (--help, --version). */
+static const char *loaded_program(char *const argv[])
+{
+	static const char *const with_arg[] = {
+	    "--library-path",	      "--inhibit-rpath",    "--audit", "--preload", "--argv0",
+	    "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"};
+	for (size_t i = 1; argv && argv[0] && argv[i]; i++) {
+		if (strncmp(argv[i], "--", 2) != 0)
+			return argv[i];
+		if (!strcmp(argv[i], "--"))
+			return argv[i + 1];
+		for (size_t k = 0; k < sizeof with_arg / sizeof with_arg[0]; k++)
+			if (!strcmp(argv[i], with_arg[k]) && argv[i + 1])
+				i++;
+	}
+	return NULL;
+}
+
+/* Follows #! interpreters, and the program a loader run as a command loads; takes fd. */
+static int check_fd(int fd, const char *name, char *const argv[], char *const envp[], int depth)
 {
 	struct sx_image img;
 	char why[160];
-	const char *bad = NULL;
+	const char *bad = NULL, *next = NULL;
 	if (sx_image_inspect(&io, fd, &img) < 0)
 		img.kind = SX_IMAGE_OTHER;
+	if (img.kind == SX_IMAGE_ELF && !img.dynamic && is_loader(fd)) {
+		img.dynamic = true;
+		next = loaded_program(argv);
+	}
 	if (img.kind == SX_IMAGE_ELF)
 		bad = problem(fd, &img, envp, why, sizeof why);
 	sx_real.close(fd);
-	if (img.kind == SX_IMAGE_SCRIPT && img.interp[0]) {
+	if (img.kind == SX_IMAGE_SCRIPT && img.interp[0])
+		next = img.interp;
+	if (!bad && next) {
 		if (depth >= SCRIPT_DEPTH)
 			return 0; /* the kernel refuses it with ELOOP */
-		int ifd = sx_exec_file_open(img.interp);
-		return ifd < 0 ? 0 : check_fd(ifd, img.interp, envp, depth + 1);
+		int nfd = sx_exec_file_open(next);
+		return nfd < 0 ? 0 : check_fd(nfd, next, NULL, envp, depth + 1);
 	}
 	if (!bad)
 		return 0;
@@ -163,12 +205,12 @@ static int unreadable(const char *name, int err)
 	return iso ? 0 : -EACCES;
 }
 
-int sx_exec_check(const char *path, char *const envp[])
+int sx_exec_check(const char *path, char *const argv[], char *const envp[])
 {
-	return sx_exec_check_at(AT_FDCWD, path, 0, envp);
+	return sx_exec_check_at(AT_FDCWD, path, 0, argv, envp);
 }
 
-int sx_exec_check_at(int dirfd, const char *path, int flags, char *const envp[])
+int sx_exec_check_at(int dirfd, const char *path, int flags, char *const argv[], char *const envp[])
 {
 	if (!path || !strict_here())
 		return 0;
@@ -184,15 +226,15 @@ int sx_exec_check_at(int dirfd, const char *path, int flags, char *const envp[])
 		fd = openat(dirfd, path,
 			    O_RDONLY | O_CLOEXEC | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
 	}
-	int r = fd < 0 ? unreadable(name, errno) : check_fd(fd, name, envp, 0);
+	int r = fd < 0 ? unreadable(name, errno) : check_fd(fd, name, argv, envp, 0);
 	errno = e;
 	return r;
 }
 
-int sx_exec_check_search(const char *file, char *const envp[])
+int sx_exec_check_search(const char *file, char *const argv[], char *const envp[])
 {
 	if (!file || !*file || strchr(file, '/') || !strict_here())
-		return sx_exec_check(file, envp);
+		return sx_exec_check(file, argv, envp);
 	/* exec's own search, in the current environment; glibc's default without one */
 	const char *path = env_value(environ, "PATH");
 	if (!path)
@@ -202,7 +244,7 @@ int sx_exec_check_search(const char *file, char *const envp[])
 		size_t n = strcspn(p, ":");
 		int len = snprintf(full, sizeof full, "%.*s%s%s", (int)n, n ? p : ".", "/", file);
 		if (len > 0 && (size_t)len < sizeof full && access(full, X_OK) == 0)
-			return sx_exec_check(full, envp);
+			return sx_exec_check(full, argv, envp);
 		if (!p[n])
 			return 0; /* not found: exec fails by itself */
 	}

@@ -35,17 +35,17 @@ static int no_real(void)
 /* Bodies the l-forms share with the v-forms: a hook calls no exported name. */
 static int run_execve(const char *path, char *const argv[], char *const envp[])
 {
-	REFUSE_OR(sx_exec_check(path, envp), REAL(execve, path, argv, envp));
+	REFUSE_OR(sx_exec_check(path, argv, envp), REAL(execve, path, argv, envp));
 }
 
 static int run_execv(const char *path, char *const argv[])
 {
-	REFUSE_OR(sx_exec_check(path, environ), REAL(execv, path, argv));
+	REFUSE_OR(sx_exec_check(path, argv, environ), REAL(execv, path, argv));
 }
 
 static int run_execvp(const char *file, char *const argv[])
 {
-	REFUSE_OR(sx_exec_check_search(file, environ), REAL(execvp, file, argv));
+	REFUSE_OR(sx_exec_check_search(file, argv, environ), REAL(execvp, file, argv));
 }
 
 __attribute__((visibility("default"))) int execve(const char *path, char *const argv[],
@@ -67,19 +67,20 @@ __attribute__((visibility("default"))) int execvp(const char *file, char *const 
 __attribute__((visibility("default"))) int execvpe(const char *file, char *const argv[],
 						   char *const envp[])
 {
-	REFUSE_OR(sx_exec_check_search(file, envp), REAL(execvpe, file, argv, envp));
+	REFUSE_OR(sx_exec_check_search(file, argv, envp), REAL(execvpe, file, argv, envp));
 }
 
 __attribute__((visibility("default"))) int execveat(int dirfd, const char *path, char *const argv[],
 						    char *const envp[], int flags)
 {
-	REFUSE_OR(sx_exec_check_at(dirfd, path, flags, envp),
+	REFUSE_OR(sx_exec_check_at(dirfd, path, flags, argv, envp),
 		  REAL(execveat, dirfd, path, argv, envp, flags));
 }
 
 __attribute__((visibility("default"))) int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	REFUSE_OR(sx_exec_check_at(fd, "", AT_EMPTY_PATH, envp), REAL(fexecve, fd, argv, envp));
+	REFUSE_OR(sx_exec_check_at(fd, "", AT_EMPTY_PATH, argv, envp),
+		  REAL(fexecve, fd, argv, envp));
 }
 
 enum l_form { L_PATH, L_SEARCH, L_ENV };

@@ -15,7 +15,7 @@ __attribute__((visibility("default"))) int posix_spawn(pid_t *pid, const char *p
 						       char *const argv[], char *const envp[])
 {
 	sx_real_init();
-	int r = sx_exec_check(path, envp);
+	int r = sx_exec_check(path, argv, envp);
 	if (r < 0)
 		return -r;
 	return sx_real.posix_spawn ? sx_real.posix_spawn(pid, path, actions, attr, argv, envp)
@@ -28,7 +28,7 @@ __attribute__((visibility("default"))) int posix_spawnp(pid_t *pid, const char *
 							char *const argv[], char *const envp[])
 {
 	sx_real_init();
-	int r = sx_exec_check_search(file, envp);
+	int r = sx_exec_check_search(file, argv, envp);
 	if (r < 0)
 		return -r;
 	return sx_real.posix_spawnp ? sx_real.posix_spawnp(pid, file, actions, attr, argv, envp)

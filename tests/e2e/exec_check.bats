@@ -123,6 +123,26 @@ peer=$PROXY_SRC"
 	target_untouched
 }
 
+@test "strict: the dynamic loader run as a command (ldd, ld.so PROGRAM) is judged by the program it loads" {
+	need_static
+	local ld=/lib64/ld-linux-x86-64.so.2
+	[ -x "$ld" ] || skip "no $ld"
+	run timeout 30 "$SOCKSIFY" --strict ldd /bin/true
+	assert_success
+	assert_line --partial "libc.so.6 =>"
+	run timeout 30 "$SOCKSIFY" --strict sh -c '
+		"$1" --library-path /nonexistent /bin/echo dynamic ran; echo "dyn=$?"
+		"$1" --version >/dev/null; echo "version=$?"
+		"$1" "$2"; echo "static=$?"' sh "$ld" "$BATS_FILE_TMPDIR/static"
+	assert_line "dynamic ran"
+	assert_line "dyn=0"
+	assert_line "version=0"
+	assert_line "static=126"
+	assert_line --partial "refusing to run $BATS_FILE_TMPDIR/static: it is statically linked"
+	refute_output --partial "static ran"
+	target_untouched
+}
+
 @test "strict: a Go program (Debian's go) is refused; without strict it runs" {
 	[ -x /usr/bin/go ] || skip "no /usr/bin/go (golang-go)"
 	run timeout 30 "$SOCKSIFY" --strict sh -c '/usr/bin/go version; echo "rc=$?"'
