@@ -18,32 +18,39 @@ static void close_fd(int fd)
 	close(fd);
 }
 
-int sx_check_program(const char *path, const char *ld_preload)
+/* The kernel ignores set-ID bits and file capabilities on a #! script: those of its
+ * interpreter count, as does the rest of its check. */
+static int secure_problem(const char *path, const struct stat *st)
+{
+	const char *why = sx_secure_exec(path, st);
+	if (why && !sx_check_quiet)
+		fprintf(stderr,
+			"socksify: warning: %s %s: the loader ignores LD_PRELOAD, its "
+			"connections would not be proxied\n",
+			path, why);
+	return why != NULL;
+}
+
+static int check_program(const char *path, const char *ld_preload, int depth)
 {
 	static const struct sx_image_io io = {sx_exec_file_open, sx_exec_file_pread, close_fd};
-	int problems = 0;
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		fprintf(stderr, "socksify: %s: %s\n", path, strerror(errno));
 		return 0; /* exec will report it */
 	}
-	const char *why = sx_secure_exec(path, &st);
-	if (why) {
-		if (!sx_check_quiet)
-			fprintf(stderr,
-				"socksify: warning: %s %s: the loader ignores LD_PRELOAD, its "
-				"connections would not be proxied\n",
-				path, why);
-		problems++;
-	}
 	int fd = sx_exec_file_open(path);
 	if (fd < 0)
-		return problems;
+		return secure_problem(path, &st);
 	struct sx_image img;
 	int r = sx_image_inspect(&io, fd, &img);
 	close(fd);
+	if (r == 0 && img.kind == SX_IMAGE_SCRIPT)
+		return img.interp[0] && depth < 4 ? check_program(img.interp, ld_preload, depth + 1)
+						  : 0; /* deeper, the kernel refuses it (ELOOP) */
+	int problems = secure_problem(path, &st);
 	if (r < 0 || img.kind != SX_IMAGE_ELF)
-		return problems; /* a script: its interpreter is checked when it runs */
+		return problems;
 	/* Told even with -q: nothing else says that the program's traffic goes direct. */
 	if (!img.dynamic) {
 		fprintf(stderr,
@@ -63,4 +70,9 @@ int sx_check_program(const char *path, const char *ld_preload)
 		problems++;
 	}
 	return problems;
+}
+
+int sx_check_program(const char *path, const char *ld_preload)
+{
+	return check_program(path, ld_preload, 0);
 }

@@ -123,6 +123,21 @@ peer=$PROXY_SRC"
 	target_untouched
 }
 
+@test "the wrapper judges a #! script it starts by its interpreter: static refused (3); set-ID bits on a script ignored, as the kernel does" {
+	need_static
+	run timeout 30 "$SOCKSIFY" --strict "$BATS_FILE_TMPDIR/static-script"
+	assert_failure 3
+	assert_line --partial "warning: $BATS_FILE_TMPDIR/static is statically linked"
+	refute_output --partial "static ran"
+	local sc=$BATS_TEST_TMPDIR/suid-script
+	cp "$BATS_FILE_TMPDIR/sh-script" "$sc"
+	chown 65534 "$sc" 2>/dev/null && chmod 4755 "$sc" || skip "cannot make a set-user-ID file of another owner"
+	run timeout 30 "$SOCKSIFY" --strict "$sc"
+	assert_success
+	assert_output "script ran"
+	target_untouched
+}
+
 @test "strict: the dynamic loader run as a command (ldd, ld.so PROGRAM) is judged by the program it loads" {
 	need_static
 	local ld=/lib64/ld-linux-x86-64.so.2

@@ -573,11 +573,10 @@ int main(int argc, char **argv)
 		return cmd_sigconnect(argv[2]);
 	if (!strcmp(c, "dlopen") && argc == 4)
 		return cmd_dlopen(argv[2], argv[3]);
-	fprintf(
-	    stderr,
-	    "usage: stress_proc threads N PREFIX [ROUNDS] | fork N PREFIX FORKS |\n"
-	    "  spawn NAME PARENT_NAME | one NAME | addr IP h|w | resolve NAME | closeall A B C |\n"
-	    "  exit N PREFIX MS | signal NAME | loop N PREFIX NAMES | dlopen LIB NAME |\n"
-	    "  sigconnect NAME\n");
+	fprintf(stderr,
+		"usage: stress_proc threads N PREFIX [ROUNDS] | fork N PREFIX FORKS |\n"
+		"  spawn NAME PARENT_NAME | one NAME | addr IP h|w | resolve NAME |\n"
+		"  closeall A B C | exit N PREFIX MS | signal NAME | loop N PREFIX NAMES |\n"
+		"  dlopen LIB NAME | sigconnect NAME\n");
 	return 2;
 }
