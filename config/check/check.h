@@ -29,10 +29,10 @@ int sx_check_isolation_probe(void);
 /* Runs argv isolated with LD_PRELOAD=preload behind the forwarder; returns only on
  * failure, with the exit status: 2 configuration, 3 isolation, 126/127 exec. */
 int sx_check_isolate(const char *preload, bool go, char **argv);
-/* The number of reasons the program would run unsocksified, each told on stderr. */
-int sx_check_program(const char *path);
-/* True for a Go program, static or dynamic: the ELF file open at fd, of our class. */
-bool sx_check_is_go(int fd);
+/* The number of reasons the program would run unsocksified, each told on stderr (and
+ * "go" on stdout for a Go program); ld_preload (or NULL) is what it will run with, to
+ * find a library of its class. */
+int sx_check_program(const char *path, const char *ld_preload);
 /* The socks5:// URL Go's net/http is given as HTTP_PROXY and HTTPS_PROXY, for the
  * proxy at hostport (NULL: the configured one): NULL, or why there is none. */
 const char *sx_check_go_url(const struct sx_config *c, const char *hostport, char *url, size_t n);

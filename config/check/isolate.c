@@ -206,6 +206,8 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 	char addr[32];
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", ntohs(tcp.sin_port));
 	setenv("SOCKSIFY_FORWARDER", addr, 1);
+	/* Strict mode's exec checks only log what the namespace contains anyway. */
+	setenv("SOCKSIFY_ISOLATED", "1", 1);
 	char url[SX_NAME_MAX * 2 + 32];
 	if (go && !sx_check_go_url(&c, addr, url, sizeof url)) {
 		setenv("HTTP_PROXY", url, 1);

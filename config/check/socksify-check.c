@@ -138,8 +138,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "config"))
 		return sx_check_config();
-	if (argc == 3 && !strcmp(argv[1], "program"))
-		return sx_check_program(argv[2]) ? 3 : 0;
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "program"))
+		return sx_check_program(argv[2], argc == 4 ? argv[3] : NULL) ? 3 : 0;
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "stash"))
 		return sx_check_stash(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "--stdin"));
 	if (argc >= 2 && !strcmp(argv[1], "probe"))
@@ -160,9 +160,10 @@ int main(int argc, char **argv)
 		return sx_check_go_proxy();
 	if (argc == 6 && !strcmp(argv[1], "watch")) /* started by the two above */
 		return sx_tree_watch(argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr, "usage: socksify-check [-q] config | program PATH | stash DIR TREE "
-			"[--stdin] | fakedns TREE_PID | probe [--json] [--udp-echo ADDR] "
-			"[HOST:PORT] | isolation | isolate [--go] PRELOAD -- COMMAND... | "
-			"go-proxy\n");
+	fprintf(stderr,
+		"usage: socksify-check [-q] config | program PATH [LD_PRELOAD] | stash DIR TREE "
+		"[--stdin] | fakedns TREE_PID | probe [--json] [--udp-echo ADDR] "
+		"[HOST:PORT] | isolation | isolate [--go] PRELOAD -- COMMAND... | "
+		"go-proxy\n");
 	return 2;
 }

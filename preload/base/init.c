@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 static struct sx_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
+static atomic_bool state_loaded;
 
 static const char *env_get(const char *name)
 {
@@ -137,5 +139,11 @@ const struct sx_state *sx_state(void)
 	sx_guard_enter();
 	pthread_once(&state_once, state_load);
 	sx_guard_leave();
+	atomic_store_explicit(&state_loaded, true, memory_order_release);
 	return &state;
+}
+
+bool sx_state_loaded(void)
+{
+	return atomic_load_explicit(&state_loaded, memory_order_acquire);
 }

@@ -75,6 +75,14 @@ static void real_resolve(void)
 	RESOLVE(epoll_pwait2);
 	RESOLVE(shutdown);
 	RESOLVE(dlopen);
+	RESOLVE(execve);
+	RESOLVE(execv);
+	RESOLVE(execvp);
+	RESOLVE(execvpe);
+	RESOLVE(execveat);
+	RESOLVE(fexecve);
+	RESOLVE(posix_spawn);
+	RESOLVE(posix_spawnp);
 }
 
 void sx_real_init(void)

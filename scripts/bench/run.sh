@@ -206,6 +206,8 @@ with() {
 		-s "socks5h://127.0.0.1:$wport" "$@" ;;
 	socksify-iso) set -- env SOCKSIFY_PIPELINE=off "$B/socksify" --strict --isolation require \
 		-q -s "socks5h://127.0.0.1:$wport" "$@" ;;
+	socksify-strict) set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" \
+		SOCKSIFY_PIPELINE=off SOCKSIFY_STRICT=1 "$@" ;;
 	proxychains) set -- env LD_PRELOAD="$PC_LIB" PROXYCHAINS_CONF_FILE="$W/pc-$wport.conf" \
 		PROXYCHAINS_QUIET_MODE=1 "$@" ;;
 	torsocks) set -- env LD_PRELOAD="$TOR_LIB" TORSOCKS_CONF_FILE="$W/tor-$wport.conf" "$@" ;;
@@ -279,6 +281,11 @@ f_load() { with "$1" $P0 "$BB/spawn" "$(lib_of "$1")" 100 /bin/true; }
 say "1 load cost"
 run 1 $((R * 2 + 1)) f_load plain $shims
 record 1 1 1 "load cost: spawn /bin/true" "µs/exec" lower abs plain $shims
+# The spawner itself socksified: strict mode checks each program before it starts.
+f_execchk() { with "$1" $P0 "$BB/spawn" "$LIB" 100 /bin/true; }
+run 1b $((R * 2 + 1)) f_execchk socksify socksify-strict
+record 1b 1b 1 "a socksified program spawns /bin/true (strict: exec checked)" "µs/exec" lower abs \
+	socksify socksify-strict
 fi
 
 # 2. handshake: socksd thinking D ms before each reply; a link with RTT D; the strict proxy

@@ -71,7 +71,12 @@ teardown() {
 @test "the library is prepended to an existing LD_PRELOAD, not replacing it" {
 	LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libc.so.6 run "$SOCKSIFY" -s socks5://127.0.0.1:1080 \
 		sh -c 'echo "$LD_PRELOAD"'
-	assert_output --regexp "(^|:)$LIB:/usr/lib/x86_64-linux-gnu/libc.so.6$"
+	# the entry names the library through ld.so's $LIB, which is lib/<multiarch> here
+	local entry=${output%:/usr/lib/x86_64-linux-gnu/libc.so.6}
+	[ "$entry" != "$output" ] || fail "the old entry is not last: $output"
+	entry=${entry##*:}
+	[ "$entry" = "$B/\$LIB/socksify/libsocksify.so" ] || fail "unexpected entry $entry"
+	[ "${entry//\$LIB/lib/$(cc -print-multiarch)}" -ef "$LIB" ]
 }
 
 @test "a config file that is a FIFO, a directory or over 64 KiB is an error for the wrapper (one line, exit 2)" {

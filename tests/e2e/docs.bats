@@ -310,6 +310,7 @@ code_keys() {
 	# the library is the first entry, after a sanitizer runtime in `make asan` builds
 	local first
 	first=$(tr ':' '\n' <<<"${lines[0]}" | grep -v 'lib[a-z]*san\.so' | head -n 1)
+	first=${first//\$LIB/lib/$(cc -print-multiarch)} # as ld.so expands it for this class
 	[ "$first" -ef "$LIB" ] || fail "first entry $first is not $LIB"
 	# a second eval does not add the library twice
 	run env LD_PRELOAD="$dummy" sh -c '

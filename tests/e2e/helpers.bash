@@ -67,6 +67,20 @@ start_proxy() {
 		--source "$PROXY_SRC" --source6 ::1 --log "$BATS_FILE_TMPDIR/$name.log" "$@"
 }
 
+# S_MAPS: --map options for s0.test..s99.test, even N to the HTTP target and odd N to
+# whoami, so a connection that reached another name's target reads the wrong answer.
+s_name_maps() {
+	S_MAPS=()
+	local i
+	for i in $(seq 0 99); do
+		if [ $((i % 2)) -eq 0 ]; then
+			S_MAPS+=(--map "s$i.test=192.0.2.10")
+		else
+			S_MAPS+=(--map "s$i.test=198.51.100.10")
+		fi
+	done
+}
+
 proxy_log() {
 	cat "$BATS_FILE_TMPDIR/$1.log"
 }
