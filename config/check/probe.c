@@ -7,11 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../config/proxy_url.h"
 #include "../../core/errmap.h"
+#include "../../core/handshake.h"
 #include "../../core/socks5.h"
 #include "../../core/socks5_udp.h"
 #include "check.h"
 #include "probe.h"
+#include "probe_http.h"
 #include "probe_io.h"
 #include "probe_report.h"
 #include "probe_s5.h"
@@ -60,12 +63,28 @@ static bool is_socks5(const struct probe *p)
 	return p->c.proxy.proto == SX_PROTO_SOCKS5 || p->c.proxy.proto == SX_PROTO_SOCKS5H;
 }
 
+static bool is_http(const struct probe *p)
+{
+	return p->c.proxy.proto == SX_PROTO_HTTP;
+}
+
 /* The proxy's own loopback, port 1 (tcpmux, nearly never served): a CONNECT there needs
  * no outside network, and any reply proves the request was read. */
 static void harmless_target(struct sx_target *t)
 {
 	static const uint8_t lo[4] = {127, 0, 0, 1};
 	sx_target_set_v4(t, lo, 1);
+}
+
+/* HOST:PORT when given, else the harmless target. */
+static struct sx_target destination(const struct probe *p)
+{
+	struct sx_target t;
+	if (p->has_target)
+		t = p->target;
+	else
+		harmless_target(&t);
+	return t;
 }
 
 static bool step_reach(struct probe *p)
@@ -183,22 +202,29 @@ static void s5_request(struct probe *p, uint8_t cmd, const struct sx_target *t,
 static void request(struct probe *p, uint8_t cmd, const struct sx_target *t,
 		    struct sx_probe_answer *a)
 {
-	if (is_socks5(p))
+	if (is_http(p))
+		sx_probe_http_request(&p->x, t, true, a);
+	else if (is_socks5(p))
 		s5_request(p, cmd, t, a);
 	else
 		sx_probe_s4_request(&p->x, cmd, t, a);
 }
 
-/* SOCKS4's CD as SOCKS5's REP: 90 granted is 0, any refusal 1 (general failure). */
+/* SOCKS4's CD as SOCKS5's REP: 90 granted is 0, any refusal 1 (general failure); an
+ * HTTP 2xx is 0, any other status 1. */
 static int as_rep(const struct probe *p, int rep)
 {
+	if (is_http(p) && rep >= 0)
+		return rep >= 200 && rep < 300 ? 0 : 1;
 	return is_socks5(p) || rep < 0 ? rep : rep == 90 ? 0 : 1;
 }
 
 /* "REP 5 (connection refused)", or "CD 91" for SOCKS4. */
 static void answer_text(const struct probe *p, int rep, char *out, size_t cap)
 {
-	if (!is_socks5(p) && rep >= 0)
+	if (is_http(p) && rep >= 0)
+		snprintf(out, cap, "HTTP %d", rep);
+	else if (!is_socks5(p) && rep >= 0)
 		snprintf(out, cap, "CD %d (%s)", rep, rep == 90 ? "granted" : "rejected or failed");
 	else
 		rep_text(rep, out, cap);
@@ -208,11 +234,7 @@ static void step_connect(struct probe *p)
 {
 	struct sx_probe_answer a;
 	char r[64];
-	struct sx_target t;
-	if (p->has_target)
-		t = p->target;
-	else
-		harmless_target(&t);
+	struct sx_target t = destination(p);
 	request(p, SX_S5_CMD_CONNECT, &t, &a);
 	p->connect_rep = a.rep;
 	answer_text(p, a.rep, r, sizeof r);
@@ -235,6 +257,12 @@ static void step_names(struct probe *p)
 	bool needed = p->c.dns == SX_DNS_REMOTE;
 	if (p->c.proxy.proto == SX_PROTO_SOCKS4) {
 		sx_report_row(&p->rep, "remote names", SX_ROW_SKIP, "SOCKS4 carries no names");
+		return;
+	}
+	/* Its statuses do not tell a name it could not resolve from a refused connection. */
+	if (is_http(p)) {
+		sx_report_row(&p->rep, "remote names", SX_ROW_OK,
+			      "HTTP CONNECT always sends names; the proxy resolves them");
 		return;
 	}
 	struct sx_target t;
@@ -300,7 +328,12 @@ static void step_udp(struct probe *p)
 {
 	if (!is_socks5(p)) {
 		sx_report_row(&p->rep, "udp associate", p->has_echo ? SX_ROW_FAIL : SX_ROW_SKIP,
-			      "SOCKS4 has no UDP");
+			      is_http(p) ? "an HTTP proxy carries TCP only" : "SOCKS4 has no UDP");
+		return;
+	}
+	if (p->c.n_via) {
+		sx_report_row(&p->rep, "udp associate", p->has_echo ? SX_ROW_FAIL : SX_ROW_SKIP,
+			      "not through a chain: UDP takes the udp policy");
 		return;
 	}
 	struct sx_probe_answer a = {0};
@@ -356,11 +389,11 @@ static void step_udp(struct probe *p)
 
 static void step_bind(struct probe *p)
 {
-	struct sx_target t;
-	if (p->has_target)
-		t = p->target;
-	else
-		harmless_target(&t);
+	if (is_http(p)) {
+		sx_report_row(&p->rep, "bind", SX_ROW_SKIP, "HTTP CONNECT has no BIND");
+		return;
+	}
+	struct sx_target t = destination(p);
 	struct sx_probe_answer a;
 	char r[64], bt[80];
 	request(p, 2, &t, &a);
@@ -381,11 +414,7 @@ static void step_pipeline(struct probe *p)
 		sx_report_row(&p->rep, "pipelining", SX_ROW_SKIP, "SOCKS5 only");
 		return;
 	}
-	struct sx_target t;
-	if (p->has_target)
-		t = p->target;
-	else
-		harmless_target(&t);
+	struct sx_target t = destination(p);
 	struct sx_probe_answer a = {0};
 	bool first;
 	char r[64];
@@ -416,6 +445,77 @@ static void step_pipeline(struct probe *p)
 	else
 		sx_report_row(&p->rep, "pipelining", SX_ROW_UNKNOWN,
 			      "%s; the proxy answers no CONNECT to tell (give HOST:PORT)", r);
+}
+
+/* HTTP: Basic authentication when a user is configured; a CONNECT without it and one
+ * with it tell whether the proxy wants it and takes ours. */
+static void step_http_auth(struct probe *p)
+{
+	struct sx_target t;
+	harmless_target(&t);
+	struct sx_probe_answer bare, with;
+	sx_probe_http_request(&p->x, &t, false, &bare);
+	bool wants = bare.rep == 407 || bare.rep == 401;
+	char r[64];
+	answer_text(p, bare.rep, r, sizeof r);
+	sx_report_row(&p->rep, "methods", bare.rep >= 0 ? SX_ROW_OK : SX_ROW_FAIL,
+		      "HTTP CONNECT; %s (%s without credentials)",
+		      bare.rep < 0 ? "no HTTP reply"
+		      : wants	   ? "the proxy asks for Basic authentication"
+				   : "no authentication asked for",
+		      r);
+	p->session_ok = bare.rep >= 0 && (!wants || p->c.proxy.has_user);
+	if (!p->c.proxy.has_user) {
+		sx_report_row(&p->rep, "credentials", wants ? SX_ROW_FAIL : SX_ROW_SKIP,
+			      wants ? "none configured (-u, or user@ in the URL)"
+				    : "none configured");
+		return;
+	}
+	sx_probe_http_request(&p->x, &t, true, &with);
+	answer_text(p, with.rep, r, sizeof r);
+	bool refused = with.rep == 407 || with.rep == 401 || with.rep == 403;
+	p->session_ok = with.rep >= 0 && !refused;
+	sx_report_row(&p->rep, "credentials", p->session_ok ? SX_ROW_OK : SX_ROW_FAIL,
+		      "user %s %s (%s)", p->c.proxy.user, p->session_ok ? "accepted" : "rejected",
+		      r);
+}
+
+/* A chain: one CONNECT through every hop, as the library makes it; a failure names the hop. */
+static void step_chain(struct probe *p)
+{
+	if (!p->c.n_via)
+		return;
+	struct sx_target t = destination(p);
+	struct sx_probe_chain_answer a;
+	sx_probe_chain(&p->c, &p->x, &t, &a);
+	unsigned n = (unsigned)p->c.n_via + 1;
+	const struct sx_proxy *at = a.hop ? &p->c.via[a.hop - 1] : &p->c.proxy;
+	char url[300], r[80];
+	sx_proxy_url_format(at, url, sizeof url);
+	if (a.r == 0) {
+		sx_report_row(&p->rep, "chain", SX_ROW_OK, "%u hops, %s reached in %.1f ms", n,
+			      p->has_target ? p->target_text : "127.0.0.1:1 of the last hop", a.ms);
+		return;
+	}
+	if (a.refusal == SX_HS_REFUSED_HTTP)
+		snprintf(r, sizeof r, "HTTP %u", a.code);
+	else if (a.refusal == SX_HS_REFUSED_SOCKS5 || a.refusal == SX_HS_REFUSED_SOCKS4)
+		snprintf(r, sizeof r, "%s %u", a.refusal == SX_HS_REFUSED_SOCKS5 ? "REP" : "CD",
+			 a.code);
+	else
+		snprintf(r, sizeof r, "%s", why(a.r));
+	/* Without a destination the last hop's answer about 127.0.0.1:1 proves it was reached. */
+	bool last = a.hop + 1 == n;
+	bool answered = a.refusal == SX_HS_REFUSED_HTTP || a.refusal == SX_HS_REFUSED_SOCKS5 ||
+			a.refusal == SX_HS_REFUSED_SOCKS4;
+	if (!p->has_target && last && answered)
+		sx_report_row(
+		    &p->rep, "chain", SX_ROW_OK,
+		    "%u hops; the last (%s) read and answered (%s for its own 127.0.0.1:1)", n, url,
+		    r);
+	else
+		sx_report_row(&p->rep, "chain", SX_ROW_FAIL, "hop %u of %u (%s): %s", a.hop + 1, n,
+			      url, r);
 }
 
 static int usage(void)
@@ -464,6 +564,8 @@ int sx_check_probe(int argc, char **argv)
 	if (step_reach(&p)) {
 		if (is_socks5(&p))
 			step_methods(&p);
+		else if (is_http(&p))
+			step_http_auth(&p);
 		else
 			sx_report_row(&p.rep, "methods", SX_ROW_SKIP, "SOCKS4: none (a user id%s)",
 				      p.c.proxy.has_user ? " is sent" : " may be sent");
@@ -472,12 +574,13 @@ int sx_check_probe(int argc, char **argv)
 		static const char *const names[] = {"connect", "remote names", "udp associate",
 						    "bind", "pipelining"};
 		for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-			if (is_socks5(&p) && !p.session_ok)
+			if ((is_socks5(&p) || is_http(&p)) && !p.session_ok)
 				sx_report_row(&p.rep, names[i], SX_ROW_SKIP,
 					      "not tried: no method and credentials that work");
 			else
 				steps[i](&p);
 		}
+		step_chain(&p);
 	}
 	return sx_report_print(&p.rep, json);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../config/proxy_url.h"
 #include "probe_report.h"
 
 static const char *const status_word[] = {"ok", "FAIL", "no", "?", "-"};
@@ -11,13 +12,22 @@ static const char *const status_json[] = {"ok", "fail", "no", "unknown", "skippe
 
 void sx_report_init(struct sx_probe_report *r, const struct sx_proxy *p)
 {
-	static const char *const schemes[] = {"", "socks4", "socks4a", "socks5", "socks5h"};
-	bool v6 = strchr(p->host, ':') != NULL;
+	char url[sizeof r->proxy];
 	memset(r, 0, sizeof *r);
-	/* Never the password. */
-	snprintf(r->proxy, sizeof r->proxy, "%s://%s%s%s%s%s:%u", schemes[p->proto],
-		 p->has_user ? p->user : "", p->has_user ? "@" : "", v6 ? "[" : "", p->host,
-		 v6 ? "]" : "", p->port);
+	/* The log lines' form, with the user name (never the password) after the scheme. */
+	sx_proxy_url_format(p, url, sizeof url);
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t at = (size_t)(host - url), len = strlen(url);
+	char user[SX_NAME_MAX + 2] = "";
+	if (p->has_user)
+		snprintf(user, sizeof user, "%s@", p->user);
+	size_t ul = strlen(user);
+	if (at + ul + (len - at) >= sizeof r->proxy)
+		ul = 0;
+	memcpy(r->proxy, url, at);
+	memcpy(r->proxy + at, user, ul);
+	memcpy(r->proxy + at + ul, host, len - at + 1);
 }
 
 void sx_report_row(struct sx_probe_report *r, const char *name, enum sx_row_status st,

@@ -26,6 +26,9 @@ setup_file() {
 	start_microsocks ms 1186 "$MS_SRC" || true
 	start_microsocks msauth 1187 "$MS_SRC" -u alice -P s3cret || true
 	start_ssh_socks ssh 1188 2232 || true
+	start_proxy http403 1168 --http-status 403
+	start_tinyproxy tp 1189 127.0.0.5 || true
+	start_tinyproxy tpauth 1190 127.0.0.5 'BasicAuth alice s3cret' || true
 }
 
 teardown_file() {
@@ -276,4 +279,72 @@ for c in d["checks"]:
 	row 'udp associate' no 'closed without a reply'
 	row bind no 'refused: closed without a reply'
 	row pipelining ok 'accepted'
+}
+
+@test "an HTTP proxy (the bundled one): CONNECT read and answered, names sent, no UDP or BIND" {
+	check http://127.0.0.1:1160
+	assert_success
+	assert_line "proxy http://127.0.0.1:1160"
+	row methods ok 'HTTP CONNECT; no authentication asked for \(HTTP [0-9]+ without credentials\)$'
+	row credentials - 'none configured$'
+	row connect ok 'the request was read and answered \(HTTP [0-9]+ for its own 127\.0\.0\.1:1\)'
+	row 'remote names' ok 'HTTP CONNECT always sends names'
+	row 'udp associate' - 'an HTTP proxy carries TCP only$'
+	row bind - 'HTTP CONNECT has no BIND$'
+	row pipelining - 'SOCKS5 only$'
+	check http://127.0.0.1:1160 192.0.2.10:80
+	assert_success
+	row connect ok '192\.0\.2\.10:80 in [0-9.]+ ms$'
+	# a UDP echo asked of an HTTP proxy cannot work
+	check http://127.0.0.1:1160 --udp-echo 192.0.2.10:7
+	assert_failure 1
+	row 'udp associate' FAIL 'an HTTP proxy carries TCP only$'
+}
+
+@test "an HTTP proxy with Basic authentication: the right password, a wrong one, none" {
+	check http://alice:s3cret@127.0.0.1:1161 192.0.2.10:80
+	assert_success
+	row methods ok 'HTTP CONNECT; the proxy asks for Basic authentication \(HTTP 407 without credentials\)$'
+	row credentials ok 'user alice accepted'
+	row connect ok '192\.0\.2\.10:80 in'
+	check http://alice:wrong@127.0.0.1:1161
+	assert_failure 1
+	row credentials FAIL 'user alice rejected \(HTTP 407\)$'
+	row connect - 'not tried'
+	check http://127.0.0.1:1161
+	assert_failure 1
+	row credentials FAIL 'none configured \(-u, or user@ in the URL\)$'
+}
+
+@test "tinyproxy: usable, a destination reached; with BasicAuth the credentials are checked" {
+	[ -e "$BATS_FILE_TMPDIR/tp.pid" ] || skip "tinyproxy is not installed"
+	check http://127.0.0.1:1189 192.0.2.10:80
+	assert_success
+	row connect ok '192\.0\.2\.10:80 in'
+	check http://alice:s3cret@127.0.0.1:1190 192.0.2.10:80
+	assert_success
+	row credentials ok 'user alice accepted'
+	check http://alice:wrong@127.0.0.1:1190
+	assert_failure 1
+	row credentials FAIL 'user alice rejected \(HTTP 40[17]\)$'
+}
+
+@test "a chain: one CONNECT through every hop; a refusing hop is named; UDP is not tried" {
+	run timeout 60 "$SOCKSIFY" --check -s socks5://127.0.0.1:1160 -s http://127.0.0.1:1160 \
+		192.0.2.10:80
+	assert_success
+	row chain ok '2 hops, 192\.0\.2\.10:80 reached in [0-9.]+ ms$'
+	row 'udp associate' - 'not through a chain'
+	run proxy_log plain
+	assert_output --partial 192.0.2.10
+	run timeout 60 "$SOCKSIFY" --check -s socks5://127.0.0.1:1160 -s http://127.0.0.1:1168 \
+		192.0.2.10:80
+	assert_failure 1
+	row chain FAIL 'hop 2 of 2 \(http://127\.0\.0\.1:1168\): HTTP 403$'
+	assert_line "verdict: partly usable: not working: chain"
+	# without a destination, the last hop's answer about its own 127.0.0.1:1 proves the way
+	run timeout 60 "$SOCKSIFY" --check -s socks5://127.0.0.1:1160 -s socks5h://127.0.0.1:1161
+	assert_failure 1
+	run timeout 60 "$SOCKSIFY" --check -s socks5://127.0.0.1:1160 -s socks5h://127.0.0.1:1163
+	row chain ok '2 hops; the last \(socks5h://127\.0\.0\.1:1163\) read and answered \(REP 2'
 }
