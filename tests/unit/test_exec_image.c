@@ -143,11 +143,9 @@ int main(void)
 	img = inspect(add("short", "\177ELF", 4), &r);
 	TAP_IS(r, -ENOEXEC, "a file too short to tell is ENOEXEC");
 
-	img = inspect(add("text",
-			  "just some text that is long enough to be read as a header, no "
-			  "magic at all in it",
-			  82),
-		      &r);
+	static const char text[] = "just some text that is long enough to be read as a header, "
+				   "no magic at all in it, none";
+	img = inspect(add("text", text, sizeof text - 1), &r);
 	TAP_OK(r == 0 && img.kind == SX_IMAGE_OTHER, "text is OTHER");
 
 	img = inspect(add("dyn64", b, elf64(b, EM_X86_64, PT_INTERP, NULL)), &r);
