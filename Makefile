@@ -19,7 +19,9 @@ ifeq ($(SAN),1)
 endif
 CFLAGS_ALL := $(WARN) $(OPT) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(CFLAGS)
 LIB_DEFS   := -DNDEBUG -DSX_VERSION='"$(VERSION)"'
-CARES_A    := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch)/libcares.a /usr/lib/*/libcares.a /usr/lib/libcares.a /usr/local/lib/libcares.a))
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+CARES_A    := $(firstword $(wildcard /usr/lib/$(MULTIARCH)/libcares.a /usr/lib/libcares.a \
+                /usr/local/lib/libcares.a))
 
 CORE_SRC    := $(sort $(wildcard core/*.c))
 CONFIG_SRC  := $(sort $(wildcard config/*.c))
@@ -30,17 +32,29 @@ TOOL_COMMON := $(sort $(wildcard tests/proxy/common/*.c))
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(B)/%.o)
 CONFIG_OBJ  := $(CONFIG_SRC:%.c=$(B)/%.o)
-PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o)
+# The library's exec checks share socksify-check's secure-exec rules.
+SHARED_SRC  := config/check/secure_exec.c
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o) $(SHARED_SRC:%.c=$(B)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 TOOL_BIN    := $(TOOL_SRC:tests/proxy/%.c=$(B)/%)
 TOOL_COMMON_OBJ := $(TOOL_COMMON:%.c=$(B)/%.o)
+GO_BIN      := $(if $(shell command -v go 2>/dev/null),$(B)/go_client $(B)/go_client_static)
 
 LIB     := $(B)/libsocksify.so
 WRAPPER := $(B)/socksify
 CHECKER := $(B)/socksify-check
 
+# ld.so expands $LIB in LD_PRELOAD to the directory of the loading program's class: on
+# Debian lib/x86_64-linux-gnu, lib/i386-linux-gnu, and lib32 for libc6-i386's loader.
+# The build tree and the installed tree are laid out for it, so one LD_PRELOAD string
+# gives every program, and its children, the library of its own class.
+PRELOAD_AT = $(if $(MULTIARCH),$(1)/$$LIB/socksify/libsocksify.so,$(1)/libsocksify.so)
+LIB_NATIVE := $(if $(MULTIARCH),$(B)/lib/$(MULTIARCH)/socksify/libsocksify.so)
+include mk/lib32.mk
+
 .PHONY: all lib tools unit check asan demo bench install uninstall clean deps format-check
-all: $(LIB) $(WRAPPER) $(CHECKER) $(TOOL_BIN) $(UNIT_BIN)
+all: $(LIB) $(LIB_NATIVE) $(LIB32_ALL) $(WRAPPER) $(CHECKER) $(TOOL_BIN) \
+     $(B)/leak_client_static $(GO_BIN) $(UNIT_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -58,15 +72,20 @@ $(LIB): $(PRELOAD_OBJ) $(B)/libsxcore.a preload/exports.map
 	  -Wl,--version-script=preload/exports.map -Wl,--exclude-libs,ALL \
 	  -Wl,-z,defs $(CARES_A) -ldl -lpthread
 
+$(LIB_NATIVE): $(LIB)
+	@mkdir -p $(@D)
+	ln -sfn ../../../$(notdir $(LIB)) $@
+
 $(WRAPPER): scripts/socksify.in Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@LIBDIR@|$(abspath $(B))|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@PRELOAD@|$(call PRELOAD_AT,$(abspath $(B)))|g' \
 	  -e 's|@PRELOAD_FIRST@|$(PRELOAD_FIRST)|g' $< > $@
 	chmod +x $@
 
 $(CHECKER): $(wildcard config/check/*.c) $(wildcard config/check/*.h) $(B)/libsxcore.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a -lpthread
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 	@mkdir -p $(@D)
@@ -75,6 +94,29 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 $(B)/%: tests/proxy/%.c $(TOOL_COMMON_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(TOOL_COMMON_OBJ) -lpthread
+
+# The isolation tests' client: connects past the preload (raw syscall, dlsym, io_uring),
+# and a static build of it, which the preload cannot reach at all.
+URING_LIB := $(if $(wildcard /usr/include/liburing.h),-luring)
+$(B)/leak_client: tests/proxy/leak_client.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $< -ldl $(URING_LIB)
+
+# Go programs for the Go tests, where Debian's golang-go is there: dynamic (cgo, as a
+# plain go build makes them when a C compiler is present) and static.
+GO_ENV := GOCACHE=$(abspath $(B))/gocache GOFLAGS=
+$(B)/go_client: tests/proxy/go_client.go
+	@mkdir -p $(@D)
+	cd tests/proxy && $(GO_ENV) go build -o $(abspath $@) go_client.go
+
+$(B)/go_client_static: tests/proxy/go_client.go
+	@mkdir -p $(@D)
+	cd tests/proxy && CGO_ENABLED=0 $(GO_ENV) go build -o $(abspath $@) go_client.go
+
+# No sanitizer runtime links statically: this one is built plain, in `make asan` too.
+$(B)/leak_client_static: tests/proxy/leak_client.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -D_GNU_SOURCE -DLEAK_STATIC -static -o $@ $<
 
 deps:
 	scripts/deps.sh
@@ -99,21 +141,27 @@ bench:
 	$(MAKE) all
 	B=$(B) scripts/bench.sh
 
-install: $(LIB) $(CHECKER) socksify.1
-	install -d $(DESTDIR)$(PREFIX)/lib/socksify $(DESTDIR)$(PREFIX)/bin \
+# lib/<multiarch>/socksify/ holds the library of each class built (and socksify-check);
+# without a multiarch triplet, lib/socksify/.
+INST_LIBDIR := $(PREFIX)/lib/$(if $(MULTIARCH),$(MULTIARCH)/)socksify
+install: $(LIB) $(LIB32_ALL) $(CHECKER) socksify.1
+	install -d $(DESTDIR)$(INST_LIBDIR) $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/socksify/libsocksify.so
-	install -m 0755 $(CHECKER) $(DESTDIR)$(PREFIX)/lib/socksify/socksify-check
-	sed -e 's|@LIBDIR@|$(PREFIX)/lib/socksify|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@PRELOAD_FIRST@||g' \
+	install -m 0644 $(LIB) $(DESTDIR)$(INST_LIBDIR)/libsocksify.so
+	install -m 0755 $(CHECKER) $(DESTDIR)$(INST_LIBDIR)/socksify-check
+	$(LIB32_INSTALL)
+	sed -e 's|@LIBDIR@|$(INST_LIBDIR)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@PRELOAD_FIRST@||g' \
+	  -e 's|@PRELOAD@|$(call PRELOAD_AT,$(if $(MULTIARCH),$(PREFIX),$(INST_LIBDIR)))|g' \
 	  scripts/socksify.in > $(DESTDIR)$(PREFIX)/bin/socksify
 	chmod 0755 $(DESTDIR)$(PREFIX)/bin/socksify
 	install -m 0644 socksify.1 $(DESTDIR)$(PREFIX)/share/man/man1/socksify.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/lib/socksify/libsocksify.so \
-	  $(DESTDIR)$(PREFIX)/lib/socksify/socksify-check $(DESTDIR)$(PREFIX)/bin/socksify \
+	rm -f $(DESTDIR)$(INST_LIBDIR)/libsocksify.so \
+	  $(DESTDIR)$(INST_LIBDIR)/socksify-check $(DESTDIR)$(PREFIX)/bin/socksify \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/socksify.1
-	-rmdir $(DESTDIR)$(PREFIX)/lib/socksify
+	$(LIB32_UNINSTALL)
+	-rmdir $(DESTDIR)$(INST_LIBDIR)
 
 format-check:
 	clang-format --dry-run --Werror core/*.[ch] config/*.[ch] config/check/*.c preload/*/*.[ch] tests/proxy/*.c tests/unit/*.[ch]
@@ -172,7 +220,8 @@ TSAN_BIN   := libsocksify.so socksify socksify-check stress_proc socksd target d
 
 .PHONY: check-tsan check-valgrind
 check-tsan:
-	$(MAKE) B=$(TSAN_B) OPT="-O1 -g -fsanitize=thread" $(TSAN_BIN:%=$(TSAN_B)/%)
+	$(MAKE) B=$(TSAN_B) OPT="-O1 -g -fsanitize=thread" $(TSAN_BIN:%=$(TSAN_B)/%) \
+	  $(if $(MULTIARCH),$(TSAN_B)/lib/$(MULTIARCH)/socksify/libsocksify.so)
 	TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0:report_thread_leaks=0:exitcode=66 \
 	  B=$(TSAN_B) scripts/netns.sh bats --tap --filter '$(TSAN_TESTS)' tests/e2e/stress.bats
 

@@ -10,11 +10,13 @@
 
 #include "chars.h"
 #include "proxy_url.h"
+#include "proxychains_conf.h"
 
 /* What the file or environment set explicitly, so later layers and derived defaults
  * know what to leave alone. */
 struct load_state {
 	bool dns_set;
+	char chain_origin[300]; /* "FILE:LINE: chain" or "SOCKSIFY_CHAIN", for its errors */
 	bool file_user_set, file_pass_set;
 	char file_user[SX_NAME_MAX + 1];
 	char file_pass[SX_NAME_MAX + 1];
@@ -92,6 +94,44 @@ static int set_server(struct sx_config *c, struct load_state *st, const char *va
 	c->proxy = p;
 	c->has_proxy = true;
 	return 0;
+}
+
+/* The next proxy behind the server's chain (the server is hop 1). */
+static int add_hop(struct sx_config *c, const char *url, char *msg, size_t n)
+{
+	char m[400];
+
+	if (c->n_via == SX_CHAIN_MAX - 1)
+		return fail(msg, n, "more than %d proxies after the server", SX_CHAIN_MAX - 1);
+	if (sx_proxy_url_parse(&c->via[c->n_via], url, m, sizeof m) < 0)
+		return fail(msg, n, "hop %zu: %s", c->n_via + 2, m);
+	c->n_via++;
+	return 0;
+}
+
+/* URLs separated by commas or blanks: the proxies behind the server, in order. */
+static int set_chain(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		     size_t n)
+{
+	(void)st;
+	c->n_via = 0;
+	for (const char *s = val;;) {
+		char url[1024];
+		while (*s == ',' || is_space(*s))
+			s++;
+		if (!*s)
+			return 0;
+		size_t len = strcspn(s, ", \t\r\n\f\v");
+		if (len >= sizeof url)
+			return fail(msg, n, "hop %zu: URL longer than %zu bytes", c->n_via + 2,
+				    sizeof url - 1);
+		memcpy(url, s, len);
+		url[len] = '\0';
+		int r = add_hop(c, url, msg, n);
+		if (r < 0)
+			return r;
+		s += len;
+	}
 }
 
 static int copy_cred(char *dst, const char *val, char *msg, size_t n)
@@ -380,7 +420,16 @@ static int set_pipeline(struct sx_config *c, struct load_state *st, const char *
 			size_t n)
 {
 	(void)st;
-	return onoff(&c->proxy.pipeline, val, msg, n);
+	static const char *const words[] = {"auto"};
+	c->pipeline_auto = keyword(val, words, NWORDS(words)) == 0;
+	if (c->pipeline_auto) {
+		c->proxy.pipeline = false;
+		return 0;
+	}
+	int r = onoff(&c->proxy.pipeline, val, msg, n);
+	if (r < 0)
+		return fail(msg, n, "expected auto, on or off, got '%.64s'", val);
+	return r;
 }
 
 static int set_strict(struct sx_config *c, struct load_state *st, const char *val, char *msg,
@@ -403,6 +452,7 @@ static const struct setting {
 	setter_fn set;
 } settings[] = {
     {"server", NULL, set_server},
+    {"chain", "SOCKSIFY_CHAIN", set_chain},
     {"user", NULL, set_file_user},
     {"password", NULL, set_file_pass},
     {"password_file", "SOCKSIFY_PASSWORD_FILE", set_password_file},
@@ -424,6 +474,11 @@ static const struct setting {
     {"fake_net6", "SOCKSIFY_FAKE_NET6", set_fake_net6},
 };
 
+const struct sx_proxy *sx_config_last_hop(const struct sx_config *c)
+{
+	return c->n_via ? &c->via[c->n_via - 1] : &c->proxy;
+}
+
 void sx_config_defaults(struct sx_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -431,6 +486,7 @@ void sx_config_defaults(struct sx_config *c)
 	c->proxy.proto = SX_PROTO_SOCKS5H;
 	c->proxy.port = 1080;
 	c->proxy.pipeline = false;
+	c->pipeline_auto = true;
 	c->dns = SX_DNS_LOCAL;
 	c->bypass_loopback = true;
 	c->connect_timeout_ms = 10000;
@@ -494,6 +550,9 @@ static int load_file(struct sx_config *c, struct load_state *st, const char *nam
 		val[l.val_len] = '\0';
 		if (s->set(c, st, val, msg, sizeof(msg)) < 0)
 			return fail(err, errlen, "%s:%u: %s: %s", name, l.lineno, s->key, msg);
+		if (s->set == set_chain)
+			snprintf(st->chain_origin, sizeof st->chain_origin, "%s:%u: chain", name,
+				 l.lineno);
 	}
 	/* the file's user/password belong to the file's server, whatever the line order */
 	if (st->file_user_set) {
@@ -505,6 +564,35 @@ static int load_file(struct sx_config *c, struct load_state *st, const char *nam
 		c->proxy.has_user = true;
 	}
 	return 0;
+}
+
+struct proxychains_ctx {
+	struct sx_config *c;
+	struct load_state *st;
+	size_t hops;
+};
+
+/* proxychains_conf.c's settings, as the same setters as ours. */
+static int proxychains_set(void *ctx, const char *key, const char *val, char *msg, size_t n)
+{
+	struct proxychains_ctx *x = ctx;
+
+	if (!strcmp(key, "hop"))
+		return x->hops++ ? add_hop(x->c, val, msg, n)
+				 : set_server(x->c, x->st, val, msg, n);
+	for (size_t i = 0; i < NWORDS(settings); i++)
+		if (!strcmp(settings[i].key, key))
+			return settings[i].set(x->c, x->st, val, msg, n);
+	return fail(msg, n, "no setting %s", key);
+}
+
+static int load_proxychains(struct sx_config *c, struct load_state *st, const char *name,
+			    const char *text, size_t len, char *err, size_t errlen)
+{
+	struct proxychains_ctx x = {c, st, 0};
+
+	snprintf(st->chain_origin, sizeof st->chain_origin, "%s: [ProxyList]", name);
+	return sx_proxychains_load(name, text, len, proxychains_set, &x, err, errlen);
 }
 
 static const char *env(sx_getenv_fn getenv_fn, const char *name)
@@ -550,6 +638,7 @@ static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, si
 		c->proxy = p;
 		c->has_proxy = true;
 		c->password_file[0] = '\0'; /* the file's credentials went with its server */
+		c->n_via = 0;		    /* and so did its chain */
 		return 0;
 	}
 	return 0;
@@ -580,6 +669,8 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 			continue;
 		if (settings[i].set(c, st, v, msg, sizeof(msg)) < 0)
 			return fail(err, errlen, "%s: %s", settings[i].env, msg);
+		if (settings[i].set == set_chain)
+			snprintf(st->chain_origin, sizeof st->chain_origin, "%s", settings[i].env);
 	}
 	/* curl's order: the lower-case name wins when both are set */
 	const char *np = "no_proxy";
@@ -588,6 +679,32 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 		v = env(getenv_fn, np = "NO_PROXY");
 	if (v && set_bypass(c, st, v, msg, sizeof(msg)) < 0)
 		return fail(err, errlen, "%s: %s", np, msg);
+	return 0;
+}
+
+/* Each hop must be able to name the next: SOCKS4 carries IPv4 addresses only, SOCKS4a
+ * no IPv6. Pipelining is one setting for every hop. */
+static int check_chain(struct sx_config *c, const struct load_state *st, char *err, size_t errlen)
+{
+	if (!c->n_via)
+		return 0;
+	if (!c->has_proxy)
+		return fail(err, errlen, "%s: a chain needs a server for its first hop",
+			    st->chain_origin);
+	for (size_t i = 0; i < c->n_via; i++) {
+		const struct sx_proxy *p = i ? &c->via[i - 1] : &c->proxy, *next = &c->via[i];
+		uint8_t a[16];
+		int kind = sx_bypass_parse_addr(next->host, strlen(next->host), a);
+		if ((p->proto == SX_PROTO_SOCKS4 && kind != 4) ||
+		    (p->proto == SX_PROTO_SOCKS4A && kind == 6))
+			return fail(err, errlen, "%s: hop %zu (%s) cannot carry hop %zu's host: %s",
+				    st->chain_origin, i + 1,
+				    p->proto == SX_PROTO_SOCKS4 ? "socks4" : "socks4a", i + 2,
+				    p->proto == SX_PROTO_SOCKS4
+					? "socks4 takes IPv4 addresses only (use socks4a)"
+					: "socks4a takes no IPv6");
+		c->via[i].pipeline = c->proxy.pipeline;
+	}
 	return 0;
 }
 
@@ -600,9 +717,18 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	memset(&st, 0, sizeof(st));
 	if (err && errlen)
 		err[0] = '\0';
+	/* SOCKSIFY_CONF_FORMAT=proxychains (socksify --proxychains-conf): the file is a
+	 * proxychains-ng proxychains.conf. */
+	const char *format = getenv_fn ? env(getenv_fn, "SOCKSIFY_CONF_FORMAT") : NULL;
+	bool proxychains = format && eq_nocase(format, strlen(format), "proxychains");
+	if (format && !proxychains && !eq_nocase(format, strlen(format), "socksify"))
+		return fail(err, errlen,
+			    "SOCKSIFY_CONF_FORMAT: expected socksify or proxychains, got '%.32s'",
+			    format);
 	if (file_text) {
-		r = load_file(c, &st, file_name ? file_name : "config file", file_text, len, err,
-			      errlen);
+		const char *name = file_name ? file_name : "config file";
+		r = proxychains ? load_proxychains(c, &st, name, file_text, len, err, errlen)
+				: load_file(c, &st, name, file_text, len, err, errlen);
 		if (r < 0)
 			return r;
 	}
@@ -611,13 +737,17 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 		if (r < 0)
 			return r;
 	}
-	bool names_ok = c->proxy.proto != SX_PROTO_SOCKS4; /* socks4 cannot carry a name */
+	r = check_chain(c, &st, err, errlen);
+	if (r < 0)
+		return r;
+	/* The last hop receives the destination: its scheme says where names resolve. */
+	enum sx_proto last = sx_config_last_hop(c)->proto;
+	bool names_ok = last != SX_PROTO_SOCKS4; /* socks4 cannot carry a name */
 	if (!st.dns_set)
-		c->dns =
-		    c->has_proxy && (c->proxy.proto == SX_PROTO_SOCKS4A ||
-				     c->proxy.proto == SX_PROTO_SOCKS5H || (c->strict && names_ok))
-			? SX_DNS_REMOTE
-			: SX_DNS_LOCAL;
+		c->dns = c->has_proxy && (last == SX_PROTO_SOCKS4A || last == SX_PROTO_SOCKS5H ||
+					  last == SX_PROTO_HTTP || (c->strict && names_ok))
+			     ? SX_DNS_REMOTE
+			     : SX_DNS_LOCAL;
 	if (c->strict) {
 		/* Leak-proof means no name leaves through the local resolver and no datagram
 		 * goes anywhere but the proxy. */

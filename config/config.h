@@ -26,6 +26,10 @@ enum sx_bind_mode { SX_BIND_AUTO = 0, SX_BIND_ON, SX_BIND_OFF };
 struct sx_config {
 	bool has_proxy; /* false: no proxy configured anywhere */
 	struct sx_proxy proxy;
+	/* A chain's proxies behind `proxy`, in order (SOCKSIFY_CHAIN, the chain key): proxy
+	 * CONNECTs to via[0], via[0] to via[1], and the last to the destination. */
+	size_t n_via;
+	struct sx_proxy via[SX_CHAIN_MAX - 1];
 	enum sx_dns_mode dns;	       /* remote for socks4a/socks5h, local otherwise, unless set */
 	struct sx_bypass bypass;       /* SOCKSIFY_BYPASS / bypass, plus NO_PROXY */
 	bool bypass_loopback;	       /* default true */
@@ -39,7 +43,10 @@ struct sx_config {
 	enum sx_udp_policy udp;
 	enum sx_bind_mode bind;	  /* default auto */
 	unsigned bind_timeout_ms; /* BIND: for the peer to connect; default 120000 */
-	uint8_t fake_net4[4];	  /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
+	/* pipeline auto (the default): proxy.pipeline stays off and preload decides per
+	 * proxy from what its pipeline cache learned */
+	bool pipeline_auto;
+	uint8_t fake_net4[4]; /* remote DNS: the fake IPv4 range, default 198.18.0.0/15 */
 	unsigned fake_prefix4;
 	uint8_t fake_net6[16]; /* and IPv6, default fd9a:5f0c:4b2d:ffff::/64 */
 	unsigned fake_prefix6;
@@ -57,6 +64,8 @@ struct sx_config {
 typedef const char *(*sx_getenv_fn)(const char *name);
 
 void sx_config_defaults(struct sx_config *c);
+/* The proxy that receives the destination: the chain's last, else the server. */
+const struct sx_proxy *sx_config_last_hop(const struct sx_config *c);
 /* Applies file_text (may be NULL) then the environment over c (call sx_config_defaults
  * first). file_name is used in messages only. Returns 0 or -EINVAL with err holding one
  * line such as "SOCKS_SERVER: port 99999 out of range" or

@@ -166,10 +166,9 @@ int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bar
 		const char *name;
 		enum sx_proto proto;
 	} schemes[] = {
-	    {"socks4", SX_PROTO_SOCKS4},
-	    {"socks4a", SX_PROTO_SOCKS4A},
-	    {"socks5", SX_PROTO_SOCKS5},
-	    {"socks5h", SX_PROTO_SOCKS5H},
+	    {"socks4", SX_PROTO_SOCKS4}, {"socks4a", SX_PROTO_SOCKS4A},
+	    {"socks5", SX_PROTO_SOCKS5}, {"socks5h", SX_PROTO_SOCKS5H},
+	    {"http", SX_PROTO_HTTP},
 	};
 	struct sx_proxy tmp;
 	size_t slen = scheme_len(url);
@@ -187,10 +186,12 @@ int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bar
 				break;
 		if (i == sizeof(schemes) / sizeof(schemes[0]))
 			return fail(err, errlen,
-				    "unsupported scheme '%.*s' (use socks4, socks4a, socks5 or "
-				    "socks5h)",
+				    "unsupported scheme '%.*s' (use socks4, socks4a, socks5, "
+				    "socks5h or http)",
 				    (int)slen, url);
 		tmp.proto = schemes[i].proto;
+		if (tmp.proto == SX_PROTO_HTTP)
+			tmp.port = 8080; /* curl's and proxychains' default for http proxies */
 		s = url + slen + 3;
 	}
 	/* the last '@' ends the user info, so an unencoded '@' in a password still works */
@@ -226,25 +227,39 @@ int sx_proxy_url_parse(struct sx_proxy *p, const char *url, char *err, size_t er
 void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n)
 {
 	static const char *const names[] = {
-	    [SX_PROTO_SOCKS4] = "socks4",
-	    [SX_PROTO_SOCKS4A] = "socks4a",
-	    [SX_PROTO_SOCKS5] = "socks5",
-	    [SX_PROTO_SOCKS5H] = "socks5h",
+	    [SX_PROTO_SOCKS4] = "socks4", [SX_PROTO_SOCKS4A] = "socks4a",
+	    [SX_PROTO_SOCKS5] = "socks5", [SX_PROTO_SOCKS5H] = "socks5h",
+	    [SX_PROTO_HTTP] = "http",
 	};
-	const char *scheme = p->proto >= SX_PROTO_SOCKS4 && p->proto <= SX_PROTO_SOCKS5H
-				 ? names[p->proto]
-				 : "socks5h";
+	const char *scheme =
+	    p->proto >= SX_PROTO_SOCKS4 && p->proto <= SX_PROTO_HTTP ? names[p->proto] : "socks5h";
 	bool v6 = strchr(p->host, ':') != NULL;
 
 	snprintf(out, n, "%s://%s%s%s:%u", scheme, v6 ? "[" : "", p->host, v6 ? "]" : "", p->port);
 }
 
-bool sx_proxy_url_strip_password(const char *url, bool bare_ok, char *out, size_t n)
+void sx_proxy_chain_format(const struct sx_proxy *first, const struct sx_proxy *via, size_t n_via,
+			   char *out, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i <= n_via && len < n; i++) {
+		if (i) {
+			snprintf(out + len, n - len, " > ");
+			len += strnlen(out + len, n - len);
+		}
+		sx_proxy_url_format(i ? &via[i - 1] : first, out + len, n - len);
+		len += strnlen(out + len, n - len);
+	}
+}
+
+bool sx_proxy_url_strip_password(const char *url, bool ours, char *out, size_t n)
 {
 	size_t slen = scheme_len(url);
 	const char *s = slen ? url + slen + 3 : url;
+	bool socks = slen >= 5 && slen <= 7 && scheme_is(url, 5, "socks");
 
-	if (slen ? !(slen >= 5 && slen <= 7 && scheme_is(url, 5, "socks")) : !bare_ok)
+	if (slen ? !(socks || (ours && scheme_is(url, slen, "http"))) : !ours)
 		return false;
 	const char *at = strrchr(s, '@');
 	const char *colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;

@@ -1,10 +1,28 @@
 /* SPDX-License-Identifier: MIT */
-/* Does a config file hold a secret (a password, or credentials inside a server URL)?
+/* Does a config file hold a secret (a password, credentials inside a server or chain URL,
+ * or a proxychains.conf proxy with a user and password)?
  * Used to warn when such a file is readable by other users. */
 #include <string.h>
 #include <strings.h>
 
 #include "config.h"
+
+/* A proxychains.conf [ProxyList] entry "socks5 host port user pass": four words. */
+static bool proxychains_credentials(const struct sx_conf_line *l)
+{
+	static const char *const types[] = {"socks4", "socks5", "http"};
+	bool type = false;
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		type |= l->key_len == strlen(types[i]) && !strncmp(l->key, types[i], l->key_len);
+	if (!type)
+		return false;
+	size_t words = 0;
+	for (size_t i = 0; i < l->val_len; i++)
+		if (l->val[i] != ' ' && l->val[i] != '\t' &&
+		    (i == 0 || l->val[i - 1] == ' ' || l->val[i - 1] == '\t'))
+			words++;
+	return words >= 4;
+}
 
 bool sx_config_text_has_secret(const char *text, size_t len)
 {
@@ -14,7 +32,10 @@ bool sx_config_text_has_secret(const char *text, size_t len)
 	while (sx_conf_file_next(&r, &l)) {
 		if (l.key_len == 8 && !strncasecmp(l.key, "password", 8))
 			return true;
-		if (l.key_len == 6 && !strncasecmp(l.key, "server", 6) &&
+		if (proxychains_credentials(&l))
+			return true;
+		if (((l.key_len == 6 && !strncasecmp(l.key, "server", 6)) ||
+		     (l.key_len == 5 && !strncasecmp(l.key, "chain", 5))) &&
 		    memchr(l.val, '@', l.val_len))
 			return true;
 	}

@@ -81,7 +81,7 @@ unsigned sx_fakedns_count(const void *t);
 /* Concurrency: callers serialise sx_fakedns_assign (and init) with one lock for the whole
  * process tree. A slot is written completely before it is published (index entry, then the
  * committed count, with release stores), so a process killed mid-assign leaves only an
- * unpublished slot that the next assign overwrites; and sx_fakedns_name, _in_range and _count
- * are safe without the lock because published slots never change. */
+ * unpublished slot that the next assign overwrites; and sx_fakedns_lookup, _name, _in_range and
+ * _count are safe without the lock because published slots never change. */
 
 #endif

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* The client side of a SOCKS4/4a/5 handshake as a resumable state machine. It
- * only ever asks for the bytes of the message it is reading, so data the server
- * sends after its reply (an SSH or SMTP banner) stays in the socket for the program. */
+/* The client side of a SOCKS4/4a/5 or HTTP CONNECT handshake as a resumable state
+ * machine. It only ever asks for the bytes of the message it is reading, so data the
+ * server sends after its reply (an SSH or SMTP banner) stays in the socket for the program. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "errmap.h"
 #include "handshake.h"
+#include "http_connect.h"
 #include "socks4.h"
 #include "socks5.h"
 
 /* What the bytes we are waiting for are; writes are pending whenever out has bytes left. */
-enum { ST_METHOD = 1, ST_AUTH, ST_REPLY5, ST_REPLY4, ST_DONE, ST_FAILED };
+enum { ST_METHOD = 1, ST_AUTH, ST_REPLY5, ST_REPLY4, ST_HTTP, ST_DONE, ST_FAILED };
 
 static int fail(struct sx_hs *hs, int err)
 {
@@ -22,7 +25,7 @@ static int fail(struct sx_hs *hs, int err)
 	return hs->err;
 }
 
-static int refused(struct sx_hs *hs, enum sx_hs_refusal what, uint8_t code, int err)
+static int refused(struct sx_hs *hs, enum sx_hs_refusal what, uint16_t code, int err)
 {
 	if (hs->state != ST_FAILED) {
 		hs->refusal = what;
@@ -58,14 +61,19 @@ static int append_request(struct sx_hs *hs)
 					       (uint8_t)hs->cmd, &hs->dst));
 }
 
+static bool pipelining(const struct sx_hs *hs)
+{
+	return hs->proxy->pipeline && !(hs->flags & SX_HS_NO_PIPELINE);
+}
+
 /* One method per greeting when pipelining: the server's choice must then match
  * what we already sent behind the greeting. */
-static int offered(const struct sx_proxy *p, uint8_t m)
+static int offered(const struct sx_hs *hs, uint8_t m)
 {
 	if (m == SX_S5_METHOD_NONE)
-		return !p->has_user || !p->pipeline;
+		return !hs->proxy->has_user || !pipelining(hs);
 	if (m == SX_S5_METHOD_USERPASS)
-		return p->has_user;
+		return hs->proxy->has_user;
 	return 0;
 }
 
@@ -76,7 +84,7 @@ static int init_socks5(struct sx_hs *hs)
 	size_t nm = 0;
 	int r;
 
-	if (!p->has_user || !p->pipeline)
+	if (!p->has_user || !pipelining(hs))
 		methods[nm++] = SX_S5_METHOD_NONE;
 	if (p->has_user)
 		methods[nm++] = SX_S5_METHOD_USERPASS;
@@ -88,27 +96,45 @@ static int init_socks5(struct sx_hs *hs)
 		r = append_request(hs);
 	if (r)
 		return r;
-	if (!p->pipeline)
+	if (!pipelining(hs))
 		hs->out_len = 2 + nm;
 	expect(hs, ST_METHOD, 2);
 	return 0;
 }
 
-int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
-	       const struct sx_target *dst)
+/* Where an inner hop is told to connect: the next proxy's host as written. */
+static int next_hop_target(const struct sx_proxy *next, struct sx_target *t)
 {
+	uint8_t a[16];
+
+	if (inet_pton(AF_INET, next->host, a) == 1) {
+		sx_target_set_v4(t, a, next->port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, next->host, a) == 1) {
+		sx_target_set_v6(t, a, next->port);
+		return 0;
+	}
+	return sx_target_set_name(t, next->host, next->port);
+}
+
+/* Builds the current hop's first message(s) for its proxy, command and destination. */
+static int start_hop(struct sx_hs *hs)
+{
+	const struct sx_proxy *p = hs->hops[hs->hop];
+	bool last = hs->hop + 1 == hs->n_hops;
 	int r;
 
-	memset(hs, 0, sizeof(*hs));
-	hs->state = ST_FAILED;
-	hs->err = -EINVAL;
-	if (!p || !dst ||
-	    (cmd != SX_CMD_CONNECT && cmd != SX_CMD_BIND && cmd != SX_CMD_UDP_ASSOCIATE))
-		return hs->err;
 	hs->proxy = p;
-	hs->cmd = cmd;
-	hs->dst = *dst;
+	hs->cmd = last ? hs->final_cmd : SX_CMD_CONNECT;
+	if (last)
+		hs->dst = hs->final_dst;
+	else if ((r = next_hop_target(hs->hops[hs->hop + 1], &hs->dst)) < 0)
+		return fail(hs, r);
+	hs->out_len = hs->out_off = 0;
 	hs->state = 0;
+	const enum sx_cmd cmd = hs->cmd;
+	const struct sx_target *dst = &hs->dst;
 	switch (p->proto) {
 	case SX_PROTO_SOCKS4:
 	case SX_PROTO_SOCKS4A:
@@ -125,14 +151,61 @@ int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
 	case SX_PROTO_SOCKS5H:
 		r = init_socks5(hs);
 		return r ? fail(hs, r) : 0;
+	case SX_PROTO_HTTP:
+		if (cmd != SX_CMD_CONNECT)
+			return fail(hs, -EOPNOTSUPP);
+		r = append(hs, sx_http_request_encode(hs->out, sizeof(hs->out), dst,
+						      p->has_user ? p->user : NULL, p->pass));
+		if (r)
+			return fail(hs, r);
+		sx_http_reply_init(&hs->http);
+		expect(hs, ST_HTTP, sx_http_reply_want(&hs->http));
+		return 0;
 	default:
 		return fail(hs, -EINVAL);
 	}
 }
 
+int sx_hs_init_chain(struct sx_hs *hs, const struct sx_proxy *const *hops, size_t n,
+		     enum sx_cmd cmd, const struct sx_target *dst, unsigned flags)
+{
+	memset(hs, 0, sizeof(*hs));
+	hs->state = ST_FAILED;
+	hs->err = -EINVAL;
+	if (!hops || n < 1 || n > SX_CHAIN_MAX || !dst ||
+	    (cmd != SX_CMD_CONNECT && cmd != SX_CMD_BIND && cmd != SX_CMD_UDP_ASSOCIATE))
+		return hs->err;
+	for (size_t i = 0; i < n; i++)
+		if (!hops[i])
+			return hs->err;
+	memcpy(hs->hops, hops, n * sizeof hops[0]);
+	hs->n_hops = n;
+	hs->flags = flags;
+	hs->final_cmd = cmd;
+	hs->final_dst = *dst;
+	return start_hop(hs);
+}
+
+int sx_hs_init(struct sx_hs *hs, const struct sx_proxy *p, enum sx_cmd cmd,
+	       const struct sx_target *dst)
+{
+	return sx_hs_init_chain(hs, &p, 1, cmd, dst, 0);
+}
+
+/* A hop's reply was a success: the next hop's handshake starts inside its tunnel. */
+static int hop_done(struct sx_hs *hs)
+{
+	if (hs->hop + 1 == hs->n_hops) {
+		hs->state = ST_DONE;
+		return 0;
+	}
+	hs->hop++;
+	return start_hop(hs);
+}
+
 static void start_request(struct sx_hs *hs)
 {
-	if (!hs->proxy->pipeline) {
+	if (!pipelining(hs)) {
 		hs->out_len = hs->out_off = 0;
 		append_request(hs); /* cannot fail: it fitted at init */
 	}
@@ -160,10 +233,10 @@ static int on_method(struct sx_hs *hs)
 		return more(hs, r, need);
 	if (m == SX_S5_METHOD_REJECT)
 		return refused(hs, SX_HS_REFUSED_METHODS, 0, SX_ERR_NO_METHOD);
-	if (!offered(hs->proxy, m))
+	if (!offered(hs, m))
 		return fail(hs, SX_ERR_MALFORMED);
 	if (m == SX_S5_METHOD_USERPASS) {
-		if (!hs->proxy->pipeline) {
+		if (!pipelining(hs)) {
 			hs->out_len = hs->out_off = 0;
 			append_auth(hs); /* cannot fail: it fitted at init */
 		}
@@ -203,8 +276,7 @@ static int on_reply5(struct sx_hs *hs)
 	r = sx_s5_reply_parse(hs->in, hs->in_len, &need, &rep, &hs->bound);
 	if (r <= 0)
 		return more(hs, r, need);
-	hs->state = ST_DONE;
-	return 0;
+	return hop_done(hs);
 }
 
 static int on_reply4(struct sx_hs *hs)
@@ -221,8 +293,25 @@ static int on_reply4(struct sx_hs *hs)
 	if (r <= 0)
 		return more(hs, r, need);
 	sx_target_set_v4(&hs->bound, hs->in + 4, (uint16_t)(hs->in[2] << 8 | hs->in[3]));
-	hs->state = ST_DONE;
-	return 0;
+	return hop_done(hs);
+}
+
+/* The reader took what it was given; it says how much it may take next. */
+static int on_http(struct sx_hs *hs)
+{
+	int r = sx_http_reply_feed(&hs->http, hs->in, hs->in_len);
+
+	if (r < 0)
+		return fail(hs, SX_ERR_MALFORMED);
+	if (r == 0) {
+		expect(hs, ST_HTTP, sx_http_reply_want(&hs->http));
+		return 0;
+	}
+	unsigned status = sx_http_reply_status(&hs->http);
+	if (status < 200 || status > 299)
+		return refused(hs, SX_HS_REFUSED_HTTP, (uint16_t)status, sx_errmap_http(status));
+	memset(&hs->bound, 0, sizeof hs->bound); /* HTTP names no bound address */
+	return hop_done(hs);
 }
 
 enum sx_next sx_hs_next(const struct sx_hs *hs, size_t *n)
@@ -280,6 +369,8 @@ int sx_hs_read(struct sx_hs *hs, const uint8_t *in, size_t n)
 		return on_reply5(hs);
 	case ST_REPLY4:
 		return on_reply4(hs);
+	case ST_HTTP:
+		return on_http(hs);
 	default:
 		return fail(hs, -EINVAL);
 	}
@@ -295,12 +386,17 @@ int sx_hs_await_peer(struct sx_hs *hs)
 	return 0;
 }
 
+size_t sx_hs_hop(const struct sx_hs *hs)
+{
+	return hs->hop;
+}
+
 void sx_hs_fail(struct sx_hs *hs, int err)
 {
 	fail(hs, err);
 }
 
-enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint8_t *code)
+enum sx_hs_refusal sx_hs_refusal(const struct sx_hs *hs, uint16_t *code)
 {
 	enum sx_hs_refusal r = hs->state == ST_FAILED ? hs->refusal : SX_HS_REFUSED_NOTHING;
 

@@ -14,7 +14,10 @@ enum sx_proto {
 	SX_PROTO_SOCKS4A,    /* names sent to the proxy */
 	SX_PROTO_SOCKS5,     /* local DNS */
 	SX_PROTO_SOCKS5H,    /* names sent to the proxy */
+	SX_PROTO_HTTP,	     /* HTTP CONNECT: names sent to the proxy, TCP only */
 };
+
+#define SX_CHAIN_MAX 8 /* proxies in one chain, the first included */
 
 struct sx_proxy {
 	enum sx_proto proto;
@@ -25,5 +28,11 @@ struct sx_proxy {
 	char pass[SX_NAME_MAX + 1];
 	bool pipeline; /* SOCKS5: send greeting, auth and request in one write */
 };
+
+/* Only SOCKS5 has UDP ASSOCIATE; SOCKS4 and HTTP CONNECT carry TCP alone. */
+static inline bool sx_proxy_relays_udp(const struct sx_proxy *p)
+{
+	return p->proto == SX_PROTO_SOCKS5 || p->proto == SX_PROTO_SOCKS5H;
+}
 
 #endif

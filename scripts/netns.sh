@@ -32,6 +32,9 @@ ip addr add 2001:db8::11/128 dev lo nodad
 
 SX_NETNS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/socksify-netns.XXXXXX")
 export SX_NETNS_DIR
+# What the library learns about this namespace's proxies (the pipeline cache) stays here.
+XDG_CACHE_HOME=$SX_NETNS_DIR/cache
+export XDG_CACHE_HOME
 printf 'nameserver 127.0.0.53\noptions timeout:1 attempts:1\n' >"$SX_NETNS_DIR/resolv.conf"
 mount --bind "$SX_NETNS_DIR/resolv.conf" /etc/resolv.conf
 # Names the tests resolve from /etc/hosts (locally, without DNS).

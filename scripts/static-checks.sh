@@ -43,9 +43,9 @@ for o in "$B"/core/*.o "$B"/config/*.o; do
 done
 
 # The floors, lowest first. A file includes, and an object calls, only its own floor or
-# a lower one; tcp/ and udp/ share a rank, so neither reaches the other, and both stand
-# over dns/ (the direction is also written at the top of tcp_connect.h, udp.h and
-# fakedns_shared.h).
+# a lower one; tcp/, udp/ and exec/ share a rank, so none reaches another, and tcp/ and
+# udp/ stand over dns/ (the direction is also written at the top of tcp_connect.h, udp.h,
+# exec_check.h and fakedns_shared.h).
 floor_of() {
 	case $1 in
 	core/*) echo core ;;
@@ -63,7 +63,7 @@ floor_rank() {
 	config) echo 1 ;;
 	base) echo 2 ;;
 	dns) echo 3 ;;
-	tcp | udp) echo 4 ;;
+	tcp | udp | exec) echo 4 ;;
 	hooks) echo 5 ;;
 	*) echo -1 ;;
 	esac
@@ -123,7 +123,7 @@ for f in core/*.[ch] config/*.[ch] config/check/*.[ch] preload/*.[ch] preload/*/
 "
 	done
 done
-verdict "includes point down the floors (hooks > tcp, udp > dns > base > config > core)" "$bad"
+verdict "includes point down the floors (hooks > tcp, udp, exec > dns > base > config > core)" "$bad"
 
 # The same for calls, which a declaration written by hand could hide from the above.
 bad=$(for c in $preload_src; do

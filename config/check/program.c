@@ -1,144 +1,82 @@
 /* SPDX-License-Identifier: MIT */
 /* Can a program be socksified at all? Not when it is static (no loader), of the other
  * ELF class, or run in secure-execution mode, where the loader ignores LD_PRELOAD. */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
-#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
+#include "../../core/exec_image.h"
 #include "check.h"
+#include "secure_exec.h"
 
-/* The capability sets of the file (security.capability, VFS_CAP_REVISION_2 or 3). */
-static bool file_caps(const char *path, bool *effective, uint64_t *permitted, uint64_t *inheritable)
+static void close_fd(int fd)
 {
-	uint32_t raw[6] = {0}; /* magic_etc, {permitted, inheritable} x 2, rootid (v3) */
-	ssize_t n = getxattr(path, "security.capability", raw, sizeof raw);
-	if (n < (ssize_t)(5 * sizeof raw[0]))
-		return false;
-	*effective = raw[0] & VFS_CAP_FLAGS_EFFECTIVE;
-	*permitted = (uint64_t)raw[3] << 32 | raw[1];
-	*inheritable = (uint64_t)raw[4] << 32 | raw[2];
-	return true;
+	close(fd);
 }
 
-/* Our own inheritable set and bounding set, which decide what file capabilities grant. */
-static void own_caps(uint64_t *inheritable, uint64_t *bounding)
+/* The kernel ignores set-ID bits and file capabilities on a #! script: those of its
+ * interpreter count, as does the rest of its check. */
+static int secure_problem(const char *path, const struct stat *st)
 {
-	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct d[2] = {0};
-	*inheritable = 0;
-	if (syscall(SYS_capget, &h, d) == 0)
-		*inheritable = (uint64_t)d[1].inheritable << 32 | d[0].inheritable;
-	*bounding = 0;
-	for (int c = 0; c < 64; c++)
-		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
-			*bounding |= 1ULL << c;
+	const char *why = sx_secure_exec(path, st);
+	if (why && !sx_check_quiet)
+		fprintf(stderr,
+			"socksify: warning: %s %s: the loader ignores LD_PRELOAD, its "
+			"connections would not be proxied\n",
+			path, why);
+	return why != NULL;
 }
 
-/* Would exec set AT_SECURE? NULL, or what makes it so. Linux decides it (fs/exec.c bprm_fill_uid,
- * security/ commoncap.c cap_bprm_creds_from_file) from the ids and capabilities the program gets:
- *  - the new effective uid (the file's owner when set-user-ID) differs from the caller's
- *    real uid, or from its effective uid;
- *  - the new effective gid (the file's group when set-group-ID, which needs the group
- *    execute bit: without it the bit marks mandatory locking) differs from the real gid;
- *  - the caller's real uid is not 0 and the file's capabilities are effective or grant
- *    any permitted capability ((pI & fI) | (fP & bounding set)). For a real uid of 0
- *    file capabilities never set it: root is granted every capability anyway.
- * A nosuid mount ignores set-ID bits and file capabilities, no_new_privs set-ID bits.
- * So root running a set-user-ID-root program keeps LD_PRELOAD; anyone running a
- * set-user-ID program of another owner loses it. */
-static const char *secure_exec(const char *path, const struct stat *st)
+static int check_program(const char *path, const char *ld_preload, int depth)
 {
-	struct statvfs vfs;
-	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_NOSUID))
-		return NULL;
-	bool setid_honoured = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1;
-	uid_t euid = setid_honoured && (st->st_mode & S_ISUID) ? st->st_uid : geteuid();
-	gid_t egid = setid_honoured && (st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)
-			 ? st->st_gid
-			 : getegid();
-	if (euid != getuid() || euid != geteuid())
-		return "is setuid";
-	if (egid != getgid())
-		return "is setgid";
-	bool effective;
-	uint64_t fp, fi, pi, bset;
-	if (getuid() != 0 && file_caps(path, &effective, &fp, &fi)) {
-		own_caps(&pi, &bset);
-		if (effective || (pi & fi) || (fp & bset))
-			return "has file capabilities";
-	}
-	return NULL;
-}
-
-int sx_check_program(const char *path)
-{
-	int problems = 0;
+	static const struct sx_image_io io = {sx_exec_file_open, sx_exec_file_pread, close_fd};
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		fprintf(stderr, "socksify: %s: %s\n", path, strerror(errno));
 		return 0; /* exec will report it */
 	}
-	const char *why = secure_exec(path, &st);
-	if (why) {
-		if (!sx_check_quiet)
-			fprintf(stderr,
-				"socksify: warning: %s %s: the loader ignores LD_PRELOAD, its "
-				"connections would not be proxied\n",
-				path, why);
-		problems++;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sx_exec_file_open(path);
 	if (fd < 0)
+		return secure_problem(path, &st);
+	struct sx_image img;
+	int r = sx_image_inspect(&io, fd, &img);
+	close(fd);
+	if (r == 0 && img.kind == SX_IMAGE_SCRIPT)
+		return img.interp[0] && depth < 4 ? check_program(img.interp, ld_preload, depth + 1)
+						  : 0; /* deeper, the kernel refuses it (ELOOP) */
+	int problems = secure_problem(path, &st);
+	if (r < 0 || img.kind != SX_IMAGE_ELF)
 		return problems;
-	unsigned char ident[EI_NIDENT];
-	if (read(fd, ident, sizeof ident) != (ssize_t)sizeof ident ||
-	    memcmp(ident, ELFMAG, SELFMAG) != 0) {
-		close(fd); /* a script: its interpreter is checked when it runs */
-		return problems;
-	}
-	int own_class = sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32;
-	if (ident[EI_CLASS] != own_class) {
-		if (!sx_check_quiet)
-			fprintf(stderr,
-				"socksify: warning: %s is a %d-bit program and libsocksify is "
-				"%d-bit: its connections would not be proxied\n",
-				path, ident[EI_CLASS] == ELFCLASS64 ? 64 : 32,
-				own_class == ELFCLASS64 ? 64 : 32);
-		close(fd);
+	if (img.go) { /* the wrapper tells what it does about it (isolation, HTTP_PROXY) */
+		printf("go\n");
 		return problems + 1;
 	}
-	ElfW(Ehdr) eh;
-	bool has_interp = false;
-	if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh) {
-		for (unsigned i = 0; i < eh.e_phnum; i++) {
-			ElfW(Phdr) ph;
-			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * eh.e_phentsize)) !=
-			    (ssize_t)sizeof ph)
-				break;
-			if (ph.p_type == PT_INTERP)
-				has_interp = true;
-		}
-	}
-	close(fd);
 	/* Told even with -q: nothing else says that the program's traffic goes direct. */
-	if (!has_interp) {
+	if (!img.dynamic) {
 		fprintf(stderr,
 			"socksify: warning: %s is statically linked (Go programs often "
 			"are): LD_PRELOAD cannot reach it, its connections would not be "
 			"proxied\n",
 			path);
+		return problems + 1;
+	}
+	if (!sx_image_native(&img) && !sx_image_preload_covers(&io, ld_preload, &img)) {
+		if (!sx_check_quiet)
+			fprintf(
+			    stderr,
+			    "socksify: warning: %s is a %u-bit program and no libsocksify.so of "
+			    "its class is installed: its connections would not be proxied\n",
+			    path, img.bits);
 		problems++;
 	}
 	return problems;
+}
+
+int sx_check_program(const char *path, const char *ld_preload)
+{
+	return check_program(path, ld_preload, 0);
 }

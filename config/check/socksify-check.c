@@ -14,6 +14,7 @@
 #include "../config.h"
 #include "../config_path.h"
 #include "check.h"
+#include "probe.h"
 #include "tree_files.h"
 
 static const char *env_get(const char *name)
@@ -83,7 +84,7 @@ static int check_password_file(struct sx_config *c)
 	return 0;
 }
 
-int sx_check_config(void)
+int sx_check_load_config(struct sx_config *c)
 {
 	static char text[SX_CONF_FILE_MAX];
 	char path[SX_PATH_MAX], err[512];
@@ -103,18 +104,29 @@ int sx_check_config(void)
 			"socksify: warning: %s holds a password and is readable by "
 			"other users (chmod o-r %s)\n",
 			path, path);
-	struct sx_config c;
-	sx_config_defaults(&c);
-	if (sx_config_load(&c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
+	sx_config_defaults(c);
+	if (sx_config_load(c, env_get, path, have_file ? text : NULL, len, err, sizeof err) < 0) {
 		fprintf(stderr, "socksify: %s\n", err);
 		return 2;
 	}
-	if (!c.has_proxy) {
+	if (!c->has_proxy) {
 		fprintf(stderr, "socksify: no proxy configured: use -s URL, SOCKS_SERVER or %s\n",
 			path);
 		return 2;
 	}
-	return c.password_file[0] ? check_password_file(&c) : 0;
+	return 0;
+}
+
+int sx_check_load(struct sx_config *c)
+{
+	int r = sx_check_load_config(c);
+	return r ? r : c->password_file[0] ? check_password_file(c) : 0;
+}
+
+int sx_check_config(void)
+{
+	static struct sx_config c;
+	return sx_check_load(&c);
 }
 
 int main(int argc, char **argv)
@@ -126,15 +138,32 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "config"))
 		return sx_check_config();
-	if (argc == 3 && !strcmp(argv[1], "program"))
-		return sx_check_program(argv[2]) ? 3 : 0;
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "program"))
+		return sx_check_program(argv[2], argc == 4 ? argv[3] : NULL) ? 3 : 0;
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "stash"))
 		return sx_check_stash(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "--stdin"));
+	if (argc >= 2 && !strcmp(argv[1], "probe"))
+		return sx_check_probe(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "fakedns"))
 		return sx_tree_new_table(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "isolation"))
+		return sx_check_isolation_probe();
+	bool go = argc >= 3 && !strcmp(argv[1], "isolate") && !strcmp(argv[2], "--go");
+	if (go) {
+		argv[2] = argv[1];
+		argv++;
+		argc--;
+	}
+	if (argc >= 5 && !strcmp(argv[1], "isolate") && !strcmp(argv[3], "--"))
+		return sx_check_isolate(argv[2], go, argv + 4);
+	if (argc == 2 && !strcmp(argv[1], "go-proxy"))
+		return sx_check_go_proxy();
 	if (argc == 6 && !strcmp(argv[1], "watch")) /* started by the two above */
 		return sx_tree_watch(argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr, "usage: socksify-check [-q] config | program PATH | stash DIR TREE "
-			"[--stdin] | fakedns TREE_PID\n");
+	fprintf(stderr,
+		"usage: socksify-check [-q] config | program PATH [LD_PRELOAD] | stash DIR TREE "
+		"[--stdin] | fakedns TREE_PID | probe [--json] [--udp-echo ADDR] "
+		"[HOST:PORT] | isolation | isolate [--go] PRELOAD -- COMMAND... | "
+		"go-proxy\n");
 	return 2;
 }

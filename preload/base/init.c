@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 static struct sx_state state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
+static atomic_bool state_loaded;
 
 static const char *env_get(const char *name)
 {
@@ -31,17 +33,37 @@ static bool readable(const char *path)
 	return access(path, R_OK) == 0;
 }
 
+/* Isolated by the wrapper (--strict), the proxy is reached through the forwarder's
+ * listener inside the namespace, SOCKSIFY_FORWARDER=IPV4:PORT: the name and the address
+ * of the real proxy mean nothing in here, its credentials still do. */
+static const char *forwarder_addr(char *host, size_t n, const char **port)
+{
+	const char *v = getenv("SOCKSIFY_FORWARDER");
+	const char *colon = v ? strrchr(v, ':') : NULL;
+	if (!colon || (size_t)(colon - v) >= n)
+		return NULL;
+	memcpy(host, v, (size_t)(colon - v));
+	host[colon - v] = '\0';
+	*port = colon + 1;
+	return host;
+}
+
 static void resolve_proxy(void)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *res = NULL;
-	char port[8];
-	snprintf(port, sizeof port, "%u", state.config.proxy.port);
+	char port_text[8], inner[64];
+	const char *port = port_text;
+	snprintf(port_text, sizeof port_text, "%u", state.config.proxy.port);
+	const char *host = forwarder_addr(inner, sizeof inner, &port);
+	if (host)
+		hints.ai_flags |= AI_NUMERICHOST;
+	else
+		host = state.config.proxy.host;
 	/* The proxy's own name is resolved locally, once: there is nobody else to ask. */
-	int r = sx_real.getaddrinfo(state.config.proxy.host, port, &hints, &res);
+	int r = sx_real.getaddrinfo(host, port, &hints, &res);
 	if (r != 0) {
-		sx_log(SX_LOG_ERROR, "cannot resolve proxy host '%s': %s", state.config.proxy.host,
-		       gai_strerror(r));
+		sx_log(SX_LOG_ERROR, "cannot resolve proxy host '%s': %s", host, gai_strerror(r));
 		state.config_error = -EHOSTUNREACH;
 		return;
 	}
@@ -117,5 +139,11 @@ const struct sx_state *sx_state(void)
 	sx_guard_enter();
 	pthread_once(&state_once, state_load);
 	sx_guard_leave();
+	atomic_store_explicit(&state_loaded, true, memory_order_release);
 	return &state;
+}
+
+bool sx_state_loaded(void)
+{
+	return atomic_load_explicit(&state_loaded, memory_order_acquire);
 }

@@ -20,4 +20,8 @@ struct sx_state {
 /* Never fails: a configuration problem is logged and latched in config_error. */
 const struct sx_state *sx_state(void);
 
+/* Whether sx_state() has been asked already: a caller that must not cost a process its
+ * configuration (a file read, the proxy's name resolved) asks this first. */
+bool sx_state_loaded(void);
+
 #endif

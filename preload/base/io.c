@@ -57,7 +57,12 @@ bool sx_io_signal_interrupts(void)
 {
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction sa;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
+		/* Faults are delivered to the instruction that caused them, never to a
+		 * thread waiting in a system call: their handlers (crash reporters, the
+		 * sanitizers, a JVM's) do not count. */
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSEGV || sig == SIGBUS ||
+		    sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS ||
+		    sigaction(sig, NULL, &sa) < 0)
 			continue;
 		bool handled = (sa.sa_flags & SA_SIGINFO)
 				   ? sa.sa_sigaction != NULL

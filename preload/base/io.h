@@ -32,7 +32,7 @@ int sx_io_wait(int fd, short events, long long deadline);
 int sx_io_wait_once(int fd, short events, long long deadline);
 /* After a wait ended with EINTR: whether the program has a handler installed without
  * SA_RESTART, under which the kernel's own blocking connect() would have returned EINTR.
- * (Which signal came is not known; any such handler counts.) */
+ * (Which signal came is not known; any such handler of an asynchronous signal counts.) */
 bool sx_io_signal_interrupts(void);
 /* connect() on a non-blocking fd, waiting until deadline: 0 or -errno. */
 int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long deadline);

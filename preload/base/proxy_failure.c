@@ -21,6 +21,12 @@ static bool first_in_process(atomic_int *slot)
 	return atomic_exchange(slot, me) != me;
 }
 
+/* tinyproxy answers wrong credentials with 401, squid and RFC 9110 with 407. */
+static bool http_auth_refused(const struct sx_proxy_failure *why)
+{
+	return why->refusal == SX_HS_REFUSED_HTTP && (why->code == 407 || why->code == 401);
+}
+
 /* The program only sees an errno such as ECONNREFUSED; without this line nobody could
  * tell that the proxy, not the target, is the problem. */
 void sx_proxy_failure_log(const struct sx_proxy *p, const struct sx_proxy_failure *why, int r)
@@ -29,10 +35,15 @@ void sx_proxy_failure_log(const struct sx_proxy *p, const struct sx_proxy_failur
 	if (why->unreachable && first_in_process(&unreachable_logged)) {
 		sx_proxy_url_format(p, url, sizeof url);
 		sx_log(SX_LOG_ERROR, "proxy %s unreachable: %s", url, strerror(-r));
-	} else if (why->refusal == SX_HS_REFUSED_CREDENTIALS && first_in_process(&refusal_logged)) {
+	} else if ((why->refusal == SX_HS_REFUSED_CREDENTIALS || http_auth_refused(why)) &&
+		   first_in_process(&refusal_logged)) {
 		sx_proxy_url_format(p, url, sizeof url);
-		sx_log(SX_LOG_ERROR, "proxy %s rejected the credentials (user name and password)",
-		       url);
+		if (why->refusal == SX_HS_REFUSED_CREDENTIALS || p->has_user)
+			sx_log(SX_LOG_ERROR,
+			       "proxy %s rejected the credentials (user name and password)", url);
+		else
+			sx_log(SX_LOG_ERROR, "proxy %s wants a user name and password (HTTP %u)",
+			       url, why->code);
 	} else if (why->refusal == SX_HS_REFUSED_METHODS && first_in_process(&refusal_logged)) {
 		sx_proxy_url_format(p, url, sizeof url);
 		sx_log(SX_LOG_ERROR,
@@ -47,6 +58,16 @@ void sx_proxy_failure_format(const struct sx_proxy_failure *why, int r, char *ou
 		snprintf(out, n, "proxy unreachable: %s", strerror(-r));
 		return;
 	}
+	if (why->n_hops > 1 && why->at) {
+		/* In a chain the program's errno could come from any hop: name it. */
+		char url[300];
+		sx_proxy_url_format(why->at, url, sizeof url);
+		int k = snprintf(out, n, "hop %u of %u (%s): ", why->hop + 1, why->n_hops, url);
+		if (k > 0 && (size_t)k < n) {
+			out += k;
+			n -= (size_t)k;
+		}
+	}
 	switch (why->refusal) {
 	case SX_HS_REFUSED_CREDENTIALS:
 		snprintf(out, n, "the proxy rejected the credentials");
@@ -60,6 +81,10 @@ void sx_proxy_failure_format(const struct sx_proxy_failure *why, int r, char *ou
 		break;
 	case SX_HS_REFUSED_SOCKS4:
 		snprintf(out, n, "the proxy reports %s (CD %u)", sx_errmap_socks4_text(why->code),
+			 why->code);
+		break;
+	case SX_HS_REFUSED_HTTP:
+		snprintf(out, n, "the proxy reports %s (HTTP %u)", sx_errmap_http_text(why->code),
 			 why->code);
 		break;
 	default:

@@ -17,7 +17,11 @@
 struct sx_proxy_failure {
 	bool unreachable;
 	enum sx_hs_refusal refusal;
-	uint8_t code; /* REP or CD byte */
+	uint16_t code; /* REP or CD byte, or HTTP status */
+	/* A chain: which hop failed (0: the first), of how many, and that proxy
+	 * (NULL: no chain, or no handshake) */
+	unsigned hop, n_hops;
+	const struct sx_proxy *at;
 };
 
 /* One line at error level, once per process, when the proxy could not be reached or

@@ -78,6 +78,14 @@ static void real_resolve(void)
 	RESOLVE(bind);
 	RESOLVE(listen);
 	RESOLVE(dlopen);
+	RESOLVE(execve);
+	RESOLVE(execv);
+	RESOLVE(execvp);
+	RESOLVE(execvpe);
+	RESOLVE(execveat);
+	RESOLVE(fexecve);
+	RESOLVE(posix_spawn);
+	RESOLVE(posix_spawnp);
 }
 
 void sx_real_init(void)

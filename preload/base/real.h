@@ -88,6 +88,17 @@ struct sx_real {
 	int (*listen)(int, int);
 	/* dlopen.c */
 	void *(*dlopen)(const char *, int);
+	/* the exec family and posix_spawn (exec.c, spawn.c) */
+	int (*execve)(const char *, char *const[], char *const[]);
+	int (*execv)(const char *, char *const[]);
+	int (*execvp)(const char *, char *const[]);
+	int (*execvpe)(const char *, char *const[], char *const[]);
+	int (*execveat)(int, const char *, char *const[], char *const[], int);
+	int (*fexecve)(int, char *const[], char *const[]);
+	int (*posix_spawn)(pid_t *, const char *, const void *, const void *, char *const[],
+			   char *const[]);
+	int (*posix_spawnp)(pid_t *, const char *, const void *, const void *, char *const[],
+			    char *const[]);
 };
 
 extern struct sx_real sx_real __attribute__((visibility("hidden")));

@@ -7,11 +7,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "io.h"
 #include "log.h"
+#include "pipeline_cache.h"
 #include "real.h"
 #include "session.h"
 #include "sockaddr.h"
@@ -108,9 +108,6 @@ static int connect_to_proxy(struct sx_session *s)
 	return e == EINPROGRESS || e == EINTR ? 1 : -e;
 }
 
-/* Once a proxy has refused a pipelined handshake, this process stops offering it. */
-static atomic_bool pipeline_off;
-
 /* Failures that mean "this proxy did not take the pipelined handshake" rather than an
  * answer to our request: it closed, reset, or sent what its protocol would not; or it
  * answered the greeting and then waited for bytes it had already read and dropped
@@ -120,18 +117,38 @@ static bool pipeline_refused(int r, size_t got)
 	return r == -ECONNRESET || r == -EPROTO || r == -EPIPE || (r == -ETIMEDOUT && got > 0);
 }
 
-static void without_pipelining(struct sx_session *s)
+/* The configured proxy, pipelining or not as decided for this session. */
+static void set_pipelining(struct sx_session *s, bool on)
 {
+	if (s->proxy->pipeline == on)
+		return;
 	if (s->proxy != &s->own_proxy) {
 		s->own_proxy = *s->proxy;
 		s->proxy = &s->own_proxy;
 	}
-	s->own_proxy.pipeline = false;
+	s->own_proxy.pipeline = on;
+}
+
+/* What the session's end teaches the pipeline cache: only an answer tells (a dead proxy
+ * says nothing about pipelining, and a refusal of a pipelined request might be a
+ * misreading of it). */
+static void learn(const struct sx_session *s, int r)
+{
+	if (s->use != SX_PIPELINE_NO &&
+	    (r == 0 || (!s->proxy->pipeline && s->why.refusal == SX_HS_REFUSED_SOCKS5)))
+		sx_pipeline_learned(&s->st->config, s->proxy->pipeline);
 }
 
 static int begin(struct sx_session *s)
 {
-	int r = sx_hs_init(&s->hs, s->proxy, s->cmd, &s->dst);
+	/* A chain is one longer handshake over the connection to its first proxy. */
+	const struct sx_config *c = &s->st->config;
+	const struct sx_proxy *hops[SX_CHAIN_MAX] = {s->proxy};
+	size_t n = 1;
+	for (size_t i = 0; i < c->n_via && n < SX_CHAIN_MAX; i++)
+		hops[n++] = &c->via[i];
+	int r = sx_hs_init_chain(&s->hs, hops, n, s->cmd, &s->dst,
+				 s->proxy->pipeline ? 0 : SX_HS_NO_PIPELINE);
 	if (r < 0)
 		return r;
 	s->got = 0;
@@ -154,14 +171,22 @@ static int fail(struct sx_session *s, int r)
 {
 	if (s->phase == SX_SESSION_HANDSHAKE) {
 		s->why.refusal = sx_hs_refusal(&s->hs, &s->why.code);
-		if (s->proxy->pipeline && !s->second && pipeline_refused(r, s->got)) {
+		const struct sx_config *c = &s->st->config;
+		s->why.hop = (unsigned)sx_hs_hop(&s->hs);
+		s->why.n_hops = (unsigned)c->n_via + 1;
+		s->why.at = s->why.hop ? &c->via[s->why.hop - 1] : s->proxy;
+		/* Pipelined, only username/password is offered: a proxy that wants none
+		 * says FF. */
+		if (s->proxy->pipeline && !s->second &&
+		    (pipeline_refused(r, s->got) || s->why.refusal == SX_HS_REFUSED_METHODS)) {
 			/* Fall back at once, on a fresh socket under the same fd number. */
-			atomic_store(&pipeline_off, true);
+			sx_pipeline_fell_back();
 			sx_log(SX_LOG_INFO,
 			       "proxy %s:%u refused a pipelined handshake (%s): retrying "
 			       "without pipelining",
 			       s->proxy->host, s->proxy->port, strerror(-r));
-			without_pipelining(s);
+			set_pipelining(s, false);
+			s->probe_start = 0;
 			s->why = (struct sx_proxy_failure){0};
 			int domain = sock_domain(s->fd);
 			int e = domain < 0 ? domain : swap_socket(s->fd, domain, s->flags);
@@ -181,7 +206,8 @@ static int fail(struct sx_session *s, int r)
 	}
 	s->phase = SX_SESSION_FAILED;
 	s->err = r;
-	sx_proxy_failure_log(s->proxy, &s->why, r);
+	sx_proxy_failure_log(s->why.at ? s->why.at : s->proxy, &s->why, r);
+	learn(s, r);
 	return r;
 }
 
@@ -195,13 +221,15 @@ int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, in
 	s->cmd = cmd;
 	s->dst = *dst;
 	s->proxy = &st->config.proxy;
-	if (s->proxy->pipeline && atomic_load(&pipeline_off))
-		without_pipelining(s);
+	s->use = sx_pipeline_use(&st->config);
+	set_pipelining(s, s->use != SX_PIPELINE_NO);
 	s->err = 0;
 	s->why = (struct sx_proxy_failure){0};
 	s->swaps = 0;
 	s->second = false;
 	s->started = sx_io_now_ms();
+	/* A probe's replies after the first get a short wait (pipeline_cache.c). */
+	s->probe_start = s->use == SX_PIPELINE_PROBE ? s->started : 0;
 	if (s->flags < 0 && (s->flags = sx_real.fcntl(fd, F_GETFL)) < 0) {
 		s->phase = SX_SESSION_FAILED;
 		return s->err = -errno;
@@ -270,6 +298,7 @@ int sx_session_step(struct sx_session *s, short revents)
 		switch (sx_hs_next(&s->hs, &n)) {
 		case SX_NEXT_DONE:
 			s->phase = SX_SESSION_DONE;
+			learn(s, 0);
 			return 0;
 		case SX_NEXT_FAILED:
 			r = sx_hs_result(&s->hs, NULL);
@@ -303,6 +332,9 @@ int sx_session_step(struct sx_session *s, short revents)
 			ssize_t rd = sx_real.recv(s->fd, buf, n, MSG_DONTWAIT);
 			revents = 0;
 			if (rd > 0) {
+				if (s->probe_start && !s->got)
+					s->deadline =
+					    sx_pipeline_probe_deadline(s->probe_start, s->deadline);
 				s->got += (size_t)rd;
 				sx_hs_read(&s->hs, buf, (size_t)rd);
 				continue;
@@ -368,8 +400,13 @@ long long sx_session_deadline(const struct sx_session *s)
 void sx_session_move(struct sx_session *to, const struct sx_session *from)
 {
 	*to = *from;
-	if (from->proxy == &from->own_proxy) {
+	/* What pointed at the session's own copy of the first proxy points at the new one. */
+	if (from->proxy == &from->own_proxy)
 		to->proxy = &to->own_proxy;
+	if (to->hs.proxy == &from->own_proxy)
 		to->hs.proxy = &to->own_proxy;
-	}
+	if (to->hs.hops[0] == &from->own_proxy)
+		to->hs.hops[0] = &to->own_proxy;
+	if (to->why.at == &from->own_proxy)
+		to->why.at = &to->own_proxy;
 }

@@ -10,6 +10,7 @@
 
 #include "../../core/handshake.h"
 #include "init.h"
+#include "pipeline_cache.h"
 #include "proxy_failure.h"
 
 enum sx_session_phase {
@@ -32,8 +33,10 @@ struct sx_session {
 	enum sx_session_phase phase;
 	long long deadline; /* of the current phase, sx_io_now_ms() time */
 	size_t got;	    /* bytes read from the proxy: tells a pipelining refusal */
-	bool awaiting;	    /* wrote a message whose answer cannot have come yet */
-	bool second;	    /* BIND: waiting for the second reply */
+	enum sx_pipeline_use use;
+	long long probe_start; /* a pipelining probe's start (pipeline_cache.h), or 0 */
+	bool awaiting;	       /* wrote a message whose answer cannot have come yet */
+	bool second;	       /* BIND: waiting for the second reply */
 	int err;
 	struct sx_proxy_failure why;
 	/* public: read-only */

@@ -101,14 +101,8 @@ static bool file_is_ours(int fd, const struct stat *st, const char **why)
 
 int sx_fakedns_file_init(struct sx_table_hdr *h, size_t size, const struct sx_fakedns_cfg *cfg)
 {
-	pthread_mutexattr_t a;
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	int r = pthread_mutex_init(&h->lock, &a);
-	pthread_mutexattr_destroy(&a);
-	if (r == 0)
-		r = -sx_fakedns_init((char *)h + SX_TABLE_HDR_PAGE, size - SX_TABLE_HDR_PAGE, cfg);
+	atomic_store(&h->lock, 0);
+	int r = -sx_fakedns_init((char *)h + SX_TABLE_HDR_PAGE, size - SX_TABLE_HDR_PAGE, cfg);
 	if (r == 0)
 		atomic_store(&h->state, SX_TABLE_READY);
 	return -r;

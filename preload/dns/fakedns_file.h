@@ -5,7 +5,6 @@
 #ifndef SX_PRELOAD_FAKEDNS_FILE_H
 #define SX_PRELOAD_FAKEDNS_FILE_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,22 +13,22 @@
 
 #define SX_TABLE_HDR_PAGE 4096u
 #define SX_TABLE_MAGIC	  0x54465853u /* "SXFT" little-endian */
-#define SX_TABLE_VERSION  1u
+#define SX_TABLE_VERSION  2u /* 2: the lock is a word of tree_lock.h, not a pthread mutex */
 
 enum { SX_TABLE_EMPTY = 0, SX_TABLE_SETUP = 1, SX_TABLE_READY = 2 };
 
 /* The file's first page; core's table follows it. The magic is written first, so a
- * creator killed during set-up leaves a file that is recognisably a table. */
+ * creator killed during set-up leaves a file that is recognisably a table. Only 32-bit
+ * fields: i386 and x86_64 processes of one tree share it. */
 struct sx_table_hdr {
 	uint32_t magic;
 	uint32_t version;
 	_Atomic uint32_t state;
 	uint32_t size;		   /* bytes of the whole file */
 	_Atomic uint32_t reserved; /* bytes [0, reserved) are backed by memory */
-	uint32_t pad;
-	pthread_mutex_t lock; /* serialises sx_fakedns_assign across the tree */
+	_Atomic uint32_t lock;	   /* serialises sx_fakedns_assign across the tree (tree_lock.h) */
 };
-_Static_assert(sizeof(struct sx_table_hdr) <= SX_TABLE_HDR_PAGE, "header page too small");
+_Static_assert(sizeof(struct sx_table_hdr) == 24, "the header must not depend on the ABI");
 
 /* Why a table file could not be used. */
 enum sx_table_err {

@@ -17,6 +17,7 @@
 #include "../base/log.h"
 #include "fakedns_file.h"
 #include "fakedns_shared.h"
+#include "tree_lock.h"
 
 #define CAPACITY 65536u
 
@@ -27,6 +28,7 @@ static void *table;
 static bool table_gone; /* an inherited table was removed: fail closed */
 static const char *table_path;
 static atomic_bool told_nospace;
+static atomic_bool told_stuck;
 static pthread_once_t map_once = PTHREAD_ONCE_INIT;
 
 static uint32_t random_start(void)
@@ -139,17 +141,17 @@ static void map_table(void)
 }
 
 /* No pthread_atfork: the lock lives in shared memory, so a parent thread that holds it
- * while another thread forks still releases it for the child, and a holder that dies
- * is handled by the robust mutex. */
+ * while another thread forks still releases it for the child. A holder that died is
+ * replaced: core publishes a slot last, so a half-written one is simply reused. */
 static int lock_table(void)
 {
-	int r = pthread_mutex_lock(&hdr->lock);
-	if (r == EOWNERDEAD) {
-		/* core publishes a slot last, so a half-written one is simply reused. */
-		pthread_mutex_consistent(&hdr->lock);
-		r = 0;
-	}
-	return r ? -EAGAIN : 0;
+	int r = sx_tree_lock(&hdr->lock);
+	if (r < 0 && !atomic_exchange(&told_stuck, true))
+		sx_log(SX_LOG_WARN,
+		       "fake DNS table %s: a live process holds its lock and does not let go: "
+		       "new names resolve with EAI_AGAIN",
+		       table_path ? table_path : "");
+	return r;
 }
 
 int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
@@ -157,7 +159,12 @@ int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
 	pthread_once(&map_once, map_table);
 	if (!table)
 		return table_gone ? -EAGAIN : -ENOMEM;
-	int r = lock_table();
+	/* Published slots never change: a name that has one needs no lock (nor waits for a
+	 * holder that does not let go). */
+	int r = sx_fakedns_lookup(table, name, af, addr);
+	if (r != -ENOENT)
+		return r;
+	r = lock_table();
 	if (r < 0)
 		return r;
 	if (sx_fakedns_file_reserve(hdr, sx_fakedns_count(table)) == 0) {
@@ -173,7 +180,7 @@ int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
 			       table_path ? table_path : "");
 		r = r == -ENOENT ? -EAGAIN : r;
 	}
-	pthread_mutex_unlock(&hdr->lock);
+	sx_tree_unlock(&hdr->lock);
 	return r;
 }
 

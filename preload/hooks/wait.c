@@ -148,6 +148,14 @@ static bool started_meanwhile(const struct pollfd *fds, nfds_t n, int r)
 	return false;
 }
 
+/* When a wait that took the fast path has to go on: an endless one goes on endlessly; a
+ * timed one only finishes what is ready now (when it began is not known: the fast path
+ * reads no clock), which the program takes as its timeout at worst. */
+static long long resumed_end(bool endless)
+{
+	return endless ? NO_END : sx_io_now_ms();
+}
+
 EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
 	if (UNLIKELY(!sx_real.poll))
@@ -157,12 +165,12 @@ EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 		return -1;
 	}
 	int r;
-	long long end = timeout < 0 ? NO_END : sx_io_now_ms() + timeout;
 	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed)) && fds &&
-	    wait_set(fds, n, end, NULL, &r))
+	    wait_set(fds, n, timeout < 0 ? NO_END : sx_io_now_ms() + timeout, NULL, &r))
 		return r;
 	r = sx_real.poll(fds, n, timeout);
-	if (UNLIKELY(started_meanwhile(fds, n, r)) && wait_set(fds, n, end, NULL, &r))
+	if (UNLIKELY(started_meanwhile(fds, n, r)) &&
+	    wait_set(fds, n, resumed_end(timeout < 0), NULL, &r))
 		return r;
 	return r;
 }
@@ -176,12 +184,11 @@ EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const 
 		return -1;
 	}
 	int r;
-	long long end = end_of(ts);
 	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed)) && fds &&
-	    wait_set(fds, n, end, mask, &r))
+	    wait_set(fds, n, end_of(ts), mask, &r))
 		return r;
 	r = sx_real.ppoll(fds, n, ts, mask);
-	if (UNLIKELY(started_meanwhile(fds, n, r)) && wait_set(fds, n, end, mask, &r))
+	if (UNLIKELY(started_meanwhile(fds, n, r)) && wait_set(fds, n, resumed_end(!ts), mask, &r))
 		return r;
 	return r;
 }

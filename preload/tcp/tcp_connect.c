@@ -49,9 +49,10 @@ void sx_tcp_record(int fd, const struct sx_session *s, const struct sockaddr *pe
 	struct sx_proxy_failure why;
 	int r = sx_session_result(s, &why, NULL);
 	if (sx_log_enabled(r == 0 ? SX_LOG_INFO : SX_LOG_WARN)) {
-		char dbuf[300], url[300], result[200];
+		const struct sx_config *c = &s->st->config;
+		char dbuf[300], url[SX_CHAIN_MAX * 300], result[500];
 		sx_target_format(&s->dst, dbuf, sizeof dbuf);
-		sx_proxy_url_format(&s->st->config.proxy, url, sizeof url);
+		sx_proxy_chain_format(&c->proxy, c->via, c->n_via, url, sizeof url);
 		long long took = sx_io_now_ms() - s->started;
 		if (r == 0) {
 			sx_log(SX_LOG_INFO, "connect %s via %s: ok (%lld ms)", dbuf, url, took);
@@ -215,15 +216,17 @@ bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, soc
 	int r;
 	if (route == SX_ROUTE_REFUSE)
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
-	else if (dst.kind == SX_TARGET_IPV6 && (st->config.proxy.proto == SX_PROTO_SOCKS4 ||
-						st->config.proxy.proto == SX_PROTO_SOCKS4A))
+	else if (dst.kind == SX_TARGET_IPV6 &&
+		 (sx_config_last_hop(&st->config)->proto == SX_PROTO_SOCKS4 ||
+		  sx_config_last_hop(&st->config)->proto == SX_PROTO_SOCKS4A))
 		r = -EAFNOSUPPORT;
 	else
 		return proxy(st, fd, flags, &dst, sa, len, ret);
 	if (logging) {
-		char url[300];
+		char url[SX_CHAIN_MAX * 300];
 		sx_target_format(&dst, dbuf, sizeof dbuf);
-		sx_proxy_url_format(&st->config.proxy, url, sizeof url);
+		sx_proxy_chain_format(&st->config.proxy, st->config.via, st->config.n_via, url,
+				      sizeof url);
 		if (r == -EAFNOSUPPORT)
 			sx_log(SX_LOG_WARN,
 			       "connect %s via %s: %s (0 ms): SOCKS4 cannot carry IPv6", dbuf, url,

@@ -180,7 +180,8 @@ static int relay_addr(const struct sx_state *st, int ctl, int family, const stru
 static int make(const struct sx_state *st, int fd, struct made *m)
 {
 	const struct sx_proxy *p = &st->config.proxy;
-	if (p->proto == SX_PROTO_SOCKS4 || p->proto == SX_PROTO_SOCKS4A)
+	/* A relay behind a chain is out of the program's direct reach (RFC 1928 §7). */
+	if (!sx_proxy_relays_udp(p) || st->config.n_via)
 		return -EOPNOTSUPP;
 
 	int family;

@@ -30,6 +30,8 @@ struct record {
 	uint64_t ino;
 	struct sockaddr_storage peer;
 };
+/* i386 and x86_64 images of one pid read each other's records. */
+_Static_assert(sizeof(struct record) == 144, "the record must not depend on the ABI");
 
 static atomic_bool touched; /* this image wrote or read a record: close() must look */
 

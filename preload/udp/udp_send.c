@@ -97,6 +97,19 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	return w >= h ? w - h : 0;
 }
 
+/* Why there is no association, in the log line's words: the proxy's kind says it before
+ * any answer does. */
+static const char *no_udp_reason(const struct sx_config *c, int err)
+{
+	if (c->n_via)
+		return "UDP ASSOCIATE needs a single SOCKS5 proxy, not a chain";
+	if (c->proxy.proto == SX_PROTO_HTTP)
+		return "an HTTP proxy carries TCP only";
+	if (!sx_proxy_relays_udp(&c->proxy))
+		return "a SOCKS4 proxy carries TCP only";
+	return strerror(-err);
+}
+
 /* The association failed: udp=block refuses, udp=direct lets the socket go direct
  * (only for a real address: a fake one means nothing outside the proxy). */
 static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
@@ -108,7 +121,7 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 		char buf[300];
 		sx_target_format(dst, buf, sizeof buf);
 		sx_log(SX_LOG_WARN, "udp %s: no UDP association with the proxy (%s): %s", buf,
-		       strerror(-err),
+		       no_udp_reason(&st->config, err),
 		       direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
 		u->fail_logged = true;
 	}

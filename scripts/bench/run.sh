@@ -92,6 +92,8 @@ P1=1081 # socksd --delay-ms D
 P2=1082 # relay with RTT D in front of P0
 P3=1083 # socksd --strict (one recv per message: a pipelined handshake is refused)
 P4=1084 # relay with RTT D in front of P3
+P8=1088 # socksd, a chain's second hop (connecting out from 127.0.0.6)
+P9=1089 # relay with RTT D in front of P8
 PD=1090 # dante-server
 sd() {
 	sport=$1
@@ -102,9 +104,11 @@ sd() {
 sd $P0
 sd $P1 --delay-ms "$D"
 sd $P3 --strict
+sd $P8 --source 127.0.0.6
 start relay-$P2 "$BB/relay" $P2 $P0 "$D" "$W/relay-$P2.ready"
 start relay-$P4 "$BB/relay" $P4 $P3 "$D" "$W/relay-$P4.ready"
-for f in target socksd-$P0 socksd-$P1 socksd-$P3 relay-$P2 relay-$P4; do
+start relay-$P9 "$BB/relay" $P9 $P8 "$D" "$W/relay-$P9.ready"
+for f in target socksd-$P0 socksd-$P1 socksd-$P3 socksd-$P8 relay-$P2 relay-$P4 relay-$P9; do
 	wait_file "$W/$f.ready" "$f" || exit 1
 done
 
@@ -123,6 +127,19 @@ if command -v danted >/dev/null; then
 	EOF
 	TMPDIR=$W start danted danted -f "$W/danted.conf" -N 1 -p "$W/danted.pid"
 	wait_port $PD danted && HAS_DANTED=1
+fi
+P5=1085 # relay in front of dante-server delaying each chunk D ms each way (RTT 2D)
+P6=1086 # microsocks (it drops pipelined bytes), behind P7: a relay like P5
+P7=1087
+HAS_MS=0
+if command -v microsocks >/dev/null; then
+	start microsocks microsocks -i 127.0.0.1 -p $P6 -b 127.0.0.4
+	start relay-$P7 "$BB/relay" $P7 $P6 "$((D * 2))" "$W/relay-$P7.ready"
+	wait_port $P6 microsocks && wait_file "$W/relay-$P7.ready" relay-$P7 && HAS_MS=1
+fi
+if [ $HAS_DANTED = 1 ]; then
+	start relay-$P5 "$BB/relay" $P5 $PD "$((D * 2))" "$W/relay-$P5.ready"
+	wait_file "$W/relay-$P5.ready" relay-$P5 || HAS_DANTED=0
 fi
 
 # ---- peers' configuration, one set per proxy port -----------------------------------------
@@ -167,6 +184,8 @@ conf() {
 
 # with VARIANT PORT CMD...: run CMD as VARIANT, pointed at the proxy on PORT.
 export SOCKSIFY_LOG=error SOCKSIFY_FAKEDNS=/dev/shm/socksify-bench-$$
+# The pipeline cache of this run only (socksify-auto empties it before each tree).
+export XDG_CACHE_HOME=$W/cache
 # The library never creates a table file (a removed one must stay removed): make it.
 (umask 077 && : >"$SOCKSIFY_FAKEDNS")
 with() {
@@ -179,6 +198,16 @@ with() {
 		SOCKSIFY_PIPELINE=off "$@" ;;
 	socksify-pipe) set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" \
 		SOCKSIFY_PIPELINE=on "$@" ;;
+	# the defaults (pipeline auto), each tree starting with an empty cache
+	socksify-auto) rm -rf "$XDG_CACHE_HOME"
+		set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" "$@" ;;
+	# Through the wrapper: plain, and --strict (isolated behind the forwarder).
+	socksify-wrap) set -- env SOCKSIFY_PIPELINE=off "$B/socksify" -q \
+		-s "socks5h://127.0.0.1:$wport" "$@" ;;
+	socksify-iso) set -- env SOCKSIFY_PIPELINE=off "$B/socksify" --strict --isolation require \
+		-q -s "socks5h://127.0.0.1:$wport" "$@" ;;
+	socksify-strict) set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5h://127.0.0.1:$wport" \
+		SOCKSIFY_PIPELINE=off SOCKSIFY_STRICT=1 "$@" ;;
 	proxychains) set -- env LD_PRELOAD="$PC_LIB" PROXYCHAINS_CONF_FILE="$W/pc-$wport.conf" \
 		PROXYCHAINS_QUIET_MODE=1 "$@" ;;
 	torsocks) set -- env LD_PRELOAD="$TOR_LIB" TORSOCKS_CONF_FILE="$W/tor-$wport.conf" "$@" ;;
@@ -252,6 +281,11 @@ f_load() { with "$1" $P0 "$BB/spawn" "$(lib_of "$1")" 100 /bin/true; }
 say "1 load cost"
 run 1 $((R * 2 + 1)) f_load plain $shims
 record 1 1 1 "load cost: spawn /bin/true" "µs/exec" lower abs plain $shims
+# The spawner itself socksified: strict mode checks each program before it starts.
+f_execchk() { with "$1" $P0 "$BB/spawn" "$LIB" 100 /bin/true; }
+run 1b $((R * 2 + 1)) f_execchk socksify socksify-strict
+record 1b 1b 1 "a socksified program spawns /bin/true (strict: exec checked)" "µs/exec" lower abs \
+	socksify socksify-strict
 fi
 
 # 2. handshake: socksd thinking D ms before each reply; a link with RTT D; the strict proxy
@@ -270,6 +304,30 @@ if [ $HAS_PIPE = 1 ]; then
 		socksify socksify-pipe
 else
 	na 2b "connect() time, ${D} ms RTT link to the proxy" socksify-pipe "n/a (not implemented)"
+fi
+# Through dante-server with default settings, after the tree's first connection (tcp's
+# warm-up, which finds the cache empty): the goal is at most 2.5 D.
+f_hs_dante() { with "$1" $P5 "$BB/tcp" connect 192.0.2.10 80 5; }
+if [ $HAS_DANTED = 1 ] && grep -q pipeline_auto "$root/config/config.h" 2>/dev/null; then
+	run 2d 3 f_hs_dante socksify socksify-auto socksify-pipe
+	record 2d 2d 1 "connect() time via dante-server, each chunk delayed D = ${D} ms; socksify-auto: defaults, after the tree's first connection (goal <= 2.5 D)" \
+		ms lower abs socksify socksify-auto socksify-pipe
+else
+	na 2d "connect() time via dante-server, defaults" socksify-auto "n/a (no dante-server or no pipeline auto)"
+fi
+# What pipeline auto costs where it cannot work: microsocks, each tree's very first connection
+# (empty cache: the probe, then the unpipelined retry), and connections after it.
+f_first_ms() { with "$1" $P7 "$BB/tcp" first 192.0.2.10 80 1; }
+f_hs_ms() { with "$1" $P7 "$BB/tcp" connect 192.0.2.10 80 5; }
+if [ $HAS_MS = 1 ] && grep -q pipeline_auto "$root/config/config.h" 2>/dev/null; then
+	run 2e 3 f_first_ms socksify socksify-auto
+	record 2e 2e 1 "a tree's first connect() via microsocks, each chunk delayed D = ${D} ms, empty cache" \
+		ms lower abs socksify socksify-auto
+	run 2f 3 f_hs_ms socksify socksify-auto
+	record 2f 2f 1 "connect() via microsocks, D = ${D} ms, after the tree's first connection" \
+		ms lower abs socksify socksify-auto
+else
+	na 2e "a tree's first connect() via microsocks" socksify-auto "n/a (no microsocks or no pipeline auto)"
 fi
 fi
 
@@ -460,12 +518,76 @@ f_pp_epoll() { with "$1" $P0 "$BB/pingpong" epoll "$PP"; }
 f_pp_poll() { with "$1" $P0 "$BB/pingpong" poll "$PP"; }
 say "11 wait overhead"
 T=300
-run 11a 3 f_pp_epoll plain socksify
+run 11a "$R" f_pp_epoll plain socksify
 record 11a 11a 1 "epoll_wait ping-pong over a socketpair, $PP rounds" "ns/round" lower abs \
 	plain socksify
-run 11b 3 f_pp_poll plain socksify
+run 11b "$R" f_pp_poll plain socksify
 record 11b 11b 1 "poll ping-pong over a socketpair, $PP rounds" "ns/round" lower abs plain socksify
 T=60
+fi
+
+# 12. isolation (--strict): the forwarder's relay and its extra local hop, and the
+# namespace per run; each against the preload alone
+if want 12; then
+f_iso_bulk() {
+	with "$1" $P0 curl -sS -o /dev/null -w '%{speed_download}\n' "http://192.0.2.10/bytes/$BULK" |
+		awk '{printf "%.1f\n", $1 / 1e6}'
+}
+f_iso_rate() { with "$1" $P0 "$BB/tcp" cycle 192.0.2.10 80 1000; }
+f_iso_connect() { with "$1" $P0 "$BB/tcp" connect 192.0.2.10 80 20; }
+f_iso_start() {
+	t0=$(date +%s%N)
+	with "$1" $P0 true || return 1
+	echo $((($(date +%s%N) - t0) / 1000))
+}
+say "12 isolation"
+T=120
+run 12a 3 f_iso_bulk socksify socksify-iso
+T=60
+record 12a 12a 1 "$((BULK >> 20)) MiB download; iso = --strict, through the forwarder" "MB/s" higher abs \
+	socksify socksify-iso
+run 12b 3 f_iso_rate socksify socksify-iso
+record 12b 12b 1 "sequential connect+GET+close; iso = through the forwarder" "conn/s" higher abs \
+	socksify socksify-iso
+run 12c 3 f_iso_connect socksify socksify-iso
+record 12c 12c 1 "connect() time via socksd; iso = one more local hop" ms lower abs socksify socksify-iso
+run 12d $((R * 2 + 1)) f_iso_start socksify-wrap socksify-iso
+record 12d 12d 1 "socksify true; iso = --strict (fork, namespaces, forwarder)" "µs/run" lower abs \
+	socksify-wrap socksify-iso
+fi
+
+# 13. a two-hop chain: the handshake over links of RTT D (hop 2 is two links away, so its
+# messages cost 2 D), and the connection rate through two plain proxies
+if want 13; then
+chain() { # chain VARIANT PORT1 PORT2 CMD...: CMD through the chain PORT1 > PORT2
+	cv=$1 c1=$2 c2=$3
+	shift 3
+	case $cv in
+	plain) set -- env "$@" ;;
+	socksify | socksify-pipe)
+		cp=off
+		[ "$cv" = socksify-pipe ] && cp=on
+		set -- env LD_PRELOAD="$LIB" SOCKS_SERVER="socks5://127.0.0.1:$c1" \
+			SOCKSIFY_CHAIN="socks5://127.0.0.1:$c2" SOCKSIFY_PIPELINE=$cp "$@" ;;
+	proxychains)
+		printf 'strict_chain\nquiet_mode\n[ProxyList]\nsocks5 127.0.0.1 %s\nsocks5 127.0.0.1 %s\n' \
+			"$c1" "$c2" >"$W/pc-chain-$c1.conf"
+		set -- env LD_PRELOAD="$PC_LIB" PROXYCHAINS_CONF_FILE="$W/pc-chain-$c1.conf" \
+			PROXYCHAINS_QUIET_MODE=1 "$@" ;;
+	*) say "no chain for variant $cv"; return 2 ;;
+	esac
+	timeout -k 2 "${T:-60}" "$@"
+}
+f_chain_rtt() { chain "$1" $P2 $P9 "$BB/tcp" connect 192.0.2.10 80 5; }
+f_chain_rate() { chain "$1" $P0 $P8 "$BB/tcp" cycle 192.0.2.10 80 1000; }
+chain_v="socksify $pipe_v"
+echo " $peers " | grep -q ' proxychains ' && chain_v="$chain_v proxychains"
+say "13 chains"
+run 13a 3 f_chain_rtt $chain_v
+record 13a 13a 1 "connect() time, two-hop chain, ${D} ms RTT per link" ms lower abs $chain_v
+run 13b 3 f_chain_rate plain $chain_v
+record 13b 13b 1 "connect+GET+close through a two-hop chain" "conn/s" higher abs plain $chain_v
+record 13b 13c 2 "client CPU per connection, two-hop chain" "µs/conn" lower abs plain $chain_v
 fi
 
 # ---- the table ---------------------------------------------------------------------------

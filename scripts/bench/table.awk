@@ -46,8 +46,11 @@ END {
 			if (id[r] != fid || val[r] ~ /^NA/) continue
 			if (mode[r] == "delta" && var[r] == "plain") base = med[r]
 		}
+		# the preload alone, else (figures of whole runs) through the wrapper
 		for (r = 1; r <= rows; r++)
 			if (id[r] == fid && var[r] == "socksify" && val[r] !~ /^NA/) ours = med[r] - base
+		for (r = 1; r <= rows && ours == ""; r++)
+			if (id[r] == fid && var[r] == "socksify-wrap" && val[r] !~ /^NA/) ours = med[r] - base
 		first = 1
 		for (r = 1; r <= rows; r++) {
 			if (id[r] != fid) continue

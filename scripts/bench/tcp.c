@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* TCP client run under each shim:
  *   tcp connect IP PORT N   one warm-up, then N connect() latencies in ms, one per line
+ *   tcp first IP PORT 1     the latency of the process's first connect() only
  *   tcp cycle IP PORT N     N sequential connect + HTTP GET + read to EOF + close; prints
  *                           "conn_per_s cpu_us_per_conn" (CPU of this process, shim included) */
 #include <arpa/inet.h>
@@ -55,7 +56,7 @@ static void one_request(void)
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
-		fputs("usage: tcp connect|cycle IP PORT N\n", stderr);
+		fputs("usage: tcp connect|first|cycle IP PORT N\n", stderr);
 		return 2;
 	}
 	dst.sin_family = AF_INET;
@@ -64,6 +65,13 @@ int main(int argc, char **argv)
 		return 2;
 	long n = arg_num(argv[4], 1, 10000000);
 
+	if (!strcmp(argv[1], "first")) {
+		double ms;
+
+		close(open_conn(&ms));
+		printf("%.3f\n", ms);
+		return 0;
+	}
 	if (!strcmp(argv[1], "connect")) {
 		close(open_conn(NULL));
 		for (long i = 0; i < n; i++) {

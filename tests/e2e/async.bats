@@ -145,6 +145,11 @@ ac_ok() {
 	ac_ok 1080 40 --wait epoll-oneshot --waiters 4
 }
 
+@test "a child connects and waits on the epoll set its parent created before fork()" {
+	ac_ok 1080 10 --wait epoll --fork
+	ac_ok 1080 10 --wait epoll-et --fork --before
+}
+
 @test "dup() of a connecting socket, the original closed: the dup completes" {
 	ac_ok 1080 10 --wait poll --dup
 	ac_ok 1080 10 --wait epoll --dup --before
@@ -161,6 +166,30 @@ ac_ok() {
 		assert_success
 		assert_line --partial "summary ok=5 fail=0"
 	done
+}
+
+# ---- the baseline: without the shim, the kernel's own connect in progress ----
+
+# kernel_ok PORT ARGS...: async_client without the shim against a listener that keeps the
+# connect in progress for a second, then sends "slow".
+kernel_ok() {
+	local port=$1
+	shift
+	start_bg "slow$port" python3 "$BATS_TEST_DIRNAME/slow_accept.py" 192.0.2.11 "$port" 1
+	run timeout -k 2 30 "$AC" "$@" --banner --expect slow 192.0.2.11 "$port"
+	stop_bg "slow$port"
+	assert_success
+	assert_line --partial "summary ok=1 fail=0"
+}
+
+@test "baseline: the kernel's own connect passes the checks the shim is held to" {
+	kernel_ok 2001 --wait epoll --in-progress
+	kernel_ok 2002 --wait poll --in-progress --dup
+	kernel_ok 2003 --blocking --sigalrm-ms 100
+	kernel_ok 2004 --blocking --sigalrm-ms 100 --then-connect
+	kernel_ok 2005 --blocking --sigalrm-ms 100 --then-nonblock
+	kernel_ok 2006 --blocking --sigalrm-ms 100 --sa-restart
+	kernel_ok 2007 --blocking --sndtimeo-ms 100
 }
 
 # ---- while the handshake runs (the proxy answers after 500 ms) ----
@@ -182,6 +211,7 @@ ac_ok() {
 	ac_ok 1081 3 --wait epoll --in-progress --thread
 	ac_ok 1081 3 --wait epoll --in-progress --dup
 	ac_ok 1081 6 --wait epoll-oneshot --in-progress --waiters 3
+	ac_ok 1081 3 --wait epoll --in-progress --fork
 }
 
 @test "in progress: send() and recv() say EAGAIN and drive the handshake without any wait" {
@@ -405,10 +435,35 @@ except OSError as e:
 
 # ---- blocking connect: signals and SO_SNDTIMEO ----
 
+@test "python: a signal handler that raises ends a blocking connect to a silent proxy at once" {
+	run timeout -k 1 5 "$SOCKSIFY" -q -s socks5://127.0.0.1:1083 python3 -c '
+import signal, socket
+def interrupt(*a):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGALRM, interrupt)
+signal.setitimer(signal.ITIMER_REAL, 0.5)
+try:
+    socket.create_connection(("192.0.2.10", 80))
+    print("connected")
+except KeyboardInterrupt:
+    print("interrupted")'
+	assert_success
+	assert_output "interrupted"
+}
+
 @test "blocking connect, SIGALRM handler without SA_RESTART: EINTR, then completes (poll, EISCONN)" {
 	run via 1081 "$AC" --blocking --sigalrm-ms 100 "${HTTP_OK[@]}" 192.0.2.10 80
 	assert_success
 	assert_line --partial "summary ok=1 fail=0"
+}
+
+@test "blocking connect after EINTR: connect again waits (0, then EISCONN); non-blocking, EALREADY" {
+	run via 1081 "$AC" --blocking --sigalrm-ms 100 --then-connect "${HTTP_OK[@]}" 192.0.2.10 80
+	assert_success
+	assert_line "conn 0 ok connect=EINTR reply=peer=$PROXY_SRC"
+	run via 1081 "$AC" --blocking --sigalrm-ms 100 --then-nonblock "${HTTP_OK[@]}" 192.0.2.10 80
+	assert_success
+	assert_line "conn 0 ok connect=EINTR reply=peer=$PROXY_SRC"
 }
 
 @test "blocking connect, SIGALRM handler with SA_RESTART: connect completes" {

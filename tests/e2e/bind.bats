@@ -213,22 +213,22 @@ except OSError as e:
     print("listen:", errno.errorcode[e.errno])'
 	SOCKSIFY_BIND=on run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 -c "$prog"
 	assert_line "listener=$(bnd_of sd)"
-	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 -c "$prog"
+	run timeout 30 "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1190 python3 -c "$prog"
 	assert_line "listen: EACCES"
 	run timeout 30 "$SOCKSIFY" -s socks5://127.0.0.1:1190 python3 -c "$prog"
 	assert_line --regexp '^listener=0\.0\.0\.0:[0-9]+$'
 }
 
 @test "strict mode: a listener a remote peer could reach is refused; loopback and BIND listeners work" {
-	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 192.0.2.11 192.0.2.10 2121
+	run timeout 30 "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 192.0.2.11 192.0.2.10 2121
 	assert_failure
 	assert_line "listen: EACCES"
 	assert_line --regexp 'warn: strict mode: refusing to listen on 192\.0\.2\.11:[0-9]+'
-	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 0.0.0.0 192.0.2.10 2121
+	run timeout 30 "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 0.0.0.0 192.0.2.10 2121
 	assert_line "listen: EACCES"
-	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 127.0.0.1 192.0.2.10 2121
+	run timeout 30 "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1190 python3 "$CLIENT" --listen-on 127.0.0.1 192.0.2.10 2121
 	assert_success
-	run timeout 30 "$SOCKSIFY" --strict -s socks5://127.0.0.1:1190 python3 "$CLIENT" 192.0.2.10 2121
+	run timeout 30 "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1190 python3 "$CLIENT" 192.0.2.10 2121
 	assert_success
 	assert_line "data: hello from the callback"
 }

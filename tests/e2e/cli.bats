@@ -71,7 +71,12 @@ teardown() {
 @test "the library is prepended to an existing LD_PRELOAD, not replacing it" {
 	LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libc.so.6 run "$SOCKSIFY" -s socks5://127.0.0.1:1080 \
 		sh -c 'echo "$LD_PRELOAD"'
-	assert_output --regexp "(^|:)$LIB:/usr/lib/x86_64-linux-gnu/libc.so.6$"
+	# the entry names the library through ld.so's $LIB, which is lib/<multiarch> here
+	local entry=${output%:/usr/lib/x86_64-linux-gnu/libc.so.6}
+	[ "$entry" != "$output" ] || fail "the old entry is not last: $output"
+	entry=${entry##*:}
+	[ "$entry" = "$B/\$LIB/socksify/libsocksify.so" ] || fail "unexpected entry $entry"
+	[ "${entry//\$LIB/lib/$(cc -print-multiarch)}" -ef "$LIB" ]
 }
 
 @test "a config file that is a FIFO, a directory or over 64 KiB is an error for the wrapper (one line, exit 2)" {
@@ -209,16 +214,19 @@ pane_echo() {
 	cp /bin/true "$d/suid-nobody"
 	chown 65534 "$d/suid-nobody" || skip "cannot chown to 65534"
 	chmod 4755 "$d/suid-nobody"
-	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/suid-nobody"
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1140 "$d/suid-nobody"
 	assert_failure 3
 	assert_output --partial "setuid"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/suid-nobody"
+	assert_success
+	assert_output --partial "runs isolated (--strict)"
 	run "$SOCKSIFY" -s socks5://127.0.0.1:1140 "$d/suid-nobody"
 	assert_success
 	assert_output --partial "warning: $d/suid-nobody is setuid"
 	cp /bin/true "$d/sgid-nobody"
 	chgrp 65534 "$d/sgid-nobody"
 	chmod 2755 "$d/sgid-nobody"
-	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/sgid-nobody"
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1140 "$d/sgid-nobody"
 	assert_failure 3
 	assert_output --partial "setgid"
 	chgrp 0 "$d/sgid-nobody"
@@ -292,7 +300,12 @@ print("loaded")'
 	assert_output "peer=$PROXY_SRC"
 	command -v setpriv >/dev/null || skip "no setpriv"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/cap-curl" -sS -m 10 http://192.0.2.10/
+		"$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1140 "$d/cap-curl" -sS -m 10 http://192.0.2.10/
 	assert_failure 3
 	assert_output --partial "has file capabilities"
+	# Isolated, it runs contained: its direct connection finds no route.
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SOCKSIFY" --strict -s socks5://127.0.0.1:1140 "$d/cap-curl" -sS -m 10 http://192.0.2.10/
+	assert_output --partial "runs isolated (--strict)"
+	refute_output --partial "peer="
 }

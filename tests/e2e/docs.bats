@@ -46,6 +46,9 @@ int main(void)
 		printf("socks5 %d %s\n", i, n(sx_errmap_socks5((uint8_t)i)));
 	for (int i = 0; i < 256; i++)
 		printf("socks4 %d %s\n", i, n(sx_errmap_socks4((uint8_t)i)));
+	static const unsigned http[] = {401, 403, 404, 405, 407, 408, 410, 500, 501, 502, 503, 504};
+	for (size_t i = 0; i < sizeof http / sizeof http[0]; i++)
+		printf("http %u %s\n", http[i], n(sx_errmap_http(http[i])));
 	printf("auth %s\nmethod %s\nmalformed %s\nclosed %s\ntimeout %s\n",
 	       n(SX_ERR_AUTH_REJECTED), n(SX_ERR_NO_METHOD), n(SX_ERR_MALFORMED),
 	       n(SX_ERR_CLOSED), n(SX_ERR_TIMEOUT));
@@ -197,6 +200,9 @@ code_keys() {
 	for e in $(awk '$1 == "socks4" && ($2 < 90 || $2 > 93) { print $3 }' "$names" | sort -u); do
 		row "SOCKS4 reply other than 90 to 93" "$e"
 	done
+	for i in $(awk '$1 == "http" { print $2 }' "$names"); do
+		row "HTTP ([0-9]+, )*$i,.*" "$(awk -v i="$i" '$1 == "http" && $2 == i { print $3 }' "$names")"
+	done
 	row "authentication rejected.*" "$(awk '$1 == "auth" { print $2 }' "$names")"
 	row "method X'FF'.*" "$(awk '$1 == "method" { print $2 }' "$names")"
 	row "malformed reply" "$(awk '$1 == "malformed" { print $2 }' "$names")"
@@ -244,10 +250,10 @@ code_keys() {
 	[ "${#lines[@]}" -eq 1 ]
 	assert_output --partial "port out of range"
 	assert_output --partial "SOCKS_SERVER"
-	run "$SOCKSIFY" -s http://h:3128 true
+	run "$SOCKSIFY" -s https://h:3128 true
 	assert_failure 2
 	[ "${#lines[@]}" -eq 1 ]
-	assert_output --partial "unsupported scheme 'http'"
+	assert_output --partial "unsupported scheme 'https'"
 	SOCKSIFY_CONNECT_TIMEOUT=soon run "$SOCKSIFY" -s socks5://h true
 	assert_failure 2
 	[ "${#lines[@]}" -eq 1 ]
@@ -304,6 +310,7 @@ code_keys() {
 	# the library is the first entry, after a sanitizer runtime in `make asan` builds
 	local first
 	first=$(tr ':' '\n' <<<"${lines[0]}" | grep -v 'lib[a-z]*san\.so' | head -n 1)
+	first=${first//\$LIB/lib/$(cc -print-multiarch)} # as ld.so expands it for this class
 	[ "$first" -ef "$LIB" ] || fail "first entry $first is not $LIB"
 	# a second eval does not add the library twice
 	run env LD_PRELOAD="$dummy" sh -c '
@@ -336,10 +343,15 @@ code_keys() {
 	assert_output --partial "v5 CONNECT ip=198.51.100.10:80"
 }
 
-@test "--strict refuses a statically linked binary (3); without it, warns and runs" {
+@test "--strict refuses a statically linked binary (3) without isolation, runs it isolated; without it, warns and runs" {
 	local st=$BATS_FILE_TMPDIR/static
 	[ -x "$st" ] || skip "no static C library to build a static test binary (libc6-dev)"
 	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1090 "$st"
+	assert_success
+	assert_line --partial "statically linked"
+	assert_line --partial "runs isolated (--strict)"
+	assert_line "static ran"
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1090 "$st"
 	assert_failure 3
 	assert_output --partial "statically linked"
 	assert_output --partial "--strict"
@@ -352,7 +364,7 @@ code_keys() {
 
 @test "--strict refuses a setuid binary; a plain dynamic binary runs" {
 	[ -e "$BATS_FILE_TMPDIR/suid-true" ] || skip "cannot make a set-user-ID file of another owner"
-	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1090 "$BATS_FILE_TMPDIR/suid-true"
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1090 "$BATS_FILE_TMPDIR/suid-true"
 	assert_failure 3
 	assert_output --partial "setuid"
 	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1090 true

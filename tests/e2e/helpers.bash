@@ -13,6 +13,8 @@ SOCKSIFY=$B/socksify
 LIB=$B/libsocksify.so
 PROXY_SRC=127.0.0.2 # the bundled proxy's outgoing address: a target seeing it was proxied
 export SOCKSIFY_LOG=${SOCKSIFY_LOG:-warn}
+# Each test starts with an empty pipeline cache of its own: none learns from another.
+export XDG_CACHE_HOME=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/nonexistent}}/cache
 
 if [ "${SX_NETNS_INSIDE:-}" != 1 ]; then
 	echo "these tests must run inside scripts/netns.sh" >&2
@@ -65,6 +67,20 @@ start_proxy() {
 		--source "$PROXY_SRC" --source6 ::1 --log "$BATS_FILE_TMPDIR/$name.log" "$@"
 }
 
+# S_MAPS: --map options for s0.test..s99.test, even N to the HTTP target and odd N to
+# whoami, so a connection that reached another name's target reads the wrong answer.
+s_name_maps() {
+	S_MAPS=()
+	local i
+	for i in $(seq 0 99); do
+		if [ $((i % 2)) -eq 0 ]; then
+			S_MAPS+=(--map "s$i.test=192.0.2.10")
+		else
+			S_MAPS+=(--map "s$i.test=198.51.100.10")
+		fi
+	done
+}
+
 proxy_log() {
 	cat "$BATS_FILE_TMPDIR/$1.log"
 }
@@ -79,6 +95,15 @@ start_targets() {
 
 target_log() {
 	cat "$BATS_FILE_TMPDIR/target.log"
+}
+
+# mark_target, then target_since: what the target logged in between.
+mark_target() {
+	wc -l <"$BATS_FILE_TMPDIR/target.log" >"$BATS_TEST_TMPDIR/target.mark"
+}
+
+target_since() {
+	tail -n +"$(($(cat "$BATS_TEST_TMPDIR/target.mark") + 1))" "$BATS_FILE_TMPDIR/target.log"
 }
 
 dns_queries() {

@@ -226,7 +226,10 @@ SSHD_OUT=ssh-sshd.out
 	run "$SOCKSIFY" -q -s socks4://127.0.0.1:1088 python3 "$ERRNO" --nonblocking 192.0.2.10 9
 	assert_output "errno=ECONNRESET"
 	run since sshd "$BATS_FILE_TMPDIR/$SSHD_OUT"
-	assert_equal "$(grep -c '^connect_to 192\.0\.2\.10 port 9: failed\.$' <<<"$output")" 4
+	# 2 probes, then the shim's socks5 run twice: pipeline auto's first handshake with a
+	# proxy it does not know is pipelined, and a close after the greeting's reply may be a
+	# refusal of the pipelined bytes, so it is retried unpipelined; then socks4 once.
+	assert_equal "$(grep -c '^connect_to 192\.0\.2\.10 port 9: failed\.$' <<<"$output")" 5
 }
 
 @test "no DNS query left the namespace's programs during this suite" {
@@ -302,6 +305,23 @@ assoc_from_output() {
 	assert_line --regexp "pass\(2\): udp/udpassociate -: $ANN $RELAY -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 \(11\)$"
 	assert_line --regexp "pass\(2\): udp/udpreply -: 192\.0\.2\.10\.7 $DANTE_SRC\.[0-9]+ -> $RELAY $ANN \(11\)$"
 	assert_line --regexp "pass\(2\): udp/udpassociate \]: .* -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 -> 11/1: local client closed\."
+}
+
+@test "dante: UDP through the --strict forwarder: dante relays for the forwarder's socket, the program sees the real peer" {
+	ix_need dante
+	mark dante "$BATS_FILE_TMPDIR/dante.log"
+	mark target "$BATS_FILE_TMPDIR/target.log"
+	run "$SOCKSIFY" --strict -vv -s socks5://127.0.0.1:1085 python3 "$UDP" sendto 192.0.2.10 7 hello-isolated
+	assert_success
+	assert_line "data=hello-isolated from=192.0.2.10:7"
+	# Inside, the library associates with the forwarder's inner listener and relay.
+	assert_output --regexp "associated from 127\.0\.0\.1:[0-9]+ via 127\.0\.0\.1:[0-9]+, relay 127\.0\.0\.1:[0-9]+"
+	run since target "$BATS_FILE_TMPDIR/target.log"
+	assert_output --regexp "^udp listen=192\.0\.2\.10:7 peer=$DANTE_SRC:[0-9]+ len=14$"
+	run since dante "$BATS_FILE_TMPDIR/dante.log"
+	assert_line --regexp "pass\(2\): udp/udpassociate -: 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.[0-9]+ -> $DANTE_SRC\.[0-9]+ 192\.0\.2\.10\.7 \(14\)$"
+	assert_line --regexp "pass\(2\): udp/udpreply -: 192\.0\.2\.10\.7 $DANTE_SRC\.[0-9]+ -> 127\.0\.0\.1\.[0-9]+ 127\.0\.0\.1\.[0-9]+ \(14\)$"
+	assert_no_dns_leak
 }
 
 @test "dante: dig @192.0.2.10 goes through dante; the local resolver sees nothing" {
@@ -446,4 +466,71 @@ print(a.startswith("198.1"), s.makefile().read().split("\n")[-2])'
 	run cat "$BATS_FILE_TMPDIR/danteh.log"
 	assert_output --partial "127.0.0.1.1089 -> 127.0.0.3"
 	assert_no_dns_leak
+}
+
+# ---- pipeline auto (the default) --------------------------------------------------------
+# Each test has its own empty cache ($XDG_CACHE_HOME, helpers.bash). strace counts the
+# shim's writes to the proxy: one for a pipelined handshake, one per message otherwise.
+
+# auto_run PORT [strace]: one connection through the proxy on PORT with default settings
+# and a handshake timeout far past the run's own bound, so a connection that waited for
+# it would fail the run rather than slow it.
+auto_run() {
+	SOCKSIFY_HANDSHAKE_TIMEOUT=120s run timeout 30 strace -f -qq -e trace=sendto \
+		-o "$BATS_TEST_TMPDIR/st" "$SOCKSIFY" -vv -s "socks5://${2:+$2@}127.0.0.1:$1" \
+		python3 "$ERRNO" 198.51.100.10 80
+	WRITES=$(grep -c 'sendto(' "$BATS_TEST_TMPDIR/st")
+}
+
+cache_line() {
+	cat "$XDG_CACHE_HOME/socksify/pipeline"
+}
+
+@test "pipeline auto: microsocks costs one short probe, remembered; no connection waits for handshake_timeout" {
+	ix_need ms
+	auto_run 1086
+	assert_line "ok peer=$MS_SRC"
+	assert_output --partial "refused a pipelined handshake (Connection timed out)"
+	run cache_line
+	assert_output --regexp '^127\.0\.0\.1 1086 refuses [0-9]+$'
+	# Later processes know it: greeting and request apart, no probe.
+	auto_run 1086
+	assert_line "ok peer=$MS_SRC"
+	refute_output --partial "pipelined"
+	assert_equal "$WRITES" 2
+}
+
+@test "pipeline auto: microsocks with a password; the probe and the learning hold for auth too" {
+	ix_need msauth
+	auto_run 1087 alice:s3cret
+	assert_line "ok peer=$MS_SRC"
+	assert_output --partial "refused a pipelined handshake (Connection timed out)"
+	auto_run 1087 alice:s3cret
+	assert_line "ok peer=$MS_SRC"
+	assert_equal "$WRITES" 3
+}
+
+@test "pipeline auto: dante-server: the first connection pipelines and is remembered, later ones pipeline" {
+	ix_need dante
+	auto_run 1085
+	assert_line "ok peer=$DANTE_SRC"
+	assert_equal "$WRITES" 1
+	# 05 01 00 and 05 01 00 01 c6 33 64 0a 00 50 (198.51.100.10:80) in one 13-byte write
+	run grep -c 'sendto(.*"\\5\\1\\0\\5\\1\\0\\1\\3063d\\n\\0P", 13,' "$BATS_TEST_TMPDIR/st"
+	assert_output 1
+	run cache_line
+	assert_output --regexp '^127\.0\.0\.1 1085 accepts [0-9]+$'
+	auto_run 1085
+	assert_line "ok peer=$DANTE_SRC"
+	assert_equal "$WRITES" 1
+	refute_output --partial "refused a pipelined"
+}
+
+@test "pipeline auto: OpenSSH's ssh -D is remembered as accepting" {
+	ix_need ssh
+	auto_run 1088
+	assert_line --regexp '^ok peer='
+	assert_equal "$WRITES" 1
+	run cache_line
+	assert_output --regexp '^127\.0\.0\.1 1088 accepts [0-9]+$'
 }

@@ -208,3 +208,74 @@ raw_probe() {
 		print(" ".join(out))
 	EOF
 }
+
+# start_tinyproxy NAME PORT BIND [tinyproxy directives...]: tinyproxy on 127.0.0.1:PORT,
+# connecting out from BIND, every CONNECT port allowed (no ConnectPort line), logging
+# each request to NAME.log. With TINYPROXY_HOSTS, that file is its /etc/hosts (names
+# only the proxy can resolve, without a DNS query).
+start_tinyproxy() {
+	local name=$1 port=$2 bind=$3 conf=$BATS_FILE_TMPDIR/$1.conf
+	shift 3
+	ix_have tinyproxy tinyproxy-bin "$name" || return 1
+	{
+		printf 'Port %s\nListen 127.0.0.1\nBind %s\nTimeout 30\nMaxClients 100\n' "$port" "$bind"
+		printf 'LogLevel Connect\nLogFile "%s"\nAllow 127.0.0.0/8\n' "$BATS_FILE_TMPDIR/$name.log"
+		printf '%s\n' "$@"
+	} >"$conf"
+	: >"$BATS_FILE_TMPDIR/$name.log"
+	chmod 666 "$BATS_FILE_TMPDIR/$name.log"
+	local pre=()
+	[ -n "${TINYPROXY_HOSTS:-}" ] &&
+		pre=(unshare --mount sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$TINYPROXY_HOSTS")
+	ix_bg "$name" "${pre[@]}" tinyproxy -d -c "$conf"
+	ix_wait_listen "$name" "$port"
+}
+
+# start_squid NAME PORT OUTGOING HOSTS: squid on 127.0.0.1:PORT (open) and PORT+1 (Basic
+# auth, alice:s3cret), connecting out from OUTGOING, no cache, resolving names from the
+# file HOSTS only. Its files live in their own directory: squid's workers run as the
+# proxy user, who cannot enter the bats directories.
+start_squid() {
+	local name=$1 port=$2 out=$3 hosts=$4 d
+	ix_have squid squid "$name" || return 1
+	d=$(mktemp -d "${TMPDIR:-/tmp}/socksify-squid.XXXXXX") || return 1
+	echo "$d" >"$BATS_FILE_TMPDIR/$name.dir"
+	chmod 755 "$d"
+	cp "$hosts" "$d/hosts"
+	printf 'alice:%s\n' "$(openssl passwd -apr1 s3cret)" >"$d/passwd"
+	chmod 644 "$d/hosts" "$d/passwd"
+	mkdir -m 777 "$d/logs"
+	cat >"$d/squid.conf" <<-EOF
+		http_port 127.0.0.1:$port
+		http_port 127.0.0.1:$((port + 1)) name=authport
+		pid_filename $d/logs/squid.pid
+		cache deny all
+		cache_mem 8 MB
+		cache_log $d/logs/cache.log
+		access_log stdio:$d/logs/access.log
+		coredump_dir $d/logs
+		tcp_outgoing_address $out
+		hosts_file $d/hosts
+		auth_param basic program /usr/lib/squid/basic_ncsa_auth $d/passwd
+		acl authed proxy_auth REQUIRED
+		acl authport myportname authport
+		http_access allow authport authed
+		http_access deny authport
+		http_access allow all
+		shutdown_lifetime 0 seconds
+	EOF
+	ix_bg "$name" squid -N -f "$d/squid.conf"
+	ix_wait_listen "$name" "$port"
+}
+
+# squid_log NAME: its access log, one line per CONNECT.
+squid_log() {
+	cat "$(cat "$BATS_FILE_TMPDIR/$1.dir")/logs/access.log"
+}
+
+stop_squid() {
+	local f=$BATS_FILE_TMPDIR/$1.dir
+	stop_bg "$1"
+	[ -e "$f" ] && rm -rf "$(cat "$f")"
+	rm -f "$f"
+}

@@ -28,6 +28,9 @@ SCENARIOS = {
     # half a reply, then a reset (SO_LINGER 0)
     "reset": b"\x05\x00\x00",
     "resetgreeting": b"",
+    # a UDP ASSOCIATE granted with a relay on a port where nothing listens: datagrams
+    # sent there draw ICMP port unreachable; the control connection stays open
+    "deadrelay": b"\x05\x00\x00\x01\x7f\x00\x00\x01\x00\x09",
 }
 
 
@@ -52,7 +55,7 @@ def serve(c):
             c.sendall(SCENARIOS[scenario])
         if scenario.startswith("reset"):
             c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        elif scenario == "bndsilent":
+        elif scenario in ("bndsilent", "deadrelay"):
             c.recv(1)  # until the client gives up
         elif scenario == "bnd255":
             c.shutdown(socket.SHUT_WR)

@@ -13,16 +13,9 @@ RAW=$BATS_TEST_DIRNAME/raw_proxy.py
 setup_file() {
 	load helpers
 	start_targets
-	local maps=() i
-	for i in $(seq 0 99); do
-		if [ $((i % 2)) -eq 0 ]; then
-			maps+=(--map "s$i.test=192.0.2.10")
-		else
-			maps+=(--map "s$i.test=198.51.100.10")
-		fi
-	done
-	start_proxy plain 1080 "${maps[@]}"
-	start_proxy slow 1081 --delay-ms 300 "${maps[@]}"
+	s_name_maps
+	start_proxy plain 1080 "${S_MAPS[@]}"
+	start_proxy slow 1081 --delay-ms 300 "${S_MAPS[@]}"
 	export SOCKS_SERVER=socks5h://127.0.0.1:1080
 }
 

@@ -71,8 +71,12 @@ except OSError as e:
 
 @test "strict: netlink and unix sockets of any type are allowed (ip addr, ss); raw IPv6 and packet sockets are not" {
 	S=("$SOCKSIFY" --strict -s socks5://127.0.0.1:1080)
+	# Isolated, the program sees its own namespace: loopback and nothing else.
 	run "${S[@]}" ip addr
 	assert_success
+	assert_output --partial "inet 127.0.0.1/8"
+	refute_output --partial "192.0.2.10"
+	run "${S[@]}" --isolation off ip addr
 	assert_output --partial "inet 192.0.2.10/32"
 	run "${S[@]}" ss -tan
 	assert_success
@@ -167,8 +171,10 @@ os.wait()'
 	assert_output --partial "80/tcp"
 	[ "$(grep -c '^socksify\[[0-9]*\]: ' <<<"$output")" -eq 1 ]
 	assert_output --partial "bypasses the proxy"
-	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 nmap -n -Pn -sS -p 80 192.0.2.10
+	run "$SOCKSIFY" --strict --isolation off -s socks5://127.0.0.1:1080 nmap -n -Pn -sS -p 80 192.0.2.10
 	assert_output --partial "strict mode: refusing a raw/packet/ICMP socket"
+	refute_output --partial "80/tcp open"
+	run "$SOCKSIFY" --strict -s socks5://127.0.0.1:1080 nmap -n -Pn -sS -p 80 192.0.2.10
 	refute_output --partial "80/tcp open"
 }
 

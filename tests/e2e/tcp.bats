@@ -304,8 +304,8 @@ s.on("end", () => console.log(buf.split("\r\n\r\n")[1].trim()));'
 	assert_output 1
 }
 
-@test "pipelining off (the default): one message per write" {
-	run strace -f -qq -e trace=sendto -o "$BATS_TEST_TMPDIR/st" \
+@test "pipelining off: one message per write" {
+	run strace -f -qq -e trace=sendto -o "$BATS_TEST_TMPDIR/st" env SOCKSIFY_PIPELINE=off \
 		"$SOCKSIFY" -s socks5://alice:s3cret@127.0.0.1:1081 python3 "$ERRNO" 198.51.100.10 80
 	assert_output "ok peer=$PROXY_SRC"
 	run grep -c 'sendto(' "$BATS_TEST_TMPDIR/st"

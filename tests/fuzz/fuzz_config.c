@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* sx_config_load on arbitrary file text and a fake environment drawn from the input,
- * plus the file splitter and the secret detector on the same text. */
+/* sx_config_load on arbitrary file text and a fake environment drawn from the input
+ * (SOCKSIFY_CONF_FORMAT=proxychains reads the text as a proxychains.conf), plus the
+ * file splitter and the secret detector on the same text. */
 #include <errno.h>
 
 #include "../../config/config.h"
@@ -27,6 +28,8 @@ static const char *const names[] = {
     "SOCKSIFY_FAKE_NET6",
     "no_proxy",
     "NO_PROXY",
+    "SOCKSIFY_CHAIN",
+    "SOCKSIFY_CONF_FORMAT",
 };
 #define NNAMES	     (sizeof(names) / sizeof(names[0]))
 #define PASSWORD_IDX 6
@@ -66,11 +69,15 @@ static void check_config(const struct sx_config *c)
 	FZ_CHECK(strnlen(c->proxy.user, sizeof(c->proxy.user)) <= SX_NAME_MAX);
 	FZ_CHECK(strnlen(c->proxy.pass, sizeof(c->proxy.pass)) <= SX_NAME_MAX);
 	if (c->has_proxy) {
-		FZ_CHECK(c->proxy.proto >= SX_PROTO_SOCKS4 && c->proxy.proto <= SX_PROTO_SOCKS5H);
+		FZ_CHECK(c->proxy.proto >= SX_PROTO_SOCKS4 && c->proxy.proto <= SX_PROTO_HTTP);
 		FZ_CHECK(strnlen(c->proxy.host, sizeof(c->proxy.host)) >= 1);
 		FZ_CHECK(strnlen(c->proxy.host, sizeof(c->proxy.host)) <= SX_NAME_MAX);
 		FZ_CHECK(c->proxy.port != 0);
 	}
+	FZ_CHECK(c->n_via <= SX_CHAIN_MAX - 1);
+	for (size_t i = 0; i < c->n_via; i++)
+		FZ_CHECK(c->via[i].port != 0 && c->via[i].host[0] &&
+			 c->via[i].proto >= SX_PROTO_SOCKS4 && c->via[i].proto <= SX_PROTO_HTTP);
 	FZ_CHECK(c->dns == SX_DNS_LOCAL || c->dns == SX_DNS_REMOTE || c->dns == SX_DNS_PROXY);
 	FZ_CHECK(c->udp == SX_UDP_BLOCK || c->udp == SX_UDP_DIRECT);
 	FZ_CHECK(c->log_level <= SX_LOG_DEBUG);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The handshake state machine against an arbitrary server transcript. The first bytes
- * choose the proxy settings and the target; the rest is what the server sends, in
- * chunks whose sizes come from the input too. The driver obeys sx_hs_next() exactly. */
+ * choose the proxy settings, the target and a chain of one or two hops; the rest is what
+ * the servers send, in chunks whose sizes come from the input too. The driver obeys
+ * sx_hs_next() exactly. */
 #include <errno.h>
 
 #include "../../core/handshake.h"
@@ -13,10 +14,10 @@ static void setup(struct fz *f, struct sx_proxy *p, enum sx_cmd *cmd, struct sx_
 	uint8_t flags = fz_u8(f), kind = fz_u8(f) % 3;
 
 	memset(p, 0, sizeof(*p));
-	p->proto = (enum sx_proto)(SX_PROTO_SOCKS4 + (flags & 3));
+	p->proto = (flags & 32) ? SX_PROTO_HTTP : (enum sx_proto)(SX_PROTO_SOCKS4 + (flags & 3));
 	p->has_user = flags & 4;
 	p->pipeline = flags & 8;
-	*cmd = (flags & 16) ? SX_CMD_UDP_ASSOCIATE : (flags & 32) ? SX_CMD_BIND : SX_CMD_CONNECT;
+	*cmd = (flags & 16) ? SX_CMD_UDP_ASSOCIATE : (flags & 64) ? SX_CMD_BIND : SX_CMD_CONNECT;
 	strcpy(p->host, "proxy.test");
 	p->port = 1080;
 	memset(dst, 0, sizeof(*dst));
@@ -52,14 +53,17 @@ static void check_done(const struct sx_hs *hs, const struct sx_proxy *p)
 
 	FZ_CHECK(sx_hs_result(hs, &bound) == 0);
 	FZ_CHECK(sx_hs_result(hs, NULL) == 0);
-	FZ_CHECK(bound.kind == SX_TARGET_IPV4 || bound.kind == SX_TARGET_IPV6 ||
-		 bound.kind == SX_TARGET_NAME);
+	FZ_CHECK(p->proto == SX_PROTO_HTTP || bound.kind == SX_TARGET_IPV4 ||
+		 bound.kind == SX_TARGET_IPV6 || bound.kind == SX_TARGET_NAME);
 	if (bound.kind == SX_TARGET_NAME) {
 		size_t nl = strnlen(bound.addr.name, sizeof(bound.addr.name));
 
 		FZ_CHECK(nl >= 1 && nl <= SX_NAME_MAX);
 	}
-	if (p->proto == SX_PROTO_SOCKS4 || p->proto == SX_PROTO_SOCKS4A) {
+	if (p->proto == SX_PROTO_HTTP) {
+		/* the last byte taken ended the header's blank line */
+		FZ_CHECK(hs->in_len >= 1 && hs->in[hs->in_len - 1] == '\n');
+	} else if (p->proto == SX_PROTO_SOCKS4 || p->proto == SX_PROTO_SOCKS4A) {
 		FZ_CHECK(bound.kind == SX_TARGET_IPV4);
 		FZ_CHECK(hs->in_len == 8 && hs->in[0] == 0 && hs->in[1] == 90);
 	} else {
@@ -84,7 +88,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	setup(&f, &p, &cmd, &dst);
-	r = sx_hs_init(&hs, &p, cmd, &dst);
+	/* A two-hop chain of the same kind of proxy: the first hop reaches the second by
+	 * address or by name; the transcript then holds both hops' answers. */
+	struct sx_proxy p2 = p;
+	const struct sx_proxy *hops[2] = {&p, &p2};
+	uint8_t chain = fz_u8(&f);
+	strcpy(p2.host, (chain & 2) ? "10.0.0.1" : "hop.test");
+	r = sx_hs_init_chain(&hs, hops, (chain & 1) ? 2 : 1, cmd, &dst, 0);
 	if (r < 0) {
 		size_t n = 1;
 
@@ -94,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Each WRITE step drains >= 1 byte of out, each READ step eats >= 1 input byte
 	 * (or ends it), and out is refilled at most twice after init. */
-	max_steps = 3 * SX_HS_BUF + 2 * f.n + 9;
+	max_steps = 3 * SX_HS_OUT_BUF + 2 * f.n + 9;
 	for (;;) {
 		size_t n = 12345, k;
 		enum sx_next nx = sx_hs_next(&hs, &n);
@@ -119,17 +129,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		FZ_CHECK(nx == SX_NEXT_WRITE || nx == SX_NEXT_READ);
-		FZ_CHECK(n >= 1 && n <= SX_HS_BUF);
+		FZ_CHECK(n >= 1 && n <= (nx == SX_NEXT_WRITE ? SX_HS_OUT_BUF : SX_HS_BUF));
 		c = fz_u8(&f);
 		if (nx == SX_NEXT_WRITE) {
 			const uint8_t *o = sx_hs_out(&hs);
-			uint8_t sink[SX_HS_BUF];
+			uint8_t sink[SX_HS_OUT_BUF];
 
 			FZ_CHECK(o >= hs.out && o + n <= hs.out + sizeof(hs.out));
 			k = (c & 0x80) ? n : (size_t)(c % n) + 1; /* short writes too */
 			memcpy(sink, o, k);
 			if (written == 0)
-				FZ_CHECK(sink[0] == ((p.proto <= SX_PROTO_SOCKS4A) ? 4 : 5));
+				FZ_CHECK(sink[0] == (p.proto == SX_PROTO_HTTP	   ? 'C'
+						     : p.proto <= SX_PROTO_SOCKS4A ? 4
+										   : 5));
 			written += k;
 			sx_hs_wrote(&hs, k);
 			continue;

@@ -14,7 +14,7 @@ static void check(int r, const struct sx_proxy *p, const char *err, size_t errle
 		FZ_CHECK(errlen == 1 || err[0] != '\0');
 		return;
 	}
-	FZ_CHECK(p->proto >= SX_PROTO_SOCKS4 && p->proto <= SX_PROTO_SOCKS5H);
+	FZ_CHECK(p->proto >= SX_PROTO_SOCKS4 && p->proto <= SX_PROTO_HTTP);
 	FZ_CHECK(strnlen(p->host, sizeof(p->host)) >= 1);
 	FZ_CHECK(strnlen(p->host, sizeof(p->host)) <= SX_NAME_MAX);
 	FZ_CHECK(strnlen(p->user, sizeof(p->user)) <= SX_NAME_MAX);

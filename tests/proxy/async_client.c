@@ -5,6 +5,7 @@
  * One line per connection, one summary line; exit 0 only if every check held. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,7 +67,7 @@ static struct {
 	enum exchange xchg;
 	int n, ntarget, expect_errno, timeout_ms, sigalrm_ms, sndtimeo_ms, waiters;
 	bool before, two_sets, mod_during, del_during, threaded, dup, in_progress, blocking;
-	bool sa_restart, quiet, lenient, abandon;
+	bool sa_restart, quiet, lenient, abandon, then_connect, then_nonblock, fork_child;
 	const char *expect;
 	struct sockaddr_storage target[MAX_TARGET];
 	socklen_t target_len[MAX_TARGET];
@@ -762,13 +764,22 @@ static void run_blocking(struct conn *c)
 		fail(c, "blocking connect gave %s, expected %s", ename(c->how), ename(want));
 	if (r == 0) {
 		ready(c, false, true, false);
+	} else if ((errno == EINTR || errno == EINPROGRESS) && o.then_connect) {
+		/* The kernel's blocking connect again waits for the one in progress: 0, then
+		 * EISCONN. */
+		r = connect(c->fd, (struct sockaddr *)&c->dst, c->dstlen);
+		if (r != 0 && errno != EISCONN)
+			fail(c, "blocking connect again gave %s, not 0 or EISCONN", ename(errno));
+		ready(c, false, true, false);
 	} else if (errno == EINTR || errno == EINPROGRESS) {
-		/* The connection goes on: completion is seen by poll, as the kernel's is. */
-		while (atomic_load(&c->st) == C_CONNECTING && remaining_ms() > 0) {
-			struct pollfd p = {.fd = c->fd, .events = POLLOUT};
-			if (poll(&p, 1, remaining_ms()) > 0)
-				ready(c, false, p.revents & POLLOUT,
-				      p.revents & (POLLERR | POLLHUP));
+		/* The connection goes on: completion is seen by poll, as the kernel's is; made
+		 * non-blocking, a connect again says EALREADY meanwhile. */
+		if (o.then_nonblock) {
+			fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+			r = connect(c->fd, (struct sockaddr *)&c->dst, c->dstlen);
+			if (r == 0 || errno != EALREADY)
+				fail(c, "non-blocking connect again gave %s, not EALREADY",
+				     r ? ename(errno) : "0");
 		}
 	} else {
 		c->err = errno;
@@ -776,8 +787,13 @@ static void run_blocking(struct conn *c)
 			fail(c, "blocking connect failed: %s", ename(errno));
 		finish(c);
 	}
-	while (live(c) && remaining_ms() > 0)
-		ready(c, true, true, false);
+	while (live(c) && remaining_ms() > 0) {
+		struct pollfd p = {.fd = c->fd,
+				   .events = atomic_load(&c->st) == C_READING ? POLLIN : POLLOUT};
+		if (poll(&p, 1, remaining_ms()) > 0)
+			ready(c, p.revents & POLLIN, p.revents & POLLOUT,
+			      p.revents & (POLLERR | POLLHUP));
+	}
 }
 
 /* ---- arguments and report ---- */
@@ -797,6 +813,7 @@ static void usage(void)
 	      "  --waiters K           K threads wait on the one epoll set (epoll-oneshot)\n"
 	      "  --dup                 dup() the connecting socket, close the original\n"
 	      "  --abandon             first connect and close a socket, then the real one\n"
+	      "  --fork                a child does it all on the epoll set its parent made\n"
 	      "  --in-progress         check EALREADY, EAGAIN, ENOTCONN, not writable right\n"
 	      "                        after EINPROGRESS, a 50 ms poll times out, a ready pipe\n"
 	      "                        beside it is reported alone (needs a proxy that delays)\n"
@@ -804,7 +821,9 @@ static void usage(void)
 	      "  --expect TEXT         the body's (or banner's) first line must be TEXT\n"
 	      "  --expect-errno NAME   every connection must fail with NAME (via SO_ERROR)\n"
 	      "  --blocking            one blocking connect, with --sigalrm-ms MS [--sa-restart]\n"
-	      "                        (EINTR, or 0 with SA_RESTART) or --sndtimeo-ms MS\n"
+	      "                        (EINTR, or 0 with SA_RESTART) or --sndtimeo-ms MS;\n"
+	      "                        then poll, or --then-connect (blocking: 0 or EISCONN)\n"
+	      "                        or --then-nonblock (O_NONBLOCK, EALREADY, then poll)\n"
 	      "  --timeout-ms MS       bound on everything (default 15000)\n"
 	      "  --quiet               only failures and the summary\n"
 	      "  --lenient             after SO_ERROR 0, no getpeername/EISCONN checks "
@@ -901,6 +920,12 @@ static void parse_args(int argc, char **argv)
 				o.lenient = true;
 			else if (!strcmp(a, "--abandon"))
 				o.abandon = true;
+			else if (!strcmp(a, "--fork"))
+				o.fork_child = true;
+			else if (!strcmp(a, "--then-connect"))
+				o.then_connect = true;
+			else if (!strcmp(a, "--then-nonblock"))
+				o.then_nonblock = true;
 			else
 				usage();
 		}
@@ -918,6 +943,8 @@ static void parse_args(int argc, char **argv)
 	}
 	if (o.blocking && o.n != 1)
 		usage();
+	if (o.blocking)
+		o.wait = W_POLL;
 	if ((o.wait == W_RECV && o.xchg != X_BANNER) || (o.wait == W_SEND && o.xchg != X_HTTP)) {
 		fputs("async_client: --wait recv needs --banner, --wait send needs --http\n",
 		      stderr);
@@ -972,6 +999,16 @@ int main(int argc, char **argv)
 	if (is_epoll() && ((epa = epoll_create1(0)) < 0 || (epb = epoll_create1(0)) < 0)) {
 		perror("async_client: epoll_create1");
 		return 2;
+	}
+	if (o.fork_child) {
+		pid_t pid = fork();
+		int status;
+		if (pid < 0)
+			return 2;
+		if (pid > 0)
+			return waitpid(pid, &status, 0) == pid && WIFEXITED(status)
+				   ? WEXITSTATUS(status)
+				   : 2;
 	}
 	t_start = now_ms();
 	if (o.blocking) {

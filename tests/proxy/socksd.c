@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* socksd: the bundled test SOCKS4/4a/5 proxy (CONNECT, BIND, UDP ASSOCIATE) with failure switches.
+/* socksd: the bundled test SOCKS4/4a/5 proxy (CONNECT, BIND, UDP ASSOCIATE) and HTTP
+ * CONNECT proxy, with failure switches.
  * Its decoder is written here on purpose, independent of core/, so a codec bug is not mirrored
  * on both sides of the wire. Thread per connection; one log line per request. */
 
@@ -52,6 +53,8 @@ struct opts {
 	bool zero_bnd;
 	struct sockaddr_storage bind_listen;
 	bool has_bind_listen;
+	int http_status, http_headers;
+	bool http_coalesce;
 	bool no_udp, auth_fail, fragment, garbage, silent, strict, bnd_zero, has_bnd_addr;
 	struct sockaddr_storage bnd_addr;
 };
@@ -1273,6 +1276,198 @@ out:
 		close(tfd);
 }
 
+/* ---- HTTP CONNECT (RFC 9110 §9.3.6) ---- */
+
+static int b64_val(int ch)
+{
+	static const char set[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = ch ? strchr(set, ch) : NULL;
+	return p ? (int)(p - set) : -1;
+}
+
+/* Decodes base64 text up to '=', CR or the end; the number of bytes, or -1. */
+static int b64_decode(const char *in, uint8_t *out, size_t cap)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t n = 0;
+	for (; *in && *in != '=' && *in != '\r'; in++) {
+		int v = b64_val((unsigned char)*in);
+		if (v < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == cap)
+				return -1;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (int)n;
+}
+
+/* The value of header name (case-insensitive) in the CRLF-separated head, or NULL. */
+static const char *header(const char *head, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *l = strstr(head, "\r\n"); l; l = strstr(l, "\r\n")) {
+		l += 2;
+		if (!strncasecmp(l, name, nl) && l[nl] == ':') {
+			l += nl + 1;
+			while (*l == ' ' || *l == '\t')
+				l++;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+static bool http_auth_ok(struct conn *c, const char *head)
+{
+	const char *v = header(head, "Proxy-Authorization");
+	uint8_t cred[600];
+	int n;
+
+	if (!v)
+		return !opt.user;
+	c->auth = "basic";
+	if (strncasecmp(v, "Basic ", 6) || (n = b64_decode(v + 6, cred, sizeof cred - 1)) < 0)
+		return false;
+	uint8_t *colon = memchr(cred, ':', (size_t)n);
+	if (!colon)
+		return false;
+	escape(cred, (size_t)(colon - cred), c->user);
+	if (!opt.user)
+		return true;
+	const char *p = opt.pass ? opt.pass : "";
+	size_t ul = (size_t)(colon - cred), pl = (size_t)n - ul - 1;
+	return ul == strlen(opt.user) && !memcmp(cred, opt.user, ul) && pl == strlen(p) &&
+	       !memcmp(colon + 1, p, pl);
+}
+
+/* "CONNECT host:port HTTP/1.x": the destination, with [v6] literals as addresses. */
+static bool http_dest(const char *head, struct dest *d)
+{
+	char target[300];
+	if (sscanf(head, "CONNECT %299s HTTP/1.%*1[01]", target) != 1)
+		return false;
+	char *colon = strrchr(target, ':'), *end;
+	if (!colon || colon == target)
+		return false;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 1 || port > 65535)
+		return false;
+	*colon = 0;
+	d->port = (uint16_t)port;
+	if (parse_ip(target, &d->addr) && (target[0] == '[') == (d->addr.ss_family == AF_INET6)) {
+		ss_set_port(&d->addr, d->port);
+		return true;
+	}
+	if (strchr(target, '[') || strchr(target, ':') || strlen(target) > 255)
+		return false;
+	d->is_name = true;
+	d->namelen = (uint8_t)strlen(target);
+	memcpy(d->name, target, d->namelen + 1);
+	return true;
+}
+
+static const char *http_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "Connection established";
+	case 403:
+		return "Forbidden";
+	case 407:
+		return "Proxy Authentication Required";
+	case 502:
+		return "Bad Gateway";
+	case 504:
+		return "Gateway Timeout";
+	default:
+		return "Status";
+	}
+}
+
+/* The header (with --http-headers N filler lines), and with --http-coalesce the
+ * target's first bytes in the same write: a client that reads past the blank line
+ * swallows them. */
+static int http_reply(struct conn *c, int status, int tfd)
+{
+	size_t cap = 64 * 1024;
+	char *b = malloc(cap);
+	if (!b)
+		return -1;
+	size_t n = (size_t)snprintf(b, 1024, "HTTP/1.1 %d %s\r\n", status, http_reason(status));
+	if (status == 407)
+		n +=
+		    (size_t)snprintf(b + n, 1024, "Proxy-Authenticate: Basic realm=\"socksd\"\r\n");
+	for (int i = 0; i < opt.http_headers && n < 32 * 1024; i++)
+		n += (size_t)snprintf(
+		    b + n, 1024, "X-Filler-%d: %.60s\r\n", i,
+		    "0123456789012345678901234567890123456789012345678901234567890");
+	if (status != 200)
+		n += (size_t)snprintf(b + n, 1024, "Content-Length: 0\r\n");
+	n += (size_t)snprintf(b + n, 1024, "\r\n");
+	if (tfd >= 0 && opt.http_coalesce && wait_in(tfd, 500)) {
+		ssize_t r = recv(tfd, b + n, cap - n, 0);
+		if (r > 0)
+			n += (size_t)r;
+	}
+	int r = send_reply(c->fd, b, n);
+	free(b);
+	return r;
+}
+
+static void http_connect(struct conn *c)
+{
+	char head[8192] = "C", dst[ESC_NAME_MAX + 16], result[16];
+	size_t n = 1;
+	struct dest d = {0};
+	int status = 200, tfd = -1;
+
+	while (n < 4 || memcmp(head + n - 4, "\r\n\r\n", 4)) {
+		if (n == sizeof head - 1 || take(&c->rd, head + n, 1) < 0)
+			return;
+		if (!head[n])
+			return;
+		n++;
+	}
+	head[n] = 0;
+	/* RFC 9112 §3.2: a request without Host is bad */
+	if (!http_dest(head, &d) || !header(head, "Host")) {
+		log_line("http REQUEST result=http400");
+		http_reply(c, 400, -1);
+		return;
+	}
+	if (!http_auth_ok(c, head)) {
+		status = 407;
+	} else if (opt.http_status > 0) {
+		status = opt.http_status;
+	} else if (resolve(&d) < 0) {
+		status = 502;
+	} else if ((tfd = connect_target(&d.addr)) < 0) {
+		status = -tfd == ETIMEDOUT ? 504 : 502;
+	}
+	fmt_dest(&d, dst, sizeof(dst));
+	if (status == 200)
+		snprintf(result, sizeof(result), "ok");
+	else
+		snprintf(result, sizeof(result), "http%d", status);
+	log_req(c, "http", "CONNECT", dst, result);
+	if (http_reply(c, status, tfd) < 0 || tfd < 0) {
+		linger_close(c->fd, status == 200 ? HS_TIMEOUT_MS : LINGER_MS);
+		c->fd = -1;
+		if (tfd >= 0)
+			close(tfd);
+		return;
+	}
+	relay(c->fd, tfd, c->rd.buf + c->rd.off, c->rd.len - c->rd.off);
+	close(tfd);
+}
+
 static void socks5(struct conn *c)
 {
 	int m = v5_greeting(c);
@@ -1299,6 +1494,8 @@ static void *conn_main(void *arg)
 			socks4(c);
 		else if (ver == 5)
 			socks5(c);
+		else if (ver == 'C')
+			http_connect(c);
 	}
 	if (c->fd >= 0)
 		close(c->fd);
@@ -1386,7 +1583,11 @@ static void usage(FILE *f)
 	      "  --bind-wait MS         how long BIND waits for its peer (default 30000)\n"
 	      "  --bind-reply N         the first BIND reply refuses with REP/CD N\n"
 	      "  --bind-reply2 N        the second BIND reply refuses with REP/CD N at once\n"
-	      "  --zero-bnd             CONNECT and BIND replies name 0.0.0.0 or :: (port kept)\n",
+	      "  --zero-bnd             CONNECT and BIND replies name 0.0.0.0 or :: (port kept)\n"
+	      "HTTP CONNECT (a request starting with 'C'; --user/--pass ask for Basic auth):\n"
+	      "  --http-status N        answer N instead of connecting\n"
+	      "  --http-headers N       N filler lines in every reply header\n"
+	      "  --http-coalesce        send the target's first bytes with the 200 in one write\n",
 	      f);
 }
 
@@ -1443,6 +1644,7 @@ static void parse_args(int argc, char **argv)
 		FLAG("--strict", opt.strict)
 		FLAG("--bnd-zero", opt.bnd_zero)
 		FLAG("--zero-bnd", opt.zero_bnd)
+		FLAG("--http-coalesce", opt.http_coalesce)
 #undef FLAG
 		if (!v && i + 1 < argc)
 			v = argv[++i];
@@ -1496,6 +1698,10 @@ static void parse_args(int argc, char **argv)
 			opt.connect_ms = num(v, 1, 600000);
 		} else if (!strcmp(a, "--barrier")) {
 			opt.barrier = num(v, 0, 100000);
+		} else if (!strcmp(a, "--http-status")) {
+			opt.http_status = num(v, 100, 999);
+		} else if (!strcmp(a, "--http-headers")) {
+			opt.http_headers = num(v, 0, 500);
 		} else if (!strcmp(a, "--udp-flood")) {
 			opt.udp_flood = num(v, 0, 1 << 20);
 		} else if (!strcmp(a, "--bind-listen")) {

@@ -344,6 +344,20 @@ static int cmd_addr(const char *num, const char *kind)
 	return fetch_addr(num, (struct sockaddr *)&ss, len, *kind == 'w' ? WHOAMI : HTTP) ? 1 : 0;
 }
 
+/* ---- resolve NAME: prints the address getaddrinfo gives NAME (fake under socks5h) ---- */
+
+static int cmd_resolve(const char *name)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char num[INET6_ADDRSTRLEN];
+	if (resolve(name, &ss, &len) < 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, num, sizeof num, NULL, 0, NI_NUMERICHOST))
+		return 1;
+	printf("%s\n", num);
+	return 0;
+}
+
 /* ---- closeall A B C: close every fd above stderr (3 ways) between lookups ---- */
 
 static int cmd_closeall(const char *a, const char *b, const char *c)
@@ -558,6 +572,8 @@ int main(int argc, char **argv)
 		return fetch(argv[2]) ? 1 : 0;
 	if (!strcmp(c, "addr") && argc == 4)
 		return cmd_addr(argv[2], argv[3]);
+	if (!strcmp(c, "resolve") && argc == 3)
+		return cmd_resolve(argv[2]);
 	if (!strcmp(c, "closeall") && argc == 5)
 		return cmd_closeall(argv[2], argv[3], argv[4]);
 	if (!strcmp(c, "exit") && argc == 5)
@@ -572,8 +588,8 @@ int main(int argc, char **argv)
 		return cmd_dlopen(argv[2], argv[3]);
 	fprintf(stderr,
 		"usage: stress_proc threads N PREFIX [ROUNDS] | fork N PREFIX FORKS |\n"
-		"  spawn NAME PARENT_NAME | one NAME | addr IP h|w | closeall A B C |\n"
-		"  exit N PREFIX MS | signal NAME | loop N PREFIX NAMES | dlopen LIB NAME |\n"
-		"  sigconnect NAME\n");
+		"  spawn NAME PARENT_NAME | one NAME | addr IP h|w | resolve NAME |\n"
+		"  closeall A B C | exit N PREFIX MS | signal NAME | loop N PREFIX NAMES |\n"
+		"  dlopen LIB NAME | sigconnect NAME\n");
 	return 2;
 }

@@ -47,7 +47,8 @@ static void test_defaults(void)
 	TAP_IS(cfg.udp, SX_UDP_BLOCK, "  udp block");
 	TAP_IS(cfg.bind, SX_BIND_AUTO, "  bind auto");
 	TAP_IS(cfg.bind_timeout_ms, 120000, "  bind timeout");
-	TAP_OK(!cfg.proxy.pipeline, "  pipeline off");
+	TAP_OK(!cfg.proxy.pipeline, "  pipeline not forced on");
+	TAP_OK(cfg.pipeline_auto, "  pipeline auto");
 	TAP_IS(cfg.bypass.n, 0, "  no bypass");
 	TAP_OK(!cfg.bypass.all, "  not all");
 
@@ -154,9 +155,9 @@ static void test_file_errors(void)
 	    {"password=s3cret\n",
 	     "t.conf:1: unknown key 'password...' (write the key, blanks, the value)"},
 	    {"pass:s3cret\n", "t.conf:1: unknown key 'pass...' (write the key, blanks, the value)"},
-	    {"server http://h\n",
-	     "t.conf:1: server: unsupported scheme 'http' (use socks4, socks4a, socks5 or "
-	     "socks5h)"},
+	    {"server https://h\n",
+	     "t.conf:1: server: unsupported scheme 'https' (use socks4, socks4a, socks5, "
+	     "socks5h or http)"},
 	    {"server socks5://u:p%zz@h\n", "t.conf:1: server: bad percent-encoding in password"},
 	    {"bypass ok.test\nbypass 10.0.0.0/33\n",
 	     "t.conf:2: bypass: bad bypass entry '10.0.0.0/33'"},
@@ -174,7 +175,7 @@ static void test_file_errors(void)
 	    {"bind always\n", "t.conf:1: bind: expected auto, on or off, got 'always'"},
 	    {"bind_timeout 0\n",
 	     "t.conf:1: bind_timeout: duration '0' out of range (1ms to 3600s)"},
-	    {"pipeline maybe\n", "t.conf:1: pipeline: expected on or off, got 'maybe'"},
+	    {"pipeline maybe\n", "t.conf:1: pipeline: expected auto, on or off, got 'maybe'"},
 	    {"bypass_loopback 2\n", "t.conf:1: bypass_loopback: expected on or off, got '2'"},
 	};
 
@@ -291,6 +292,10 @@ static void test_server_env(void)
 	TAP_IS(load(NULL, ENV("all_proxy", "http://x", "ALL_PROXY", "socks5://y")), 0,
 	       "http all_proxy falls through to ALL_PROXY");
 	TAP_STR(cfg.proxy.host, "y", "  ALL_PROXY");
+	TAP_IS(load(f, ENV("SOCKS_SERVER", "http://u:p@squid:3128")), 0, "SOCKS_SERVER http");
+	TAP_IS(cfg.proxy.proto, SX_PROTO_HTTP, "  an HTTP CONNECT proxy");
+	TAP_IS(cfg.proxy.port, 3128, "  port");
+	TAP_IS(cfg.dns, SX_DNS_REMOTE, "  names go to it: remote DNS");
 	TAP_IS(load(f, ENV("SOCKS_SERVER", "")), 0, "empty SOCKS_SERVER means unset");
 	TAP_STR(cfg.proxy.host, "file", "  file server kept");
 }
@@ -393,6 +398,7 @@ static void test_env_settings(void)
 				      bools[i].v)),
 		       0, "on/off '%s'", bools[i].v);
 		TAP_IS(cfg.proxy.pipeline, bools[i].on, "  pipeline");
+		TAP_OK(!cfg.pipeline_auto, "  pipeline not auto");
 		TAP_IS(cfg.bypass_loopback, bools[i].on, "  bypass_loopback");
 	}
 	TAP_IS(load(NULL, ENV("SOCKSIFY_UDP", "DIRECT")), 0, "SOCKSIFY_UDP");
@@ -404,6 +410,8 @@ static void test_env_settings(void)
 	TAP_IS(load(NULL, ENV("SOCKSIFY_PIPELINE", "on", "SOCKS_SERVER", "h")), 0,
 	       "pipeline with env server");
 	TAP_OK(cfg.proxy.pipeline, "  on");
+	TAP_IS(load("pipeline on\n", ENV("SOCKSIFY_PIPELINE", "Auto")), 0, "pipeline auto");
+	TAP_OK(cfg.pipeline_auto && !cfg.proxy.pipeline, "  auto, not forced on");
 }
 
 static void test_env_bypass(void)
@@ -431,15 +439,17 @@ static void test_env_errors(void)
 		const char *name, *value, *err;
 	} t[] = {
 	    {"SOCKS_SERVER", "socks5://h:99999", "SOCKS_SERVER: port out of range (1 to 65535)"},
-	    {"SOCKS_SERVER", "http://h",
-	     "SOCKS_SERVER: unsupported scheme 'http' (use socks4, socks4a, socks5 or socks5h)"},
+	    {"SOCKS_SERVER", "https://h",
+	     "SOCKS_SERVER: unsupported scheme 'https' (use socks4, socks4a, socks5, socks5h or "
+	     "http)"},
 	    {"SOCKS_SERVER", "socks5://u:s3cret%zz@h",
 	     "SOCKS_SERVER: bad percent-encoding in password"},
 	    {"SOCKS5_SERVER", "socks5://", "SOCKS5_SERVER: empty host"},
 	    {"SOCKS4_SERVER", "h:0", "SOCKS4_SERVER: port out of range (1 to 65535)"},
 	    {"all_proxy", "socks5://[::1", "all_proxy: unterminated [ in IPv6 address"},
 	    {"ALL_PROXY", "socks://h",
-	     "ALL_PROXY: unsupported scheme 'socks' (use socks4, socks4a, socks5 or socks5h)"},
+	     "ALL_PROXY: unsupported scheme 'socks' (use socks4, socks4a, socks5, socks5h or "
+	     "http)"},
 	    {"SOCKSIFY_BYPASS", "10.0.0.0/33", "SOCKSIFY_BYPASS: bad bypass entry '10.0.0.0/33'"},
 	    {"NO_PROXY", "a.test,::1/200", "NO_PROXY: bad bypass entry '::1/200'"},
 	    {"no_proxy", "[::1", "no_proxy: bad bypass entry '[::1'"},
@@ -466,7 +476,7 @@ static void test_env_errors(void)
 	    {"SOCKSIFY_UDP", "relay", "SOCKSIFY_UDP: expected block or direct, got 'relay'"},
 	    {"SOCKSIFY_BIND", "yes", "SOCKSIFY_BIND: expected auto, on or off, got 'yes'"},
 	    {"SOCKSIFY_PIPELINE", "enabled",
-	     "SOCKSIFY_PIPELINE: expected on or off, got 'enabled'"},
+	     "SOCKSIFY_PIPELINE: expected auto, on or off, got 'enabled'"},
 	    {"SOCKSIFY_BYPASS_LOOPBACK", "2",
 	     "SOCKSIFY_BYPASS_LOOPBACK: expected on or off, got '2'"},
 	};
@@ -652,8 +662,71 @@ static void test_password_file(void)
 	TAP_STR(err, "/e/pw: password longer than 255 bytes", "  message without the password");
 }
 
+/* The chain: SOCKSIFY_CHAIN and the chain key hold the hops after the server. */
+static void test_chain(void)
+{
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5://a:1", "SOCKSIFY_CHAIN",
+			      " http://b:2 ,socks5://c\tsocks5h://[::1]:4 ")),
+	       0, "SOCKSIFY_CHAIN: commas and blanks");
+	TAP_IS(cfg.n_via, 3, "  three hops after the server");
+	TAP_IS(cfg.via[0].proto, SX_PROTO_HTTP, "  hop 2 http");
+	TAP_STR(cfg.via[1].host, "c", "  hop 3 host");
+	TAP_IS(cfg.via[2].port, 4, "  hop 4 port");
+	TAP_STR(sx_config_last_hop(&cfg)->host, "::1", "  the last hop");
+	TAP_IS(cfg.dns, SX_DNS_REMOTE, "  dns from the last hop (socks5h)");
+	TAP_IS(load(NULL, ENV("SOCKS_SERVER", "socks5h://a", "SOCKSIFY_CHAIN", "socks5://b")), 0,
+	       "socks5h then socks5");
+	TAP_IS(cfg.dns, SX_DNS_LOCAL, "  dns local: the last hop gets addresses");
+	TAP_IS(
+	    load(NULL, ENV("SOCKS_SERVER", "a", "SOCKSIFY_PIPELINE", "on", "SOCKSIFY_CHAIN", "b")),
+	    0, "pipelining");
+	TAP_OK(cfg.via[0].pipeline, "  applies to every hop");
+
+	const char *f = "server socks5://f:1\nchain socks5://g:2, http://u:p@h:3\n";
+	TAP_IS(load(f, NULL), 0, "the chain key");
+	TAP_IS(cfg.n_via, 2, "  two hops");
+	TAP_STR(cfg.via[1].user, "u", "  a hop's own credentials");
+	TAP_OK(sx_config_text_has_secret(f, strlen(f)),
+	       "  credentials in a chain URL are a secret");
+	TAP_IS(load(f, ENV("SOCKS_SERVER", "socks5://e:1")), 0, "a server from the environment");
+	TAP_IS(cfg.n_via, 0, "  drops the file's chain");
+	TAP_IS(load(f, ENV("SOCKS_SERVER", "socks5://e:1", "SOCKSIFY_CHAIN", "x")), 0,
+	       "  unless SOCKSIFY_CHAIN gives one");
+	TAP_STR(cfg.via[0].host, "x", "  its hop");
+	TAP_IS(load(f, ENV("SOCKSIFY_CHAIN", "y")), 0, "SOCKSIFY_CHAIN behind the file's server");
+	TAP_STR(cfg.proxy.host, "f", "  server kept");
+	TAP_STR(cfg.via[0].host, "y", "  chain replaced");
+
+	static const struct {
+		const char *file, *chain, *err;
+	} bad[] = {
+	    {NULL, "socks5://b", "SOCKSIFY_CHAIN: a chain needs a server for its first hop"},
+	    {"chain b\n", NULL, "t.conf:1: chain: a chain needs a server for its first hop"},
+	    {"server socks4://a\n", "socks5://name.test",
+	     "SOCKSIFY_CHAIN: hop 1 (socks4) cannot carry hop 2's host: socks4 takes IPv4 "
+	     "addresses only (use socks4a)"},
+	    {"server a\nchain socks4a://b [::1]\n", NULL,
+	     "t.conf:2: chain: hop 2 (socks4a) cannot carry hop 3's host: socks4a takes no IPv6"},
+	    {"server a\n", "b c d e f g h i",
+	     "SOCKSIFY_CHAIN: more than 7 proxies after the server"},
+	    {"server a\n", "b ftp://c",
+	     "SOCKSIFY_CHAIN: hop 3: unsupported scheme 'ftp' (use "
+	     "socks4, socks4a, socks5, socks5h or http)"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int r = bad[i].chain ? load(bad[i].file, ENV("SOCKSIFY_CHAIN", bad[i].chain))
+				     : load(bad[i].file, NULL);
+		TAP_IS(r, -EINVAL, "bad chain %zu", i);
+		TAP_STR(err, bad[i].err, "  '%s'", err);
+	}
+	TAP_IS(load("server a\n", ENV("SOCKSIFY_CHAIN", "b c d e f g h")), 0,
+	       "seven after the server");
+	TAP_IS(cfg.n_via, SX_CHAIN_MAX - 1, "  the most");
+}
+
 int main(void)
 {
+	test_chain();
 	test_password_file();
 	test_fake_nets();
 	test_strict();

@@ -590,7 +590,7 @@ static void test_refusals(void)
 		struct sx_proxy p = px(t[i].proto, t[i].user, "p", false);
 		struct sx_hs hs;
 		struct run r = {.srv = t[i].srv, .srv_len = t[i].len};
-		uint8_t code = 0xaa;
+		uint16_t code = 0xaa;
 		sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst);
 		drive(&hs, &r);
 		TAP_IS(sx_hs_refusal(&hs, &code), t[i].want, "refusal: %s", t[i].what);
@@ -668,9 +668,165 @@ static void test_bind(void)
 	TAP_IS(sx_hs_await_peer(&hs), -EINVAL, "await_peer on a CONNECT: EINVAL");
 }
 
+#define S(str) ((const uint8_t *)(str)), (sizeof(str) - 1)
+
+/* HTTP CONNECT: the request's exact bytes, and a reply read exactly to its blank line
+ * whatever the delivery, so the banner behind it (same segment) stays unread. */
+static void test_http(void)
+{
+	struct sx_proxy p = px(SX_PROTO_HTTP, NULL, NULL, false);
+	struct sx_target dst;
+	static const char ok[] = "HTTP/1.0 200 Connection established\r\n"
+				 "Proxy-agent: tinyproxy/1.11.1\r\n\r\n";
+
+	sx_target_set_name(&dst, "web.test", 80);
+	exchange(&p, SX_CMD_CONNECT, &dst,
+		 S("CONNECT web.test:80 HTTP/1.1\r\nHost: web.test:80\r\n\r\n"), S(ok), 0,
+		 sizeof ok - 1, "http CONNECT name");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0, S("HTTP/1.1 200\n\n"), 0, 14,
+		 "http: bare LF ends lines, no reason phrase");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0,
+		 S("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"), 0, 44,
+		 "http: an interim 100 is skipped");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0,
+		 S("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+		   "realm=\"x\"\r\nContent-Length: 0\r\n\r\n"),
+		 -EACCES, 110, "http 407: EACCES");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0, S("HTTP/1.1 504 Gateway Timeout\r\n\r\n"),
+		 -ETIMEDOUT, 33, "http 504: ETIMEDOUT");
+	exchange(&p, SX_CMD_CONNECT, &dst, NULL, 0, S("SSH-2.0-x\r\n\r\n"), -EPROTO, 14,
+		 "http: not HTTP is EPROTO");
+
+	sx_target_set_v6(&dst, (const uint8_t[16]){0x20, 0x01, 0x0d, 0xb8, [15] = 1}, 443);
+	exchange(&p, SX_CMD_CONNECT, &dst,
+		 S("CONNECT [2001:db8::1]:443 HTTP/1.1\r\nHost: [2001:db8::1]:443\r\n\r\n"), S(ok),
+		 0, sizeof ok - 1, "http CONNECT v6 in brackets");
+
+	/* RFC 7617's own example */
+	struct sx_proxy pa = px(SX_PROTO_HTTP, "Aladdin", "open sesame", false);
+	sx_target_set_v4(&dst, (const uint8_t[4]){192, 0, 2, 10}, 25);
+	exchange(&pa, SX_CMD_CONNECT, &dst,
+		 S("CONNECT 192.0.2.10:25 HTTP/1.1\r\nHost: 192.0.2.10:25\r\n"
+		   "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"),
+		 S(ok), 0, sizeof ok - 1, "http CONNECT with Basic auth");
+
+	/* The longest request (255-byte name, 255-byte user and password) fits. */
+	char name[256], cred[256];
+	memset(name, 'n', 255);
+	name[255] = 0;
+	memset(cred, 'c', 255);
+	cred[255] = 0;
+	struct sx_proxy pl = px(SX_PROTO_HTTP, NULL, NULL, false);
+	pl.has_user = true;
+	strcpy(pl.user, cred);
+	strcpy(pl.pass, cred);
+	sx_target_set_name(&dst, name, 65535);
+	struct sx_hs hs;
+	TAP_IS(sx_hs_init(&hs, &pl, SX_CMD_CONNECT, &dst), 0, "http: the longest request fits");
+
+	TAP_IS(sx_hs_init(&hs, &p, SX_CMD_UDP_ASSOCIATE, &dst), -EOPNOTSUPP,
+	       "http: no UDP ASSOCIATE");
+	sx_target_set_name(&dst, "web.test\r\nX-Evil: 1", 80);
+	TAP_IS(sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst), -EINVAL, "http: no CR LF in a name");
+	struct sx_proxy pc = px(SX_PROTO_HTTP, "a:b", "p", false);
+	sx_target_set_name(&dst, "web.test", 80);
+	TAP_IS(sx_hs_init(&hs, &pc, SX_CMD_CONNECT, &dst), -EINVAL, "http: no ':' in a user");
+
+	struct run r = {.srv = S("HTTP/1.1 403 Forbidden\r\n\r\n")};
+	uint16_t code = 0;
+	sx_hs_init(&hs, &p, SX_CMD_CONNECT, &dst);
+	TAP_IS(drive(&hs, &r), -EACCES, "http 403: EACCES");
+	TAP_IS(sx_hs_refusal(&hs, &code), SX_HS_REFUSED_HTTP, "  refused by HTTP status");
+	TAP_IS(code, 403, "  code");
+}
+
+/* A chain is one run: hop 1 is asked for hop 2's host as written, hop 2 (HTTP) for the
+ * target's name; a failure at hop 2 says so. */
+static void test_chain(void)
+{
+	struct sx_proxy a = px(SX_PROTO_SOCKS5, NULL, NULL, false);
+	struct sx_proxy b = px(SX_PROTO_HTTP, NULL, NULL, false);
+	strcpy(a.host, "127.0.0.1");
+	strcpy(b.host, "b.test");
+	b.port = 3128;
+	const struct sx_proxy *hops[] = {&a, &b};
+	struct sx_target dst;
+	uint8_t want[600], srv[600];
+	size_t wl, sl;
+	static const char req[] = "CONNECT web.test:80 HTTP/1.1\r\nHost: web.test:80\r\n\r\n";
+	static const char ok[] = "HTTP/1.1 200 OK\r\n\r\n";
+
+	sx_target_set_name(&dst, "web.test", 80);
+	wl = cat(want, 0, B(0x05, 0x01, 0x00));
+	wl = cat(want, wl, B(0x05, 0x01, 0x00, 0x03, 6, 'b', '.', 't', 'e', 's', 't', 0x0c, 0x38));
+	wl = cat(want, wl, (const uint8_t *)req, sizeof req - 1);
+	sl = cat(srv, 0, B(0x05, 0x00));
+	sl = cat(srv, sl, REP_V4, sizeof REP_V4);
+	sl = cat(srv, sl, (const uint8_t *)ok, sizeof ok - 1);
+	size_t ans = sl;
+	sl = cat(srv, sl, BANNER, sizeof BANNER - 1);
+	int bad = 0;
+	for (size_t c = 0; c < NCHUNKS; c++) {
+		struct sx_hs hs;
+		struct run r = {.srv = srv, .srv_len = sl, .chunk = chunks[c]};
+		if (sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0) != 0 ||
+		    drive(&hs, &r) != 0 || r.wrote_len != wl || memcmp(r.wrote, want, wl) ||
+		    r.consumed != ans || sx_hs_hop(&hs) != 1)
+			bad++;
+	}
+	TAP_IS(bad, 0, "chain socks5 > http: exact bytes, the name to the last hop only");
+
+	/* a numeric next hop is an address; hop 2 refusing is hop index 1 */
+	strcpy(b.host, "::1");
+	wl = cat(want, 0, B(0x05, 0x01, 0x00));
+	wl = cat(
+	    want, wl,
+	    B(0x05, 0x01, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x0c, 0x38));
+	wl = cat(want, wl, (const uint8_t *)req, sizeof req - 1);
+	sl = cat(srv, 0, B(0x05, 0x00));
+	sl = cat(srv, sl, REP_V4, sizeof REP_V4);
+	sl = cat(srv, sl, S("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
+	struct sx_hs hs;
+	struct run r = {.srv = srv, .srv_len = sl};
+	uint16_t code = 0;
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0);
+	TAP_IS(drive(&hs, &r), -ECONNREFUSED, "chain: 502 at hop 2 is ECONNREFUSED");
+	TAP_OK(r.wrote_len == wl && !memcmp(r.wrote, want, wl), "  an IPv6 next hop as ATYP 4");
+	TAP_IS(sx_hs_hop(&hs), 1, "  failed at hop index 1");
+	TAP_IS(sx_hs_refusal(&hs, &code), SX_HS_REFUSED_HTTP, "  an HTTP refusal");
+	TAP_IS(code, 502, "  code");
+
+	/* a refusal at hop 1 stops there */
+	struct run r1 = {.srv = B(0x05, 0x00, 0x05, 0x05, 0x00)};
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0);
+	TAP_IS(drive(&hs, &r1), -ECONNREFUSED, "chain: REP 5 at hop 1");
+	TAP_IS(sx_hs_hop(&hs), 0, "  failed at hop index 0");
+
+	/* pipelining per hop, and the flag that turns it off everywhere */
+	a.pipeline = true;
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, 0);
+	size_t n = 0;
+	TAP_IS(sx_hs_next(&hs, &n), SX_NEXT_WRITE, "pipelined hop 1: a write");
+	TAP_IS(n, 3 + 22, "  greeting and request in one");
+	sx_hs_init_chain(&hs, hops, 2, SX_CMD_CONNECT, &dst, SX_HS_NO_PIPELINE);
+	sx_hs_next(&hs, &n);
+	TAP_IS(n, 3, "  SX_HS_NO_PIPELINE: the greeting alone");
+
+	const struct sx_proxy *many[SX_CHAIN_MAX + 1];
+	for (size_t i = 0; i <= SX_CHAIN_MAX; i++)
+		many[i] = &a;
+	TAP_IS(sx_hs_init_chain(&hs, many, SX_CHAIN_MAX + 1, SX_CMD_CONNECT, &dst, 0), -EINVAL,
+	       "more than SX_CHAIN_MAX hops: EINVAL");
+	TAP_IS(sx_hs_init_chain(&hs, many, 0, SX_CMD_CONNECT, &dst, 0), -EINVAL, "no hop: EINVAL");
+	TAP_IS(sx_hs_init_chain(&hs, many, SX_CHAIN_MAX, SX_CMD_CONNECT, &dst, 0), 0,
+	       "SX_CHAIN_MAX hops");
+}
+
 int main(void)
 {
 	test_bind();
+	test_chain();
+	test_http();
 	test_refusals();
 	test_noauth();
 	test_names_and_udp();

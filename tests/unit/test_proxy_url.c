@@ -51,6 +51,8 @@ static const struct good {
     {"socks5://u:p@[::1]:5", SX_PROTO_SOCKS5, "::1", 5, true, "u", "p"},
     {"u:p@h:5", SX_PROTO_SOCKS5H, "h", 5, true, "u", "p"},
     {"socks4://userid@10.0.0.1:1080", SX_PROTO_SOCKS4, "10.0.0.1", 1080, true, "userid", ""},
+    {"http://h", SX_PROTO_HTTP, "h", 8080, false, "", ""},
+    {"HTTP://u:p@[::1]:3128/", SX_PROTO_HTTP, "::1", 3128, true, "u", "p"},
     {"socks5://under_score-dash.example.", SX_PROTO_SOCKS5, "under_score-dash.example.", 1080,
      false, "", ""},
 };
@@ -59,11 +61,11 @@ static const struct bad {
 	const char *url;
 	const char *err;
 } bads[] = {
-    {"http://h:3128", "unsupported scheme 'http' (use socks4, socks4a, socks5 or socks5h)"},
-    {"https://h", "unsupported scheme 'https' (use socks4, socks4a, socks5 or socks5h)"},
-    {"socks://h", "unsupported scheme 'socks' (use socks4, socks4a, socks5 or socks5h)"},
-    {"socks6://h", "unsupported scheme 'socks6' (use socks4, socks4a, socks5 or socks5h)"},
-    {"SOCKS5X://h", "unsupported scheme 'SOCKS5X' (use socks4, socks4a, socks5 or socks5h)"},
+    {"ftp://h:3128", "unsupported scheme 'ftp' (use socks4, socks4a, socks5, socks5h or http)"},
+    {"https://h", "unsupported scheme 'https' (use socks4, socks4a, socks5, socks5h or http)"},
+    {"socks://h", "unsupported scheme 'socks' (use socks4, socks4a, socks5, socks5h or http)"},
+    {"socks6://h", "unsupported scheme 'socks6' (use socks4, socks4a, socks5, socks5h or http)"},
+    {"SOCKS5X://h", "unsupported scheme 'SOCKS5X' (use socks4, socks4a, socks5, socks5h or http)"},
     {"", "empty host"},
     {"socks5://", "empty host"},
     {"socks5://:1080", "empty host"},
@@ -236,8 +238,8 @@ static void test_err_buffer(void)
 	struct sx_proxy p;
 	char err[8];
 
-	TAP_IS(sx_proxy_url_parse(&p, "http://h", NULL, 0), -EINVAL, "NULL err buffer");
-	TAP_IS(sx_proxy_url_parse(&p, "http://h", err, sizeof(err)), -EINVAL, "tiny err buffer");
+	TAP_IS(sx_proxy_url_parse(&p, "ftp://h", NULL, 0), -EINVAL, "NULL err buffer");
+	TAP_IS(sx_proxy_url_parse(&p, "ftp://h", err, sizeof(err)), -EINVAL, "tiny err buffer");
 	TAP_STR(err, "unsuppo", "  truncated and terminated");
 }
 
@@ -245,7 +247,7 @@ static void test_strip_password(void)
 {
 	static const struct {
 		const char *url;
-		bool bare_ok, stripped;
+		bool ours, stripped;
 		const char *out;
 	} t[] = {
 	    {"socks5://alice:s3cret@h:1080", false, true, "socks5://alice@h:1080"},
@@ -256,10 +258,12 @@ static void test_strip_password(void)
 	    {"socks5://alice@h", false, false, ""},
 	    {"socks5://h:1080", false, false, ""},
 	    {"http://alice:pw@h", false, false, ""},
+	    {"http://alice:pw@h", true, true, "http://alice@h"},
+	    {"https://alice:pw@h", true, false, ""},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char out[64] = "";
-		TAP_IS(sx_proxy_url_strip_password(t[i].url, t[i].bare_ok, out, sizeof out),
+		TAP_IS(sx_proxy_url_strip_password(t[i].url, t[i].ours, out, sizeof out),
 		       t[i].stripped, "strip '%s'", t[i].url);
 		TAP_STR(out, t[i].out, "  -> '%s'", out);
 	}
