@@ -60,6 +60,7 @@ struct conn {
 	size_t sent, got;
 	char buf[8192];
 	char why[200];
+	pthread_mutex_t lock; /* --waiters: one thread at a time handles the connection */
 };
 
 static struct {
@@ -276,8 +277,11 @@ static void connected(struct conn *c, bool err_event)
 		finish(c);
 		return;
 	}
+	static pthread_mutex_t t_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&t_lock);
 	if (t_connected < now_ms())
 		t_connected = now_ms();
+	pthread_mutex_unlock(&t_lock);
 	if (o.lenient) {
 		start_exchange(c);
 		return;
@@ -567,7 +571,11 @@ static void wait_epoll(int ms)
 		if (!c)
 			continue;
 		uint32_t e = ev[i].events;
+		/* Another waiter may get the connection's next event while this one still
+		 * handles it (a re-armed ONESHOT): one at a time. */
+		pthread_mutex_lock(&c->lock);
 		ready(c, e & EPOLLIN, e & EPOLLOUT, e & (EPOLLERR | EPOLLHUP));
+		pthread_mutex_unlock(&c->lock);
 	}
 	if (o.two_sets)
 		poll_second_set(0);
@@ -993,6 +1001,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.n; i++) {
 		conns[i].idx = i;
 		conns[i].fd = -1;
+		pthread_mutex_init(&conns[i].lock, NULL);
 		conns[i].dst = o.target[i % o.ntarget];
 		conns[i].dstlen = o.target_len[i % o.ntarget];
 	}
