@@ -49,23 +49,34 @@ void sx_fwd_run(struct sx_fwd *f, int netns_fd, int pidfd)
 	signal(SIGPIPE, SIG_IGN);
 	sx_fwd_udp_start(f);
 	for (;;) {
-		struct pollfd p[2] = {{.fd = f->listen_fd, .events = POLLIN},
-				      {.fd = pidfd, .events = POLLIN}};
+		struct pollfd p[3] = {{.fd = f->listen_fd, .events = POLLIN},
+				      {.fd = f->unix_fd, .events = POLLIN},
+				      {.fd = leader_gone ? -1 : pidfd, .events = POLLIN}};
 		/* Without a pidfd (Linux < 5.3) the namespace is looked at twice a second. */
 		int timeout = leader_gone ? (backoff < 1000 ? backoff *= 2 : backoff)
 			      : pidfd < 0 ? 500
 					  : -1;
-		int n = poll(p, pidfd < 0 || leader_gone ? 1 : 2, timeout);
-		if (n < 0 && errno != EINTR)
+		int n = poll(p, 3, timeout);
+		if (n < 0 && errno != EINTR) {
+			sx_fwd_unix_close(f);
 			_exit(1);
+		}
 		if (n > 0 && (p[0].revents & POLLIN)) {
 			int c = accept4(f->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 			if (c >= 0)
 				sx_fwd_conn_start(f, c);
 		}
-		if (!leader_gone && pidfd >= 0 && (p[1].revents & POLLIN))
+		if (n > 0 && (p[1].revents & POLLIN)) {
+			int c = accept4(f->unix_fd, NULL, NULL, SOCK_CLOEXEC);
+			if (c >= 0)
+				sx_fwd_unix_serve(f, c);
+		}
+		if (!leader_gone && pidfd >= 0 && (p[2].revents & POLLIN))
 			leader_gone = true;
-		if ((leader_gone || pidfd < 0) && (n == 0 || leader_gone) && !namespace_in_use(&ns))
+		if ((leader_gone || pidfd < 0) && (n == 0 || leader_gone) &&
+		    !namespace_in_use(&ns)) {
+			sx_fwd_unix_close(f);
 			_exit(0);
+		}
 	}
 }

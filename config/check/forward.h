@@ -21,7 +21,21 @@ struct sx_fwd {
 	struct sockaddr_storage proxy[SX_FWD_PROXY_ADDRS];
 	socklen_t proxy_len[SX_FWD_PROXY_ADDRS];
 	unsigned connect_timeout_ms;
+	/* outside, at a filesystem path: sockets to the proxy handed in, so the library's
+	 * connections need no relay (SOCKSIFY_FORWARDER_UNIX) */
+	int unix_fd;
+	char unix_dir[96], unix_path[108];
 };
+
+/* The Unix listener in a new 0700 directory: 0, or -errno. */
+int sx_fwd_unix_open(struct sx_fwd *f);
+/* One request on the accepted connection c: a socket connecting to the proxy, handed
+ * over with SCM_RIGHTS; c is closed. */
+void sx_fwd_unix_serve(const struct sx_fwd *f, int c);
+/* Removes the listener's path and directory. */
+void sx_fwd_unix_close(struct sx_fwd *f);
+/* Sends n descriptors with one byte: 0 or -errno. */
+int sx_fwd_send_fds(int sock, const int *fds, size_t n);
 
 /* Enters a new network namespace with only loopback, up: a plain one as root, else a
  * user namespace too, mapping our own uid and gid to themselves. 0, or -errno with why

@@ -62,31 +62,11 @@ static int recv_fds(int sock, int *fds, size_t n)
 	return (int)got;
 }
 
-static int send_fds(int sock, const int *fds, size_t n)
-{
-	char byte = 0;
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-	} ctl = {0};
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr m = {.msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = ctl.buf,
-			   .msg_controllen = CMSG_SPACE(n * sizeof(int))};
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(n * sizeof(int));
-	memcpy(CMSG_DATA(h), fds, n * sizeof(int));
-	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -errno;
-}
-
 /* The forwarder: a grandchild in its own session (Ctrl-C and hang-ups are the
  * program's, not its), holding nothing of the program's but the link to it. */
 static void forwarder(int link, const struct sx_config *c)
 {
-	static struct sx_fwd f;
+	static struct sx_fwd f = {.unix_fd = -1};
 	setsid();
 	if (link > 3)
 		close_range(3, (unsigned)link - 1, 0);
@@ -102,10 +82,16 @@ static void forwarder(int link, const struct sx_config *c)
 			dup2(null, 2);
 		close(null);
 	}
+	/* Without the Unix listener the library's connections are relayed instead. */
+	if (r == 0 && sx_fwd_unix_open(&f) < 0)
+		f.unix_fd = -1;
 	int got;
 	if (write(link, &r, sizeof r) != (ssize_t)sizeof r || r < 0 ||
-	    (got = recv_fds(link, fds, 4)) < 3)
+	    write(link, f.unix_path, sizeof f.unix_path) != (ssize_t)sizeof f.unix_path ||
+	    (got = recv_fds(link, fds, 4)) < 3) {
+		sx_fwd_unix_close(&f);
 		_exit(1);
+	}
 	close(link);
 	f.listen_fd = fds[0];
 	f.udp_fd = fds[1];
@@ -184,6 +170,10 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 		fprintf(stderr, "socksify: --strict: the forwarder did not start\n");
 	if (ok < 0) /* it told why */
 		return ok == -EHOSTUNREACH ? 2 : 3;
+	char unix_path[sizeof((struct sx_fwd *)0)->unix_path] = "";
+	if (read(link[0], unix_path, sizeof unix_path) != (ssize_t)sizeof unix_path)
+		unix_path[0] = '\0';
+	unix_path[sizeof unix_path - 1] = '\0';
 	char why[256];
 	if (sx_netns_enter(why, sizeof why) < 0) {
 		fprintf(stderr, "socksify: --strict: %s\n", why);
@@ -196,7 +186,7 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 		      open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC),
 		      (int)syscall(SYS_pidfd_open, getpid(), 0)};
 	size_t n = fds[3] < 0 ? 3 : 4;
-	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || send_fds(link[0], fds, n) < 0) {
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || sx_fwd_send_fds(link[0], fds, n) < 0) {
 		fprintf(stderr, "socksify: --strict: cannot hand the namespace's sockets over\n");
 		return 3;
 	}
@@ -206,6 +196,8 @@ int sx_check_isolate(const char *preload, bool go, char **argv)
 	char addr[32];
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", ntohs(tcp.sin_port));
 	setenv("SOCKSIFY_FORWARDER", addr, 1);
+	if (unix_path[0])
+		setenv("SOCKSIFY_FORWARDER_UNIX", unix_path, 1);
 	/* Strict mode's exec checks only log what the namespace contains anyway. */
 	setenv("SOCKSIFY_ISOLATED", "1", 1);
 	char url[SX_NAME_MAX * 2 + 32];

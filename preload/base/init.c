@@ -56,9 +56,12 @@ static void resolve_proxy(void)
 	const char *port = port_text;
 	snprintf(port_text, sizeof port_text, "%u", state.config.proxy.port);
 	const char *host = forwarder_addr(inner, sizeof inner, &port);
-	if (host)
+	if (host) {
 		hints.ai_flags |= AI_NUMERICHOST;
-	else
+		const char *u = getenv("SOCKSIFY_FORWARDER_UNIX");
+		if (u && strlen(u) < sizeof state.forwarder_unix)
+			strcpy(state.forwarder_unix, u);
+	} else
 		host = state.config.proxy.host;
 	/* The proxy's own name is resolved locally, once: there is nobody else to ask. */
 	int r = sx_real.getaddrinfo(host, port, &hints, &res);

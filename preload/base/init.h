@@ -15,6 +15,8 @@ struct sx_state {
 	size_t n_proxy_addrs; /* the proxy's own addresses, numeric */
 	struct sockaddr_storage proxy_addrs[SX_PROXY_ADDRS_MAX];
 	socklen_t proxy_addr_lens[SX_PROXY_ADDRS_MAX];
+	/* isolated (--strict): where the forwarder hands out sockets to the proxy, or "" */
+	char forwarder_unix[108];
 };
 
 /* Never fails: a configuration problem is logged and latched in config_error. */

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 
+#include "forwarder.h"
 #include "io.h"
 #include "log.h"
 #include "pipeline_cache.h"
@@ -25,10 +26,9 @@ static int sock_domain(int fd)
 	return domain;
 }
 
-/* A fresh socket of family under the same fd number, carrying over the options programs
- * commonly set and the file's status flags: an AF_INET socket cannot reach an IPv6-only
- * proxy, and a refused pipelined handshake is retried on a new connection. */
-static int swap_socket(int fd, int family, int flags)
+/* nfd under fd's number, carrying over the options programs commonly set and the file's
+ * status flags; nfd is closed. */
+static int adopt_socket(int fd, int nfd, int flags)
 {
 	static const struct {
 		int level, name;
@@ -36,9 +36,6 @@ static int swap_socket(int fd, int family, int flags)
 	    {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF}, {SOL_SOCKET, SO_SNDBUF},
 	    {SOL_SOCKET, SO_LINGER},	{SOL_SOCKET, SO_MARK},	 {IPPROTO_TCP, TCP_NODELAY},
 	};
-	int nfd = sx_real.socket(family, SOCK_STREAM, 0);
-	if (nfd < 0)
-		return -errno;
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
 		char v[64];
 		socklen_t l = sizeof v;
@@ -52,6 +49,14 @@ static int swap_socket(int fd, int family, int flags)
 	int e = errno;
 	sx_real.close(nfd);
 	return r < 0 ? -e : 0;
+}
+
+/* A fresh socket of family under the same fd number: an AF_INET socket cannot reach an
+ * IPv6-only proxy, and a refused pipelined handshake is retried on a new connection. */
+static int swap_socket(int fd, int family, int flags)
+{
+	int nfd = sx_real.socket(family, SOCK_STREAM, 0);
+	return nfd < 0 ? -errno : adopt_socket(fd, nfd, flags);
 }
 
 static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockaddr_storage *ss,
@@ -81,6 +86,24 @@ static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockadd
 /* Starts the TCP connect to the proxy; 1: in progress, 0: connected, or -errno. */
 static int connect_to_proxy(struct sx_session *s)
 {
+	/* Isolated: a socket the forwarder made outside, already connecting to the proxy,
+	 * so no byte is relayed. Not for UDP: the relay the proxy names is out of reach
+	 * from in here, so an association goes through the forwarder's own. */
+	int proto = 0;
+	socklen_t pl = sizeof proto;
+	/* TCP only: an MPTCP socket stays the program's own (relayed). */
+	if (s->st->forwarder_unix[0] && s->cmd != SX_CMD_UDP_ASSOCIATE &&
+	    sx_real.getsockopt(s->fd, SOL_SOCKET, SO_PROTOCOL, &proto, &pl) == 0 &&
+	    proto == IPPROTO_TCP) {
+		int nfd =
+		    sx_forwarder_socket(s->st->forwarder_unix, s->st->config.connect_timeout_ms);
+		if (nfd >= 0) {
+			int r = adopt_socket(s->fd, nfd, s->flags);
+			if (r == 0)
+				s->swaps++;
+			return r < 0 ? r : 1;
+		}
+	}
 	int domain = sock_domain(s->fd);
 	if (domain < 0)
 		return domain;

@@ -135,7 +135,7 @@ print(reply.decode().split("\r\n\r\n")[-1].strip())'
 	: >"$SX_DNSREC_LOG"
 }
 
-@test "isolation: a proxy that refuses connections resets the program's (ECONNRESET), never a direct connection" {
+@test "isolation: a proxy that refuses connections gives the program ECONNREFUSED, never a direct connection" {
 	mark_target
 	run "$SOCKSIFY" --strict -q -s socks5h://127.0.0.1:1999 python3 -c '
 import errno, socket
@@ -145,7 +145,7 @@ try:
     print("connected")
 except OSError as e:
     print(errno.errorcode[e.errno])'
-	assert_output "ECONNRESET"
+	assert_output "ECONNREFUSED"
 	run target_since
 	assert_output ""
 }
@@ -315,4 +315,24 @@ time.sleep(2)' "$pidf" &
 	# CPU ticks (1/100 s) the forwarder used in that second: a spinning one takes ~100.
 	echo "# forwarder CPU ticks in 1 s: $((t1 - t0))" >&3
 	[ $((t1 - t0)) -lt 30 ]
+}
+
+@test "isolation: a TCP connection uses a socket made outside (nothing relayed); UDP and MPTCP go through the listener" {
+	# Inside, /proc/net/tcp lists the namespace's own TCP sockets: a relayed connection
+	# shows there as a pair with the forwarder's listener (whatever its state), a socket
+	# made outside not at all.
+	run "${S[@]}" python3 -c '
+import socket
+s = socket.create_connection(("192.0.2.10", 80))
+s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+reply = s.recv(4096)
+inside = [l for l in open("/proc/net/tcp").read().splitlines()[1:] if l.split()[3] != "0A"]
+print("reply=%s connections_inside=%d" % (reply.split(b"\r\n")[0].decode(), len(inside)))
+m = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+m.connect(("192.0.2.10", 80))
+inside = [l for l in open("/proc/net/tcp").read().splitlines()[1:] if l.split()[3] != "0A"]
+print("mptcp relayed=%s" % (len(inside) > 0))'
+	assert_success
+	assert_line "reply=HTTP/1.0 200 OK connections_inside=0"
+	assert_line "mptcp relayed=True"
 }
