@@ -28,6 +28,26 @@ long long sx_io_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+long long sx_io_deadline_ms(int timeout)
+{
+	return timeout < 0 ? SX_IO_NO_END : sx_io_now_ms() + timeout;
+}
+
+long long sx_io_deadline_ts(const struct timespec *ts)
+{
+	if (!ts)
+		return SX_IO_NO_END;
+	return sx_io_now_ms() + (long long)ts->tv_sec * 1000 + (ts->tv_nsec + 999999) / 1000000;
+}
+
+int sx_io_ms_until(long long deadline)
+{
+	if (deadline == SX_IO_NO_END)
+		return -1;
+	long long left = deadline - sx_io_now_ms();
+	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
 /* Waits for events on fd until deadline. A signal does not abort the wait: the
  * handshake stays bounded by the deadline instead (documented in socksify.1). */
 int sx_io_wait(int fd, short events, long long deadline)
@@ -93,18 +113,25 @@ int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long de
 }
 
 /* The session on a blocking caller's terms: wait between steps until it ends. */
+int sx_io_session_drive(struct sx_session *s, int fd, int need)
+{
+	while (need > 0) {
+		int ev = sx_io_wait(fd, (short)need, sx_session_deadline(s));
+		if (ev < 0 && ev != -ETIMEDOUT) {
+			sx_session_abort(s, ev);
+			return ev;
+		}
+		need = sx_session_step(s, ev > 0 ? (short)ev : 0);
+	}
+	return need;
+}
+
 static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			 const struct sx_target *dst, struct sx_target *bound,
 			 struct sx_proxy_failure *why)
 {
 	struct sx_session s;
-	int r = sx_session_start(&s, st, fd, flags, cmd, dst);
-	while (r > 0) {
-		int ev = sx_io_wait(fd, (short)r, sx_session_deadline(&s));
-		if (ev < 0 && ev != -ETIMEDOUT)
-			return ev;
-		r = sx_session_step(&s, ev > 0 ? (short)ev : 0);
-	}
+	sx_io_session_drive(&s, fd, sx_session_start(&s, st, fd, flags, cmd, dst));
 	return sx_session_result(&s, why, bound);
 }
 

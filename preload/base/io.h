@@ -4,8 +4,10 @@
 #ifndef SX_PRELOAD_IO_H
 #define SX_PRELOAD_IO_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "../../core/handshake.h"
 #include "init.h"
@@ -25,6 +27,14 @@ int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum s
 
 /* CLOCK_MONOTONIC in milliseconds: the clock every deadline in the shim uses. */
 long long sx_io_now_ms(void);
+/* No deadline at all (an endless wait). */
+#define SX_IO_NO_END LLONG_MAX
+/* The deadline of a wait given as a poll() timeout (< 0: endless) or as a timespec
+ * (NULL: endless), rounded up to the millisecond. */
+long long sx_io_deadline_ms(int timeout);
+long long sx_io_deadline_ts(const struct timespec *ts);
+/* What is left until deadline as a poll() timeout: -1 when endless, 0 when past. */
+int sx_io_ms_until(long long deadline);
 /* Waits for events on fd until deadline (sx_io_now_ms() time); a signal does not end the
  * wait early. The revents (> 0), -ETIMEDOUT or -errno. */
 int sx_io_wait(int fd, short events, long long deadline);
@@ -34,6 +44,10 @@ int sx_io_wait_once(int fd, short events, long long deadline);
  * SA_RESTART, under which the kernel's own blocking connect() would have returned EINTR.
  * (Which signal came is not known; any such handler of an asynchronous signal counts.) */
 bool sx_io_signal_interrupts(void);
+struct sx_session;
+/* Waits between a started session's steps (need: what its last step asked for) until
+ * it ends; a failed wait ends it too. Its last step's result. */
+int sx_io_session_drive(struct sx_session *s, int fd, int need);
 /* connect() on a non-blocking fd, waiting until deadline: 0 or -errno. */
 int sx_io_connect(int fd, const struct sockaddr *sa, socklen_t len, long long deadline);
 

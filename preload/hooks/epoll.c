@@ -18,7 +18,6 @@
 #include "../tcp/tcp_pending.h"
 
 #define EXPORT	    __attribute__((visibility("default")))
-#define NO_END	    LLONG_MAX
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
@@ -73,11 +72,7 @@ static int wait_common(int epfd, struct epoll_event *ev, int max, long long end,
 		long long until = sx_tcp_pending_deadline();
 		if (end < until)
 			until = end;
-		int ms = -1;
-		if (until != NO_END) {
-			long long left = until - sx_io_now_ms();
-			ms = left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
-		}
+		int ms = sx_io_ms_until(until);
 		int before = atomic_load(&sx_tcp_pending_count);
 		int n = sx_real.epoll_pwait(epfd, ev, max, ms, mask);
 		if (n < 0)
@@ -98,7 +93,7 @@ static int wait_common(int epfd, struct epoll_event *ev, int max, long long end,
 			if (n > 0)
 				return n;
 		}
-		if (end != NO_END && sx_io_now_ms() >= end)
+		if (end != SX_IO_NO_END && sx_io_now_ms() >= end)
 			return 0;
 	}
 }
@@ -117,13 +112,8 @@ static int filtered(int epfd, struct epoll_event *ev, int max, int n, bool endle
 	if (n > 0)
 		return n;
 	if (endless)
-		return wait_common(epfd, ev, max, NO_END, mask);
+		return wait_common(epfd, ev, max, SX_IO_NO_END, mask);
 	return ended ? wait_common(epfd, ev, max, sx_io_now_ms(), mask) : 0;
-}
-
-static long long end_ms(int timeout)
-{
-	return timeout < 0 ? NO_END : sx_io_now_ms() + timeout;
 }
 
 EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)
@@ -135,7 +125,7 @@ EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout)
 		return -1;
 	}
 	if (slow() && ev && max > 0)
-		return wait_common(epfd, ev, max, end_ms(timeout), NULL);
+		return wait_common(epfd, ev, max, sx_io_deadline_ms(timeout), NULL);
 	return filtered(epfd, ev, max, sx_real.epoll_wait(epfd, ev, max, timeout), timeout < 0,
 			NULL);
 }
@@ -149,7 +139,7 @@ EXPORT int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout, c
 		return -1;
 	}
 	if (slow() && ev && max > 0)
-		return wait_common(epfd, ev, max, end_ms(timeout), mask);
+		return wait_common(epfd, ev, max, sx_io_deadline_ms(timeout), mask);
 	return filtered(epfd, ev, max, sx_real.epoll_pwait(epfd, ev, max, timeout, mask),
 			timeout < 0, mask);
 }
@@ -163,12 +153,7 @@ EXPORT int epoll_pwait2(int epfd, struct epoll_event *ev, int max, const struct 
 		errno = ENOSYS;
 		return -1;
 	}
-	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed)) && ev &&
-	    max > 0 && sx_real.epoll_pwait) {
-		long long end = ts ? sx_io_now_ms() + (long long)ts->tv_sec * 1000 +
-					 (ts->tv_nsec + 999999) / 1000000
-				   : NO_END;
-		return wait_common(epfd, ev, max, end, mask);
-	}
-	return sx_real.epoll_pwait2(epfd, ev, max, ts, mask);
+	if (slow() && ev && max > 0 && sx_real.epoll_pwait)
+		return wait_common(epfd, ev, max, sx_io_deadline_ts(ts), mask);
+	return filtered(epfd, ev, max, sx_real.epoll_pwait2(epfd, ev, max, ts, mask), !ts, mask);
 }

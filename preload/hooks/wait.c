@@ -20,7 +20,6 @@
 
 #define EXPORT	    __attribute__((visibility("default")))
 #define TRACKED	    128
-#define NO_END	    LLONG_MAX
 #define LIKELY(x)   __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -29,21 +28,6 @@ struct tracked {
 	short events; /* the program's */
 	bool ended;
 };
-
-static long long end_of(const struct timespec *ts)
-{
-	if (!ts)
-		return NO_END;
-	return sx_io_now_ms() + (long long)ts->tv_sec * 1000 + (ts->tv_nsec + 999999) / 1000000;
-}
-
-static int wait_ms(long long until)
-{
-	if (until == NO_END)
-		return -1;
-	long long left = until - sx_io_now_ms();
-	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
-}
 
 /* revents for a socket whose handshake has just ended, as the program asked. */
 static short ended_revents(int fd, short events)
@@ -67,7 +51,7 @@ static int wait_tracked(struct pollfd *fds, nfds_t n, struct tracked *t, size_t 
 		long long until = sx_tcp_pending_deadline();
 		if (end < until)
 			until = end;
-		int ms = wait_ms(until);
+		int ms = sx_io_ms_until(until);
 		int r;
 		if (mask) {
 			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -100,7 +84,7 @@ static int wait_tracked(struct pollfd *fds, nfds_t n, struct tracked *t, size_t 
 			if (p->revents)
 				r++;
 		}
-		if (r > 0 || (end != NO_END && sx_io_now_ms() >= end))
+		if (r > 0 || (end != SX_IO_NO_END && sx_io_now_ms() >= end))
 			return r;
 	}
 }
@@ -153,7 +137,7 @@ static bool started_meanwhile(const struct pollfd *fds, nfds_t n, int r)
  * reads no clock), which the program takes as its timeout at worst. */
 static long long resumed_end(bool endless)
 {
-	return endless ? NO_END : sx_io_now_ms();
+	return endless ? SX_IO_NO_END : sx_io_now_ms();
 }
 
 EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
@@ -166,7 +150,7 @@ EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 	}
 	int r;
 	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed)) && fds &&
-	    wait_set(fds, n, timeout < 0 ? NO_END : sx_io_now_ms() + timeout, NULL, &r))
+	    wait_set(fds, n, sx_io_deadline_ms(timeout), NULL, &r))
 		return r;
 	r = sx_real.poll(fds, n, timeout);
 	if (UNLIKELY(started_meanwhile(fds, n, r)) &&
@@ -185,7 +169,7 @@ EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const 
 	}
 	int r;
 	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed)) && fds &&
-	    wait_set(fds, n, end_of(ts), mask, &r))
+	    wait_set(fds, n, sx_io_deadline_ts(ts), mask, &r))
 		return r;
 	r = sx_real.ppoll(fds, n, ts, mask);
 	if (UNLIKELY(started_meanwhile(fds, n, r)) && wait_set(fds, n, resumed_end(!ts), mask, &r))
@@ -218,7 +202,7 @@ static int select_as_poll(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, long lon
 	}
 	int r;
 	if (!wait_set(p, n, end, mask, &r))
-		r = sx_real.poll(p, n, wait_ms(end));
+		r = sx_real.poll(p, n, sx_io_ms_until(end));
 	if (r < 0) {
 		*ret = r;
 		return 1;
@@ -258,11 +242,11 @@ EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *
 	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed))) {
 		long long end =
 		    tv ? sx_io_now_ms() + (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000
-		       : NO_END;
+		       : SX_IO_NO_END;
 		if (select_as_poll(nfds, rd, wr, ex, end, NULL, &r)) {
 			/* As Linux does: the time not slept is written back. */
 			if (tv) {
-				int left = wait_ms(end);
+				int left = sx_io_ms_until(end);
 				tv->tv_sec = left / 1000;
 				tv->tv_usec = (left % 1000) * 1000;
 			}
@@ -283,7 +267,7 @@ EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct ti
 	}
 	int r;
 	if (UNLIKELY(atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed))) {
-		if (select_as_poll(nfds, rd, wr, ex, end_of(ts), mask, &r))
+		if (select_as_poll(nfds, rd, wr, ex, sx_io_deadline_ts(ts), mask, &r))
 			return r;
 	}
 	return sx_real.pselect(nfds, rd, wr, ex, ts, mask);

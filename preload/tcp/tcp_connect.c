@@ -98,16 +98,6 @@ static int drive_blocking(struct sx_session *s, int fd, int *need)
 	return 0;
 }
 
-/* Without room for another asynchronous handshake: to its end here, as before. */
-static int drive_to_end(struct sx_session *s, int fd, int need)
-{
-	while (need > 0) {
-		int ev = sx_io_wait(fd, (short)need, sx_session_deadline(s));
-		need = sx_session_step(s, ev > 0 ? (short)ev : 0);
-	}
-	return need;
-}
-
 static bool proxy(const struct sx_state *st, int fd, int flags, const struct sx_target *dst,
 		  const struct sockaddr *sa, socklen_t len, int *ret)
 {
@@ -128,8 +118,9 @@ static bool proxy(const struct sx_state *st, int fd, int flags, const struct sx_
 		errno = -stop;
 		return true;
 	}
+	/* Without room for another asynchronous handshake: to its end here, as before. */
 	if (need > 0)
-		SX_UNGUARDED(drive_to_end(&s, fd, need));
+		SX_UNGUARDED(sx_io_session_drive(&s, fd, need));
 	sx_tcp_record(fd, &s, sa, len, nonblocking);
 	int r = sx_session_result(&s, NULL, NULL);
 	if (r == 0 && !nonblocking) {
