@@ -294,66 +294,84 @@ static bool port_ok(const struct sx_bypass_entry *e, uint16_t port)
 	return e->port == 0 || e->port == port;
 }
 
-bool sx_bypass_match_addr(const struct sx_bypass *b, int af, const uint8_t *addr, uint16_t port)
+bool sx_bypass_entry_match_addr(const struct sx_bypass_entry *e, int af, const uint8_t *addr,
+				uint16_t port)
 {
 	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
-	if (b->all)
+	if (!port_ok(e, port))
+		return false;
+	if (e->kind == SX_BYPASS_ANY)
 		return true;
 	/* an IPv4-mapped IPv6 destination is the IPv4 host for the user's purposes */
-	if (af == 6 && memcmp(addr, mapped, 12) == 0 && sx_bypass_match_addr(b, 4, addr + 12, port))
-		return true;
-	for (size_t i = 0; i < b->n; i++) {
-		const struct sx_bypass_entry *e = &b->e[i];
+	if (af == 6 && e->kind == SX_BYPASS_CIDR4 && memcmp(addr, mapped, 12) == 0)
+		return prefix_eq(e->addr, addr + 12, e->prefix);
+	return ((e->kind == SX_BYPASS_CIDR4 && af == 4) ||
+		(e->kind == SX_BYPASS_CIDR6 && af == 6)) &&
+	       prefix_eq(e->addr, addr, e->prefix);
+}
 
-		if (!port_ok(e, port))
-			continue;
-		if ((e->kind == SX_BYPASS_CIDR4 && af == 4) ||
-		    (e->kind == SX_BYPASS_CIDR6 && af == 6))
-			if (prefix_eq(e->addr, addr, e->prefix))
-				return true;
-	}
+bool sx_bypass_match_addr(const struct sx_bypass *b, int af, const uint8_t *addr, uint16_t port)
+{
+	if (b->all)
+		return true;
+	for (size_t i = 0; i < b->n; i++)
+		if (sx_bypass_entry_match_addr(&b->e[i], af, addr, port))
+			return true;
 	return false;
+}
+
+int sx_bypass_name_key(const char *name, char n[256], uint8_t addr[16])
+{
+	size_t len = strlen(name);
+	int af;
+
+	if (len >= 2 && name[0] == '[' && name[len - 1] == ']')
+		af = sx_bypass_parse_addr(name + 1, len - 2, addr);
+	else
+		af = sx_bypass_parse_addr(name, len, addr);
+	if (af)
+		return af;
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0 || len >= 256)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		n[i] = sx_lower(name[i]);
+	n[len] = '\0';
+	return 0;
+}
+
+bool sx_bypass_entry_match_key(const struct sx_bypass_entry *e, const char *n, uint16_t port)
+{
+	if (!port_ok(e, port))
+		return false;
+	if (e->kind == SX_BYPASS_ANY)
+		return true;
+	if (e->kind == SX_BYPASS_HOST)
+		return strcmp(n, e->name) == 0;
+	if (e->kind != SX_BYPASS_SUFFIX)
+		return false;
+	size_t len = strlen(n), elen = strlen(e->name);
+	if (len == elen && memcmp(n, e->name, len) == 0)
+		return true;
+	return len > elen && n[len - elen - 1] == '.' && memcmp(n + len - elen, e->name, elen) == 0;
 }
 
 bool sx_bypass_match_name(const struct sx_bypass *b, const char *name, uint16_t port)
 {
 	char n[256];
 	uint8_t addr[16];
-	size_t len = strlen(name);
-	int af;
 
 	if (b->all)
 		return true;
-	if (len >= 2 && name[0] == '[' && name[len - 1] == ']')
-		af = sx_bypass_parse_addr(name + 1, len - 2, addr);
-	else
-		af = sx_bypass_parse_addr(name, len, addr);
-	if (af)
+	int af = sx_bypass_name_key(name, n, addr);
+	if (af > 0)
 		return sx_bypass_match_addr(b, af, addr, port);
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0 || len >= sizeof(n))
+	if (af < 0)
 		return false;
-	for (size_t i = 0; i < len; i++)
-		n[i] = sx_lower(name[i]);
-	n[len] = '\0';
-	for (size_t i = 0; i < b->n; i++) {
-		const struct sx_bypass_entry *e = &b->e[i];
-		size_t elen;
-
-		if (!port_ok(e, port))
-			continue;
-		if (e->kind == SX_BYPASS_HOST && strcmp(n, e->name) == 0)
+	for (size_t i = 0; i < b->n; i++)
+		if (sx_bypass_entry_match_key(&b->e[i], n, port))
 			return true;
-		if (e->kind != SX_BYPASS_SUFFIX)
-			continue;
-		elen = strlen(e->name);
-		if (len == elen && memcmp(n, e->name, len) == 0)
-			return true;
-		if (len > elen && n[len - elen - 1] == '.' &&
-		    memcmp(n + len - elen, e->name, elen) == 0)
-			return true;
-	}
 	return false;
 }

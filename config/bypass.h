@@ -11,7 +11,13 @@
 #define SX_BYPASS_MAX 64
 
 struct sx_bypass_entry {
-	enum { SX_BYPASS_CIDR4, SX_BYPASS_CIDR6, SX_BYPASS_HOST, SX_BYPASS_SUFFIX } kind;
+	enum {
+		SX_BYPASS_CIDR4,
+		SX_BYPASS_CIDR6,
+		SX_BYPASS_HOST,
+		SX_BYPASS_SUFFIX,
+		SX_BYPASS_ANY
+	} kind;
 	uint8_t addr[16];
 	unsigned prefix;
 	uint16_t port;	/* 0: any port */
@@ -31,6 +37,15 @@ bool sx_bypass_match_addr(const struct sx_bypass *b, int af, const uint8_t *addr
 /* Case-insensitive; a trailing dot is ignored. ".example.com" and "example.com" entries
  * match example.com and every subdomain (NO_PROXY convention). */
 bool sx_bypass_match_name(const struct sx_bypass *b, const char *name, uint16_t port);
+
+/* One entry against an address (as sx_bypass_match_addr), or against a name key. */
+bool sx_bypass_entry_match_addr(const struct sx_bypass_entry *e, int af, const uint8_t *addr,
+				uint16_t port);
+/* A destination name as matching wants it: 4 or 6 with addr filled when it is numeric
+ * (brackets allowed), 0 with n holding it in lower case without a trailing dot, or -1
+ * when it is empty or too long. */
+int sx_bypass_name_key(const char *name, char n[256], uint8_t addr[16]);
+bool sx_bypass_entry_match_key(const struct sx_bypass_entry *e, const char *n, uint16_t port);
 
 /* Strict numeric address (dotted quad without leading zeros, or RFC 4291 text, no brackets,
  * no zone) of exactly len bytes. Returns 4 or 6 with out filled (4 or 16 bytes), else 0.

@@ -474,6 +474,29 @@ static const struct setting {
     {"fake_net6", "SOCKSIFY_FAKE_NET6", set_fake_net6},
 };
 
+const struct sx_proxy *sx_config_proxy_at(const struct sx_config *c, unsigned ref)
+{
+	if (ref == 0)
+		return c->has_proxy ? &c->proxy : NULL;
+	if (ref <= c->n_via)
+		return &c->via[ref - 1];
+	if (ref >= SX_REF_NAMED && ref - SX_REF_NAMED < c->n_named)
+		return &c->named[ref - SX_REF_NAMED];
+	return NULL;
+}
+
+/* groups[0] follows the server and its chain, whichever layer set them last. */
+static void set_default_group(struct sx_config *c)
+{
+	struct sx_group *g = &c->groups[0];
+	g->n = 1 + c->n_via;
+	for (size_t i = 0; i < g->n; i++)
+		g->member[i] = (uint8_t)i;
+	if (g->len == 0 || g->len > g->n)
+		g->len =
+		    g->pick == SX_PICK_DYNAMIC || g->pick == SX_PICK_STRICT ? (unsigned)g->n : 1;
+}
+
 const struct sx_proxy *sx_config_last_hop(const struct sx_config *c)
 {
 	return c->n_via ? &c->via[c->n_via - 1] : &c->proxy;
@@ -496,6 +519,9 @@ void sx_config_defaults(struct sx_config *c)
 	c->udp = SX_UDP_BLOCK;
 	c->bind = SX_BIND_AUTO;
 	c->bind_timeout_ms = 120000;
+	c->dead_time_ms = 60000;
+	c->n_groups = 1;
+	c->groups[0] = (struct sx_group){.pick = SX_PICK_STRICT, .len = 1, .n = 1};
 	static const uint8_t v4[4] = {198, 18, 0, 0};
 	static const uint8_t v6[16] = {0xfd, 0x9a, 0x5f, 0x0c, 0x4b, 0x2d, 0xff, 0xff};
 	memcpy(c->fake_net4, v4, sizeof v4);
@@ -740,6 +766,7 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	r = check_chain(c, &st, err, errlen);
 	if (r < 0)
 		return r;
+	set_default_group(c);
 	/* The last hop receives the destination: its scheme says where names resolve. */
 	enum sx_proto last = sx_config_last_hop(c)->proto;
 	bool names_ok = last != SX_PROTO_SOCKS4; /* socks4 cannot carry a name */
