@@ -91,6 +91,14 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
 
+# Unit tests of preload files that need nothing of the library around them.
+$(B)/tests/unit/test_pick: preload/base/pick.c
+$(B)/tests/unit/test_proxy_health: preload/base/proxy_health.c
+$(B)/tests/unit/test_pick $(B)/tests/unit/test_proxy_health: $(B)/tests/unit/%: tests/unit/%.c \
+  $(B)/libsxcore.a tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a
+
 $(B)/%: tests/proxy/%.c $(TOOL_COMMON_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(TOOL_COMMON_OBJ) -lpthread

@@ -15,6 +15,7 @@
 #include "../../core/fakedns.h"
 #include "../base/init.h"
 #include "../base/log.h"
+#include "../base/proxy_health.h"
 #include "fakedns_file.h"
 #include "fakedns_shared.h"
 #include "tree_lock.h"
@@ -152,6 +153,27 @@ static int lock_table(void)
 		       "new names resolve with EAI_AGAIN",
 		       table_path ? table_path : "");
 	return r;
+}
+
+_Static_assert(sizeof(struct sx_table_hdr) <= SX_HEALTH_AREA_OFFSET &&
+		   SX_HEALTH_AREA_OFFSET + SX_HEALTH_AREA_SIZE <= SX_TABLE_HDR_PAGE,
+	       "proxy health's area must lie in the header page, past the header");
+
+/* Only the tree's table: without SOCKSIFY_FAKEDNS no private table is made just for
+ * this, and proxy health keeps its memory in the process. */
+static void *health_area(void)
+{
+	const char *path = getenv("SOCKSIFY_FAKEDNS");
+	if (!path || !*path)
+		return NULL;
+	pthread_once(&map_once, map_table);
+	return hdr ? (char *)hdr + SX_HEALTH_AREA_OFFSET : NULL;
+}
+
+/* Only a pointer is stored at load time: the table is still mapped on first use. */
+__attribute__((constructor)) static void register_health_area(void)
+{
+	sx_health_set_area_source(health_area);
 }
 
 int sx_fakedns_shared_assign(const char *name, int af, uint8_t *addr)
