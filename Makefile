@@ -91,6 +91,11 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libsxcore.a tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libsxcore.a
 
+# The proxy-health probe runs proxy_health.c over a tree's table file by itself.
+$(B)/health_probe: tests/proxy/health_probe.c preload/base/proxy_health.c $(B)/libsxcore.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter %.c,$^) $(B)/libsxcore.a
+
 # Unit tests of preload files that need nothing of the library around them.
 $(B)/tests/unit/test_pick: preload/base/pick.c
 $(B)/tests/unit/test_proxy_health: preload/base/proxy_health.c
