@@ -9,20 +9,21 @@
 
 static bool is_proxy_addr(const struct sx_state *st, const struct sx_target *dst)
 {
-	for (size_t i = 0; i < st->n_proxy_addrs; i++) {
-		const struct sockaddr_storage *ss = &st->proxy_addrs[i];
-		if (ss->ss_family == AF_INET && dst->kind == SX_TARGET_IPV4) {
-			const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-			if (!memcmp(&in->sin_addr, dst->addr.v4, 4) &&
-			    ntohs(in->sin_port) == dst->port)
-				return true;
-		} else if (ss->ss_family == AF_INET6 && dst->kind == SX_TARGET_IPV6) {
-			const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-			if (!memcmp(&in6->sin6_addr, dst->addr.v6, 16) &&
-			    ntohs(in6->sin6_port) == dst->port)
-				return true;
+	for (size_t ref = 0; ref < SX_REFS_MAX; ref++)
+		for (size_t i = 0; i < st->addrs[ref].n; i++) {
+			const struct sockaddr_storage *ss = &st->addrs[ref].a[i];
+			if (ss->ss_family == AF_INET && dst->kind == SX_TARGET_IPV4) {
+				const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+				if (!memcmp(&in->sin_addr, dst->addr.v4, 4) &&
+				    ntohs(in->sin_port) == dst->port)
+					return true;
+			} else if (ss->ss_family == AF_INET6 && dst->kind == SX_TARGET_IPV6) {
+				const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+				if (!memcmp(&in6->sin6_addr, dst->addr.v6, 16) &&
+				    ntohs(in6->sin6_port) == dst->port)
+					return true;
+			}
 		}
-	}
 	return false;
 }
 
@@ -37,9 +38,11 @@ static bool is_local(const struct sx_target *dst)
 	return false;
 }
 
-enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst, const char **why)
+enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst, const char **why,
+			  int *way)
 {
 	const struct sx_config *c = &st->config;
+	*way = 0;
 	if (is_proxy_addr(st, dst)) {
 		*why = "the proxy itself";
 		return SX_ROUTE_DIRECT;
@@ -48,21 +51,26 @@ enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst
 		*why = "loopback";
 		return SX_ROUTE_DIRECT;
 	}
-	if (dst->kind != SX_TARGET_NAME &&
-	    sx_bypass_match_addr(&c->bypass, dst->kind == SX_TARGET_IPV4 ? 4 : 6,
-				 dst->kind == SX_TARGET_IPV4 ? dst->addr.v4 : dst->addr.v6,
-				 dst->port)) {
-		*why = "bypass list";
-		return SX_ROUTE_DIRECT;
-	}
-	if (sx_direct_names_has(dst)) {
-		*why = "bypass list (by name)";
+	int w = dst->kind == SX_TARGET_NAME
+		    ? sx_route_for_name(c, dst->addr.name, dst->port)
+		    : sx_route_for_addr(c, dst->kind == SX_TARGET_IPV4 ? 4 : 6,
+					dst->kind == SX_TARGET_IPV4 ? dst->addr.v4 : dst->addr.v6,
+					dst->port);
+	if (w == SX_WAY_NONE)
+		w = sx_direct_names_way(dst);
+	if (w == SX_WAY_DIRECT) {
+		*why = "bypass list or route";
 		return SX_ROUTE_DIRECT;
 	}
 	if (st->config_error) {
 		*why = "configuration error";
 		return SX_ROUTE_REFUSE;
 	}
+	if (w == SX_WAY_REJECT) {
+		*why = "route: reject";
+		return SX_ROUTE_REJECT;
+	}
 	*why = "proxy";
+	*way = w >= 0 ? w : 0;
 	return SX_ROUTE_PROXY;
 }

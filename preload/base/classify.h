@@ -8,10 +8,13 @@
 #include "../../core/target.h"
 #include "init.h"
 
-enum sx_route { SX_ROUTE_DIRECT, SX_ROUTE_PROXY, SX_ROUTE_REFUSE };
+/* REFUSE: the configuration is broken; REJECT: a route says so. */
+enum sx_route { SX_ROUTE_DIRECT, SX_ROUTE_PROXY, SX_ROUTE_REFUSE, SX_ROUTE_REJECT };
 
-/* For a TCP/IP destination already converted to a target (IPv4 or IPv6).
- * *why receives a short reason for the log. */
-enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst, const char **why);
+/* For a TCP/IP destination already converted to a target (an address or, in remote DNS
+ * mode, a name). *why receives a short reason for the log; *way the group a proxied
+ * destination goes through (an index into config.groups). */
+enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst, const char **why,
+			  int *way);
 
 #endif

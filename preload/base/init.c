@@ -48,34 +48,66 @@ static const char *forwarder_addr(char *host, size_t n, const char **port)
 	return host;
 }
 
-static void resolve_proxy(void)
+/* Proxy references that can be a connection's first hop: a strict group's first
+ * member, any member of the others. */
+static uint32_t first_hops(const struct sx_config *c)
 {
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+	uint32_t refs = 0;
+	for (size_t g = 0; g < c->n_groups; g++) {
+		const struct sx_group *gr = &c->groups[g];
+		size_t n = gr->pick == SX_PICK_STRICT && gr->n ? 1 : gr->n;
+		for (size_t i = 0; i < n; i++)
+			refs |= 1u << gr->member[i];
+	}
+	return refs;
+}
+
+static int resolve_one(unsigned ref, const char *host, const char *port, int flags)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | flags};
 	struct addrinfo *res = NULL;
-	char port_text[8], inner[64];
-	const char *port = port_text;
-	snprintf(port_text, sizeof port_text, "%u", state.config.proxy.port);
-	const char *host = forwarder_addr(inner, sizeof inner, &port);
-	if (host) {
-		hints.ai_flags |= AI_NUMERICHOST;
-		const char *u = getenv("SOCKSIFY_FORWARDER_UNIX");
-		if (u && strlen(u) < sizeof state.forwarder_unix)
-			strcpy(state.forwarder_unix, u);
-	} else
-		host = state.config.proxy.host;
-	/* The proxy's own name is resolved locally, once: there is nobody else to ask. */
+	/* A proxy's own name is resolved locally, once: there is nobody else to ask. */
 	int r = sx_real.getaddrinfo(host, port, &hints, &res);
 	if (r != 0) {
 		sx_log(SX_LOG_ERROR, "cannot resolve proxy host '%s': %s", host, gai_strerror(r));
-		state.config_error = -EHOSTUNREACH;
-		return;
+		return -EHOSTUNREACH;
 	}
-	for (struct addrinfo *ai = res; ai && state.n_proxy_addrs < SX_PROXY_ADDRS_MAX;
-	     ai = ai->ai_next) {
-		memcpy(&state.proxy_addrs[state.n_proxy_addrs], ai->ai_addr, ai->ai_addrlen);
-		state.proxy_addr_lens[state.n_proxy_addrs++] = ai->ai_addrlen;
+	struct sx_proxy_addrs *pa = &state.addrs[ref];
+	for (struct addrinfo *ai = res; ai && pa->n < SX_PROXY_ADDRS_MAX; ai = ai->ai_next) {
+		memcpy(&pa->a[pa->n], ai->ai_addr, ai->ai_addrlen);
+		pa->len[pa->n++] = ai->ai_addrlen;
 	}
 	freeaddrinfo(res);
+	return 0;
+}
+
+static void resolve_proxies(void)
+{
+	char inner[64];
+	const char *fport;
+	if (forwarder_addr(inner, sizeof inner, &fport)) {
+		/* Isolated: the listener relays to the server alone; another proxy is
+		 * reached by a socket the forwarder hands over, or not at all. */
+		const char *u = getenv("SOCKSIFY_FORWARDER_UNIX");
+		if (u && strlen(u) < sizeof state.forwarder_unix)
+			strcpy(state.forwarder_unix, u);
+		if (resolve_one(0, inner, fport, AI_NUMERICHOST) < 0)
+			state.config_error = -EHOSTUNREACH;
+		return;
+	}
+	uint32_t refs = first_hops(&state.config);
+	for (unsigned ref = 0; ref < SX_REFS_MAX; ref++) {
+		const struct sx_proxy *p = sx_config_proxy_at(&state.config, ref);
+		if (!(refs & (1u << ref)) || !p)
+			continue;
+		char port[8];
+		snprintf(port, sizeof port, "%u", p->port);
+		/* Without the one proxy of a strict default, nothing can be proxied; one of
+		 * several is skipped as dead when a connection picks it. */
+		if (resolve_one(ref, p->host, port, 0) < 0 && ref == 0 &&
+		    state.config.groups[0].pick == SX_PICK_STRICT)
+			state.config_error = -EHOSTUNREACH;
+	}
 }
 
 /* The secret travels as a file name: neither argv nor the environment, both readable
@@ -134,7 +166,7 @@ static void state_load(void)
 		state.config_error = -EINVAL;
 		return;
 	}
-	resolve_proxy();
+	resolve_proxies();
 }
 
 const struct sx_state *sx_state(void)

@@ -9,12 +9,18 @@
 
 #define SX_PROXY_ADDRS_MAX 4
 
+/* A proxy's own addresses, numeric: only of proxies that can be a first hop (a later
+ * hop's name is the hop before it to resolve). */
+struct sx_proxy_addrs {
+	size_t n;
+	struct sockaddr_storage a[SX_PROXY_ADDRS_MAX];
+	socklen_t len[SX_PROXY_ADDRS_MAX];
+};
+
 struct sx_state {
 	int config_error; /* 0, or the -errno every proxied operation fails with */
 	struct sx_config config;
-	size_t n_proxy_addrs; /* the proxy's own addresses, numeric */
-	struct sockaddr_storage proxy_addrs[SX_PROXY_ADDRS_MAX];
-	socklen_t proxy_addr_lens[SX_PROXY_ADDRS_MAX];
+	struct sx_proxy_addrs addrs[SX_REFS_MAX]; /* by proxy reference (config.h) */
 	/* isolated (--strict): where the forwarder hands out sockets to the proxy, or "" */
 	char forwarder_unix[108];
 };

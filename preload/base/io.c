@@ -127,23 +127,23 @@ int sx_io_session_drive(struct sx_session *s, int fd, int need)
 }
 
 static int proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
-			 const struct sx_target *dst, struct sx_target *bound,
-			 struct sx_proxy_failure *why)
+			 const struct sx_target *dst, const struct sx_hops *hops,
+			 struct sx_target *bound, struct sx_proxy_failure *why)
 {
 	struct sx_session s;
-	sx_io_session_drive(&s, fd, sx_session_start(&s, st, fd, flags, cmd, dst));
+	sx_io_session_drive(&s, fd, sx_session_start(&s, st, fd, flags, cmd, dst, 0, hops));
 	return sx_session_result(&s, why, bound);
 }
 
 int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			const struct sx_target *dst, struct sx_target *bound)
 {
-	return sx_io_proxy_connect_why(st, fd, flags, cmd, dst, bound, NULL);
+	return sx_io_proxy_connect_why(st, fd, flags, cmd, dst, NULL, bound, NULL);
 }
 
 int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
-			    const struct sx_target *dst, struct sx_target *bound,
-			    struct sx_proxy_failure *why)
+			    const struct sx_target *dst, const struct sx_hops *hops,
+			    struct sx_target *bound, struct sx_proxy_failure *why)
 {
 	struct sx_proxy_failure unused;
 	if (!why)
@@ -152,5 +152,5 @@ int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum s
 	/* While this thread waits on the proxy, a signal handler's calls are the
 	 * program's: they take the hooks rather than go direct. The wait holds no lock of
 	 * ours (a UDP association is made with its socket's lock let go). */
-	return SX_UNGUARDED(proxy_connect(st, fd, flags, cmd, dst, bound, why));
+	return SX_UNGUARDED(proxy_connect(st, fd, flags, cmd, dst, hops, bound, why));
 }

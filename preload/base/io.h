@@ -19,11 +19,13 @@
 int sx_io_proxy_connect(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
 			const struct sx_target *dst, struct sx_target *bound);
 
-/* The same, filling *why (may be NULL) on failure. A proxy that cannot be reached or
- * refuses the credentials is also logged at error level, once per process. */
+struct sx_hops;
+/* The same through exactly hops (session.h), or through the default group when NULL,
+ * filling *why (may be NULL) on failure. A proxy that cannot be reached or refuses the
+ * credentials is also logged at error level, once per process. */
 int sx_io_proxy_connect_why(const struct sx_state *st, int fd, int flags, enum sx_cmd cmd,
-			    const struct sx_target *dst, struct sx_target *bound,
-			    struct sx_proxy_failure *why);
+			    const struct sx_target *dst, const struct sx_hops *hops,
+			    struct sx_target *bound, struct sx_proxy_failure *why);
 
 /* CLOCK_MONOTONIC in milliseconds: the clock every deadline in the shim uses. */
 long long sx_io_now_ms(void);

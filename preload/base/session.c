@@ -7,12 +7,16 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../../config/proxy_url.h"
 #include "forwarder.h"
 #include "io.h"
 #include "log.h"
+#include "pick.h"
 #include "pipeline_cache.h"
+#include "proxy_health.h"
 #include "real.h"
 #include "session.h"
 #include "sockaddr.h"
@@ -59,17 +63,17 @@ static int swap_socket(int fd, int family, int flags)
 	return nfd < 0 ? -errno : adopt_socket(fd, nfd, flags);
 }
 
-static int pick_proxy_addr(const struct sx_state *st, int domain, struct sockaddr_storage *ss,
+static int pick_proxy_addr(const struct sx_proxy_addrs *pa, int domain, struct sockaddr_storage *ss,
 			   socklen_t *len)
 {
 	/* First an address of the socket's own family, then one it can reach. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < st->n_proxy_addrs; i++) {
-			int fam = st->proxy_addrs[i].ss_family;
+		for (size_t i = 0; i < pa->n; i++) {
+			int fam = pa->a[i].ss_family;
 			if ((pass == 0 && fam != domain) || (pass == 1 && fam == domain))
 				continue;
-			*ss = st->proxy_addrs[i];
-			*len = st->proxy_addr_lens[i];
+			*ss = pa->a[i];
+			*len = pa->len[i];
 			if (fam == AF_INET && domain == AF_INET6) {
 				/* An IPv4 proxy from an IPv6 socket: its v4-mapped address. */
 				struct sx_target t;
@@ -92,7 +96,8 @@ static int connect_to_proxy(struct sx_session *s)
 	int proto = 0;
 	socklen_t pl = sizeof proto;
 	/* TCP only: an MPTCP socket stays the program's own (relayed). */
-	if (s->st->forwarder_unix[0] && s->cmd != SX_CMD_UDP_ASSOCIATE &&
+	unsigned ref = s->hops.ref[0];
+	if (s->st->forwarder_unix[0] && ref == 0 && s->cmd != SX_CMD_UDP_ASSOCIATE &&
 	    sx_real.getsockopt(s->fd, SOL_SOCKET, SO_PROTOCOL, &proto, &pl) == 0 &&
 	    proto == IPPROTO_TCP) {
 		int nfd =
@@ -109,7 +114,7 @@ static int connect_to_proxy(struct sx_session *s)
 		return domain;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int fam = pick_proxy_addr(s->st, domain, &ss, &len);
+	int fam = pick_proxy_addr(&s->st->addrs[ref], domain, &ss, &len);
 	if (fam < 0)
 		return fam;
 	if (fam != domain) {
@@ -162,19 +167,49 @@ static void learn(const struct sx_session *s, int r)
 		sx_pipeline_learned(&s->st->config, s->proxy->pipeline);
 }
 
+/* The hops of this try: the first decides whether the handshake pipelines. pipeline
+ * auto learns the server's answer; another proxy pipelines only when told to. */
+static int use_hops(struct sx_session *s, const struct sx_hops *h)
+{
+	const struct sx_config *c = &s->st->config;
+	const struct sx_proxy *first = sx_config_proxy_at(c, h->ref[0]);
+	if (!h->n || !first)
+		return -EINVAL;
+	s->hops = *h;
+	s->proxy = first;
+	s->use = h->ref[0] == 0				? sx_pipeline_use(c)
+		 : first->pipeline && !c->pipeline_auto ? SX_PIPELINE_YES
+							: SX_PIPELINE_NO;
+	set_pipelining(s, s->use != SX_PIPELINE_NO);
+	/* A probe's replies after the first get a short wait (pipeline_cache.c). */
+	s->probe_start = s->use == SX_PIPELINE_PROBE ? sx_io_now_ms() : 0;
+	return 0;
+}
+
+static int pick(struct sx_session *s)
+{
+	struct sx_hops h;
+	int n = sx_pick_hops(&s->st->config, (unsigned)s->way, s->failed, h.ref);
+	if (n < 0)
+		return n;
+	h.n = (uint8_t)n;
+	return use_hops(s, &h);
+}
+
 static int begin(struct sx_session *s)
 {
 	/* A chain is one longer handshake over the connection to its first proxy. */
 	const struct sx_config *c = &s->st->config;
 	const struct sx_proxy *hops[SX_CHAIN_MAX] = {s->proxy};
-	size_t n = 1;
-	for (size_t i = 0; i < c->n_via && n < SX_CHAIN_MAX; i++)
-		hops[n++] = &c->via[i];
-	int r = sx_hs_init_chain(&s->hs, hops, n, s->cmd, &s->dst,
+	for (size_t i = 1; i < s->hops.n; i++)
+		hops[i] = sx_config_proxy_at(c, s->hops.ref[i]);
+	int r = sx_hs_init_chain(&s->hs, hops, s->hops.n, s->cmd, &s->dst,
 				 s->proxy->pipeline ? 0 : SX_HS_NO_PIPELINE);
 	if (r < 0)
 		return r;
 	s->got = 0;
+	s->hop_got = 0;
+	s->hop_at = 0;
 	s->awaiting = false;
 	s->phase = SX_SESSION_CONNECTING;
 	s->deadline = sx_io_now_ms() + s->st->config.connect_timeout_ms;
@@ -190,14 +225,87 @@ static int begin(struct sx_session *s)
 	return 1;
 }
 
+static const struct sx_proxy *hop_proxy(const struct sx_session *s, size_t i)
+{
+	return i ? sx_config_proxy_at(&s->st->config, s->hops.ref[i]) : s->proxy;
+}
+
+/* The hop (an index into hops) that failure r shows to be down, or -1: the target's
+ * doing, or a refusal of ours (credentials, methods) that another proxy would not
+ * change. A hop that broke off before it answered is down; one that had answered was
+ * waiting on the next. */
+static int dead_hop(const struct sx_session *s, int r)
+{
+	if (s->why.unreachable)
+		return 0;
+	if (s->phase != SX_SESSION_HANDSHAKE || s->second)
+		return -1;
+	int h = (int)s->why.hop;
+	bool has_next = (size_t)h + 1 < s->hops.n;
+	switch (s->why.refusal) {
+	case SX_HS_REFUSED_NOTHING:
+		if (r == -EPROTO || s->got == s->hop_got)
+			return h;
+		return has_next && (r == -ETIMEDOUT || r == -ECONNRESET) ? h + 1 : -1;
+	case SX_HS_REFUSED_SOCKS5:
+	case SX_HS_REFUSED_SOCKS4:
+	case SX_HS_REFUSED_HTTP:
+		return has_next && (r == -ECONNREFUSED || r == -EHOSTUNREACH || r == -ENETUNREACH ||
+				    r == -ETIMEDOUT)
+			   ? h + 1
+			   : -1;
+	default:
+		return -1;
+	}
+}
+
+/* Marks the dead hop and, in a group that may skip it, starts over through the rest on
+ * a fresh socket under the same fd: 0, or r when there is nothing else to try. */
+static int failover(struct sx_session *s, int dead, int r)
+{
+	const struct sx_config *c = &s->st->config;
+	for (;;) {
+		const struct sx_proxy *p = hop_proxy(s, (size_t)dead);
+		sx_health_mark_dead(p, c->dead_time_ms);
+		s->failed |= 1u << s->hops.ref[dead];
+		struct sx_hops h;
+		int n = s->fixed || c->groups[s->way].pick == SX_PICK_STRICT
+			    ? -1
+			    : sx_pick_hops(c, (unsigned)s->way, s->failed, h.ref);
+		if (n < 0)
+			return r;
+		h.n = (uint8_t)n;
+		if (sx_log_enabled(SX_LOG_INFO)) {
+			char url[300];
+			sx_proxy_url_format(p, url, sizeof url);
+			sx_log(SX_LOG_INFO, "proxy %s failed (%s): trying another", url,
+			       strerror(-r));
+		}
+		int domain = sock_domain(s->fd);
+		int e = domain < 0 ? domain : swap_socket(s->fd, domain, s->flags);
+		if (e < 0)
+			return e;
+		s->swaps++;
+		s->why = (struct sx_proxy_failure){0};
+		e = use_hops(s, &h);
+		if (e == 0)
+			e = begin(s);
+		if (e > 0)
+			return 0;
+		if (!s->why.unreachable) /* not the proxy's doing (a target SOCKS4 cannot carry) */
+			return e;
+		r = e;
+		dead = 0;
+	}
+}
+
 static int fail(struct sx_session *s, int r)
 {
 	if (s->phase == SX_SESSION_HANDSHAKE) {
 		s->why.refusal = sx_hs_refusal(&s->hs, &s->why.code);
-		const struct sx_config *c = &s->st->config;
 		s->why.hop = (unsigned)sx_hs_hop(&s->hs);
-		s->why.n_hops = (unsigned)c->n_via + 1;
-		s->why.at = s->why.hop ? &c->via[s->why.hop - 1] : s->proxy;
+		s->why.n_hops = s->hops.n;
+		s->why.at = hop_proxy(s, s->why.hop);
 		/* Pipelined, only username/password is offered: a proxy that wants none
 		 * says FF. */
 		if (s->proxy->pipeline && !s->second &&
@@ -227,6 +335,15 @@ static int fail(struct sx_session *s, int r)
 			sx_log(SX_LOG_DEBUG, "connect to proxy timed out after %u ms",
 			       s->st->config.connect_timeout_ms);
 	}
+	int dead = dead_hop(s, r);
+	if (dead >= 0) {
+		int e = failover(s, dead, r);
+		if (e == 0)
+			return 0;
+		if (e != r) /* the fresh socket could not be had */
+			s->why = (struct sx_proxy_failure){0};
+		r = e;
+	}
 	s->phase = SX_SESSION_FAILED;
 	s->err = r;
 	sx_proxy_failure_log(s->why.at ? s->why.at : s->proxy, &s->why, r);
@@ -235,7 +352,8 @@ static int fail(struct sx_session *s, int r)
 }
 
 int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, int flags,
-		     enum sx_cmd cmd, const struct sx_target *dst)
+		     enum sx_cmd cmd, const struct sx_target *dst, int way,
+		     const struct sx_hops *fixed)
 {
 	/* Field by field: the handshake's buffers need no clearing. */
 	s->st = st;
@@ -243,25 +361,29 @@ int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, in
 	s->flags = flags;
 	s->cmd = cmd;
 	s->dst = *dst;
-	s->proxy = &st->config.proxy;
-	s->use = sx_pipeline_use(&st->config);
-	set_pipelining(s, s->use != SX_PIPELINE_NO);
+	s->way = way >= 0 && (size_t)way < st->config.n_groups ? way : 0;
+	s->fixed = fixed != NULL;
+	s->failed = 0;
+	s->hops.n = 0;
 	s->err = 0;
 	s->why = (struct sx_proxy_failure){0};
 	s->swaps = 0;
 	s->second = false;
 	s->started = sx_io_now_ms();
-	/* A probe's replies after the first get a short wait (pipeline_cache.c). */
-	s->probe_start = s->use == SX_PIPELINE_PROBE ? s->started : 0;
+	s->phase = SX_SESSION_CONNECTING;
 	if (s->flags < 0 && (s->flags = sx_real.fcntl(fd, F_GETFL)) < 0) {
 		s->phase = SX_SESSION_FAILED;
 		return s->err = -errno;
 	}
-	int r = begin(s);
+	int r = fixed ? use_hops(s, fixed) : pick(s);
 	if (r < 0) {
-		s->phase = SX_SESSION_CONNECTING;
-		return fail(s, r);
+		s->phase = SX_SESSION_FAILED;
+		return s->err = r;
 	}
+	r = begin(s);
+	/* A proxy that failed at once may leave another to try (fail() returns 0). */
+	if (r < 0 && fail(s, r) < 0)
+		return s->err;
 	return sx_session_step(s, 0);
 }
 
@@ -322,6 +444,9 @@ int sx_session_step(struct sx_session *s, short revents)
 		case SX_NEXT_DONE:
 			s->phase = SX_SESSION_DONE;
 			learn(s, 0);
+			if (!s->fixed && s->st->config.groups[s->way].pick != SX_PICK_STRICT)
+				for (size_t i = 0; i < s->hops.n; i++)
+					sx_health_mark_alive(hop_proxy(s, i));
 			return 0;
 		case SX_NEXT_FAILED:
 			r = sx_hs_result(&s->hs, NULL);
@@ -360,6 +485,10 @@ int sx_session_step(struct sx_session *s, short revents)
 					    sx_pipeline_probe_deadline(s->probe_start, s->deadline);
 				s->got += (size_t)rd;
 				sx_hs_read(&s->hs, buf, (size_t)rd);
+				if (sx_hs_hop(&s->hs) != s->hop_at) {
+					s->hop_at = sx_hs_hop(&s->hs);
+					s->hop_got = s->got;
+				}
 				continue;
 			}
 			if (rd < 0 && (errno == EAGAIN || errno == EINTR))
@@ -418,6 +547,24 @@ void sx_session_abort(struct sx_session *s, int err)
 long long sx_session_deadline(const struct sx_session *s)
 {
 	return s->deadline;
+}
+
+const struct sx_hops *sx_session_hops(const struct sx_session *s)
+{
+	return &s->hops;
+}
+
+void sx_session_route_format(const struct sx_session *s, char *out, size_t n)
+{
+	const struct sx_group *g = &s->st->config.groups[s->way];
+	int k = g->name[0] && !s->fixed ? snprintf(out, n, "%s: ", g->name) : 0;
+	for (size_t i = 0; i < s->hops.n && k >= 0 && (size_t)k < n; i++) {
+		char url[300];
+		const struct sx_proxy *p = sx_config_proxy_at(&s->st->config, s->hops.ref[i]);
+		if (p)
+			sx_proxy_url_format(p, url, sizeof url);
+		k += snprintf(out + k, n - (size_t)k, "%s%s", i ? " > " : "", p ? url : "?");
+	}
 }
 
 void sx_session_move(struct sx_session *to, const struct sx_session *from)

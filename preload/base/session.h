@@ -20,6 +20,12 @@ enum sx_session_phase {
 	SX_SESSION_FAILED,
 };
 
+/* One try's proxies, first hop first, as proxy references (config.h). */
+struct sx_hops {
+	uint8_t n;
+	uint8_t ref[SX_CHAIN_MAX];
+};
+
 struct sx_session {
 	/* private to session.c */
 	const struct sx_state *st;
@@ -27,7 +33,13 @@ struct sx_session {
 	int flags; /* the file's status flags as the program set them */
 	enum sx_cmd cmd;
 	struct sx_target dst;
-	const struct sx_proxy *proxy; /* the configured one, or own_proxy */
+	int way;		      /* the group the hops come from (config.groups) */
+	bool fixed;		      /* hops given by the caller: no pick, no failover */
+	uint32_t failed;	      /* references that failed this connection */
+	struct sx_hops hops;	      /* this try's */
+	size_t hop_got;		      /* got when the current hop's exchange began */
+	size_t hop_at;		      /* that hop's index */
+	const struct sx_proxy *proxy; /* the first hop, or own_proxy */
 	struct sx_proxy own_proxy;    /* the configured one without pipelining, when refused */
 	struct sx_hs hs;
 	enum sx_session_phase phase;
@@ -44,11 +56,16 @@ struct sx_session {
 	long long started;
 };
 
-/* Starts the session on fd (flags: its F_GETFL flags). The step results:
- * > 0: in progress, the poll() events to wait for on fd; 0: done; < 0: failed (-errno,
- * the proxy's unreachability or refusal already logged once per process). */
+/* Starts the session on fd (flags: its F_GETFL flags) through the group `way`
+ * (config.groups), or through exactly the hops `fixed` when not NULL (a BIND goes where
+ * its connection went). A proxy that fails (refused, unreachable, timed out, or
+ * reported unreachable by the hop before it) is marked dead and, in a group that is
+ * not strict, the session goes on through the others on a fresh socket. The step
+ * results: > 0: in progress, the poll() events to wait for on fd; 0: done; < 0: failed
+ * (-errno, the proxy's unreachability or refusal already logged once per process). */
 int sx_session_start(struct sx_session *s, const struct sx_state *st, int fd, int flags,
-		     enum sx_cmd cmd, const struct sx_target *dst);
+		     enum sx_cmd cmd, const struct sx_target *dst, int way,
+		     const struct sx_hops *fixed);
 /* Goes as far as it can without blocking. revents: what a wait just reported for fd,
  * or 0 when not known. */
 int sx_session_step(struct sx_session *s, short revents);
@@ -67,6 +84,11 @@ void sx_session_rebind(struct sx_session *s, int fd);
 /* Ends the session as failed with err (the program gave up on it). */
 void sx_session_abort(struct sx_session *s, int err);
 long long sx_session_deadline(const struct sx_session *s);
+/* The hops of the session's last try. */
+const struct sx_hops *sx_session_hops(const struct sx_session *s);
+/* For the log: "socks5://a:1080 > http://b:8080", with the group's name first when it
+ * has one ("exits: socks5://a:1080"). */
+void sx_session_route_format(const struct sx_session *s, char *out, size_t n);
 /* Copies a session to where it will live on (it may refer into itself). */
 void sx_session_move(struct sx_session *to, const struct sx_session *from);
 

@@ -27,9 +27,11 @@ static uint16_t numeric_port(const char *service)
 
 void sx_addrinfo_learn(const char *node, const char *service, struct addrinfo **res)
 {
-	if (node && res && !sx_fakename_is_numeric(node) &&
-	    sx_bypass_match_name(&sx_state()->config.bypass, node, numeric_port(service)))
-		sx_direct_names_learn(*res);
+	if (!node || !res || sx_fakename_is_numeric(node))
+		return;
+	int way = sx_route_for_name(&sx_state()->config, node, numeric_port(service));
+	if (way != SX_WAY_NONE)
+		sx_direct_names_learn(*res, way);
 }
 
 /* The addresses of e in the order glibc's files backend gives them for family: an

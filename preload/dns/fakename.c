@@ -30,14 +30,25 @@ bool sx_fakename_is_numeric(const char *name)
 	return inet_pton(AF_INET6, buf, &a6) == 1;
 }
 
+/* A first hop's name (one init resolved); a later hop's is the hop before it to resolve. */
+static bool is_proxy_host(const struct sx_state *st, const char *name)
+{
+	for (unsigned ref = 0; ref < SX_REFS_MAX; ref++) {
+		const struct sx_proxy *p = sx_config_proxy_at(&st->config, ref);
+		if (p && st->addrs[ref].n && !strcasecmp(name, p->host))
+			return true;
+	}
+	return false;
+}
+
 bool sx_fakename_local(const struct sx_state *st, const char *name, uint16_t port)
 {
 	/* The proxy's own name was resolved locally at init; a program asking for it
 	 * means to reach the proxy itself. localhost and everything under it is
 	 * loopback, never asked about (RFC 6761 §6.3). */
 	return st->config.dns == SX_DNS_LOCAL || !name || !*name || sx_fakename_is_numeric(name) ||
-	       sx_local_names_is_localhost(name) || !strcasecmp(name, st->config.proxy.host) ||
-	       sx_hosts_has(name) || sx_bypass_match_name(&st->config.bypass, name, port);
+	       sx_local_names_is_localhost(name) || is_proxy_host(st, name) || sx_hosts_has(name) ||
+	       sx_route_for_name(&st->config, name, port) == SX_WAY_DIRECT;
 }
 
 int sx_fakename_lookup(const struct sx_state *st, const char *name, int af, uint16_t port,

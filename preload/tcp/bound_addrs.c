@@ -16,6 +16,7 @@
 struct entry {
 	struct sx_target local; /* port 0 */
 	struct sx_target dst;
+	struct sx_hops hops; /* the proxies the connection went through */
 };
 
 static struct entry ring[RING];
@@ -59,7 +60,8 @@ static bool to_ip(const struct sockaddr *sa, socklen_t len, struct sx_target *t)
 	return true;
 }
 
-void sx_bound_addrs_note(const struct sockaddr *local, socklen_t len, const struct sx_target *dst)
+void sx_bound_addrs_note(const struct sockaddr *local, socklen_t len, const struct sx_target *dst,
+			 const struct sx_hops *hops)
 {
 	struct sx_target ip;
 	if (!to_ip(local, len, &ip) || unspecified(&ip))
@@ -69,10 +71,12 @@ void sx_bound_addrs_note(const struct sockaddr *local, socklen_t len, const stru
 	struct entry *e = &ring[n_noted++ % RING];
 	e->local = ip;
 	e->dst = *dst;
+	e->hops = *hops;
 	ring_unlock();
 }
 
-bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_target *dst)
+bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_target *dst,
+			 struct sx_hops *hops)
 {
 	struct sx_target ip;
 	if (!n_noted || !to_ip(sa, len, &ip) || unspecified(&ip))
@@ -86,6 +90,7 @@ bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_tar
 		const struct entry *e = &ring[(n_noted - 1 - i) % RING];
 		if (sx_target_equal(&e->local, &ip)) {
 			*dst = e->dst;
+			*hops = e->hops;
 			found = true;
 		}
 	}
@@ -93,11 +98,12 @@ bool sx_bound_addrs_find(const struct sockaddr *sa, socklen_t len, struct sx_tar
 	return found;
 }
 
-bool sx_bound_addrs_latest(struct sx_target *dst)
+bool sx_bound_addrs_latest(struct sx_target *dst, struct sx_hops *hops)
 {
 	if (!n_noted || !ring_lock())
 		return false;
 	*dst = ring[(n_noted - 1) % RING].dst;
+	*hops = ring[(n_noted - 1) % RING].hops;
 	ring_unlock();
 	return true;
 }

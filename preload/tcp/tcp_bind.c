@@ -111,11 +111,6 @@ static bool is_loopback(const struct sockaddr_storage *ss)
 	return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
 }
 
-static void url_of(const struct sx_state *st, char *url, size_t n)
-{
-	sx_proxy_url_format(&st->config.proxy, url, n);
-}
-
 /* The socket is given back as a fresh one of its family, unbound. */
 static void renew(int fd, int family, int flags)
 {
@@ -152,7 +147,8 @@ void sx_tcp_bind_note_connect(int fd, const struct sx_session *s, struct sx_fdin
 	int family = info->peer_len ? info->peer.ss_family : AF_INET;
 	part->local_len = sx_bound_addrs_local(fd, &bnd, family, &part->local);
 	if (part->local_len && s->st->config.bind != SX_BIND_OFF)
-		sx_bound_addrs_note((struct sockaddr *)&part->local, part->local_len, &s->dst);
+		sx_bound_addrs_note((struct sockaddr *)&part->local, part->local_len, &s->dst,
+				    sx_session_hops(s));
 }
 
 static int first_reply(struct sx_session *s, int need)
@@ -165,14 +161,14 @@ static int first_reply(struct sx_session *s, int need)
 }
 
 static bool start_bind(const struct sx_state *st, int fd, int family, const struct sx_target *dst,
-		       int *ret)
+		       const struct sx_hops *hops, int *ret)
 {
-	char dbuf[300], url[300], where[300];
+	char dbuf[300], url[SX_CHAIN_MAX * 300 + 40], where[300];
 	sx_target_format(dst, dbuf, sizeof dbuf);
-	url_of(st, url, sizeof url);
 	int flags = sx_real.fcntl(fd, F_GETFL);
 	struct sx_session s;
-	int r = sx_session_start(&s, st, fd, flags, SX_CMD_BIND, dst);
+	int r = sx_session_start(&s, st, fd, flags, SX_CMD_BIND, dst, 0, hops);
+	sx_session_route_format(&s, url, sizeof url);
 	/* Blocking even for a non-blocking socket: getsockname() must have the answer
 	 * as soon as bind() returns (FTP announces it next). */
 	r = SX_UNGUARDED(first_reply(&s, r));
@@ -234,9 +230,11 @@ bool sx_tcp_bind_bind(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, s
 		return false;
 	/* The kernel would refuse an address that is not ours. BIND is sent now, not at
 	 * listen(): curl and tnftp ask getsockname() for the port in between. */
-	if (sx_bound_addrs_find(sa, len, &dst) ||
-	    (st->config.bind == SX_BIND_ON && !is_loopback(&ss) && sx_bound_addrs_latest(&dst)))
-		return start_bind(st, fd, sa->sa_family, &dst, ret);
+	struct sx_hops hops;
+	if (sx_bound_addrs_find(sa, len, &dst, &hops) ||
+	    (st->config.bind == SX_BIND_ON && !is_loopback(&ss) &&
+	     sx_bound_addrs_latest(&dst, &hops)))
+		return start_bind(st, fd, sa->sa_family, &dst, &hops, ret);
 	return false;
 }
 
@@ -272,9 +270,10 @@ bool sx_tcp_bind_listen(int fd, enum sx_fd_kind kind, int backlog, int *ret)
 	if (is_loopback(&me))
 		return false;
 	struct sx_target dst;
+	struct sx_hops hops;
 	if (st->config.bind == SX_BIND_ON && st->config.has_proxy && !st->config_error &&
-	    sx_bound_addrs_latest(&dst))
-		return start_bind(st, fd, domain, &dst, ret);
+	    sx_bound_addrs_latest(&dst, &hops))
+		return start_bind(st, fd, domain, &dst, &hops, ret);
 	if (!st->config.strict)
 		return false;
 	struct sx_target t;
@@ -346,10 +345,9 @@ bool sx_tcp_bind_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags, 
 		errno = -need;
 		return true;
 	}
-	const struct sx_state *st = l->s.st;
-	char dbuf[300], url[300], what[300];
+	char dbuf[300], url[SX_CHAIN_MAX * 300 + 40], what[300];
 	sx_target_format(&l->s.dst, dbuf, sizeof dbuf);
-	url_of(st, url, sizeof url);
+	sx_session_route_format(&l->s, url, sizeof url);
 	struct sx_proxy_failure why;
 	struct sx_target peer;
 	int r = sx_session_result(&l->s, &why, &peer);

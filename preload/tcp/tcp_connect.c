@@ -49,10 +49,9 @@ void sx_tcp_record(int fd, const struct sx_session *s, const struct sockaddr *pe
 	struct sx_proxy_failure why;
 	int r = sx_session_result(s, &why, NULL);
 	if (sx_log_enabled(r == 0 ? SX_LOG_INFO : SX_LOG_WARN)) {
-		const struct sx_config *c = &s->st->config;
-		char dbuf[300], url[SX_CHAIN_MAX * 300], result[500];
+		char dbuf[300], url[SX_CHAIN_MAX * 300 + 40], result[500];
 		sx_target_format(&s->dst, dbuf, sizeof dbuf);
-		sx_proxy_chain_format(&c->proxy, c->via, c->n_via, url, sizeof url);
+		sx_session_route_format(s, url, sizeof url);
 		long long took = sx_io_now_ms() - s->started;
 		if (r == 0) {
 			sx_log(SX_LOG_INFO, "connect %s via %s: ok (%lld ms)", dbuf, url, took);
@@ -99,11 +98,11 @@ static int drive_blocking(struct sx_session *s, int fd, int *need)
 }
 
 static bool proxy(const struct sx_state *st, int fd, int flags, const struct sx_target *dst,
-		  const struct sockaddr *sa, socklen_t len, int *ret)
+		  int way, const struct sockaddr *sa, socklen_t len, int *ret)
 {
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
 	struct sx_session s;
-	int need = sx_session_start(&s, st, fd, flags, SX_CMD_CONNECT, dst);
+	int need = sx_session_start(&s, st, fd, flags, SX_CMD_CONNECT, dst, way, NULL);
 	int stop = -EINPROGRESS;
 	/* While this thread waits on the proxy, a signal handler's calls are the
 	 * program's: they take the hooks rather than go direct. */
@@ -193,7 +192,8 @@ bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, soc
 		}
 	}
 	const char *why;
-	enum sx_route route = sx_classify(st, &dst, &why);
+	int way;
+	enum sx_route route = sx_classify(st, &dst, &why, &way);
 	if (route == SX_ROUTE_DIRECT) {
 		if (logging) {
 			sx_target_format(&dst, dbuf, sizeof dbuf);
@@ -205,20 +205,28 @@ bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, soc
 	int flags = sx_real.fcntl(fd, F_GETFL);
 	bool nonblocking = flags >= 0 && (flags & O_NONBLOCK);
 	int r;
+	/* The default chain's last hop is known before any try; a group's is not (core
+	 * refuses what SOCKS4 cannot carry). */
+	const struct sx_proxy *last = sx_config_last_hop(&st->config);
 	if (route == SX_ROUTE_REFUSE)
 		r = st->config_error ? st->config_error : -ECONNREFUSED;
-	else if (dst.kind == SX_TARGET_IPV6 &&
-		 (sx_config_last_hop(&st->config)->proto == SX_PROTO_SOCKS4 ||
-		  sx_config_last_hop(&st->config)->proto == SX_PROTO_SOCKS4A))
+	else if (route == SX_ROUTE_REJECT)
+		r = -EACCES;
+	else if (dst.kind == SX_TARGET_IPV6 && way == 0 &&
+		 st->config.groups[0].pick == SX_PICK_STRICT &&
+		 (last->proto == SX_PROTO_SOCKS4 || last->proto == SX_PROTO_SOCKS4A))
 		r = -EAFNOSUPPORT;
 	else
-		return proxy(st, fd, flags, &dst, sa, len, ret);
+		return proxy(st, fd, flags, &dst, way, sa, len, ret);
 	if (logging) {
 		char url[SX_CHAIN_MAX * 300];
 		sx_target_format(&dst, dbuf, sizeof dbuf);
 		sx_proxy_chain_format(&st->config.proxy, st->config.via, st->config.n_via, url,
 				      sizeof url);
-		if (r == -EAFNOSUPPORT)
+		if (r == -EACCES)
+			sx_log(SX_LOG_WARN, "connect %s: %s (0 ms): a route rejects it", dbuf,
+			       strerror(-r));
+		else if (r == -EAFNOSUPPORT)
 			sx_log(SX_LOG_WARN,
 			       "connect %s via %s: %s (0 ms): SOCKS4 cannot carry IPv6", dbuf, url,
 			       strerror(-r));
@@ -226,7 +234,7 @@ bool sx_tcp_connect(int fd, enum sx_fd_kind kind, const struct sockaddr *sa, soc
 			sx_log(SX_LOG_WARN, "connect %s via %s: %s (0 ms)", dbuf, url,
 			       strerror(-r));
 	}
-	if (nonblocking && r != -EAFNOSUPPORT && r != -EINVAL) {
+	if (nonblocking && r != -EAFNOSUPPORT && r != -EINVAL && r != -EACCES) {
 		struct sx_fdinfo info = {0};
 		info.peer_len = sx_sockaddr_copy(&info.peer, sa, len);
 		failed(fd, &info, -r);

@@ -33,6 +33,8 @@ struct __attribute__((may_alias)) sx_udp_part {
 	struct sockaddr_storage relay; /* in the UDP socket's family */
 	socklen_t relay_len;
 	bool direct;	  /* the association failed and policy is udp=direct */
+	int8_t peer_way;  /* the virtual peer's route (config.groups) */
+	int8_t assoc_way; /* the association's route, while has_ctl */
 	bool fail_logged; /* udp=block: the refusal was logged once */
 	struct sx_udp_sent sent[SX_UDP_SENT_MAX]; /* the most recent first */
 	/* An association being made without the fd's lock (udp_assoc.c): by whom, until when */
@@ -51,7 +53,12 @@ SX_FDINFO_PART_FITS(proto_part, sx_udp_part);
  * 0: live, info as the table has it; 1: live, info changed (to be written back); or
  * -errno (-EOPNOTSUPP: the proxy has no UDP; -EBADF: the fd was closed, and the lock is
  * no longer held). */
-int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info);
+/* way: the datagram's route (config.groups); an association is made through the one
+ * SOCKS5 proxy that group picks, and serves only datagrams of that route (-EXDEV for
+ * another's; -EOPNOTSUPP when the route is not one SOCKS5 proxy). */
+int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info, int way);
+/* Why a datagram of route `way` has no association, in a log line's words. */
+const char *sx_udp_assoc_no_reason(const struct sx_state *st, int way, int err);
 /* Closes the association's control connection, if it is still ours. */
 void sx_udp_assoc_drop(struct sx_fdinfo *info);
 /* For dup(): the new fd gets its own number for the same control connection. */

@@ -13,7 +13,9 @@
 #include "../base/guard.h"
 #include "../base/io.h"
 #include "../base/log.h"
+#include "../base/pick.h"
 #include "../base/real.h"
+#include "../base/session.h"
 #include "../base/sockaddr.h"
 #include "udp.h"
 
@@ -59,16 +61,16 @@ static bool is_unspecified(const struct sx_target *t)
 
 /* The local address the kernel uses toward the proxy, found with a connected probe
  * socket (no packet is sent): the address the relay will see our datagrams from. */
-static int local_ip_toward_proxy(const struct sx_state *st, int family, struct sx_target *ip)
+static int local_ip_toward_proxy(const struct sx_proxy_addrs *pa, int family, struct sx_target *ip)
 {
 	const struct sockaddr_storage *pick = NULL;
 	socklen_t plen = 0;
 	for (int pass = 0; pass < 2 && !pick; pass++) {
-		for (size_t i = 0; i < st->n_proxy_addrs && !pick; i++) {
-			int fam = st->proxy_addrs[i].ss_family;
+		for (size_t i = 0; i < pa->n && !pick; i++) {
+			int fam = pa->a[i].ss_family;
 			if (pass == 0 ? fam == family : (family == AF_INET6 && fam == AF_INET)) {
-				pick = &st->proxy_addrs[i];
-				plen = st->proxy_addr_lens[i];
+				pick = &pa->a[i];
+				plen = pa->len[i];
 			}
 		}
 	}
@@ -87,7 +89,8 @@ static int local_ip_toward_proxy(const struct sx_state *st, int family, struct s
 	return r < 0 ? r : sx_sockaddr_to_target((struct sockaddr *)&me, mlen, ip);
 }
 
-static int announce_addr(const struct sx_state *st, int fd, int *family, struct sx_target *ann)
+static int announce_addr(const struct sx_proxy_addrs *pa, int fd, int *family,
+			 struct sx_target *ann)
 {
 	struct sockaddr_storage local;
 	socklen_t len;
@@ -103,7 +106,7 @@ static int announce_addr(const struct sx_state *st, int fd, int *family, struct 
 	/* Strict relays (RFC 1928 §6) accept datagrams only from the announced address:
 	 * announce the one the kernel will pick, not the wildcard. */
 	struct sx_target ip;
-	if (local_ip_toward_proxy(st, *family, &ip) < 0)
+	if (local_ip_toward_proxy(pa, *family, &ip) < 0)
 		return 0; /* all zeros: "not known yet", which the RFC allows */
 	ip.port = ann->port;
 	*ann = ip;
@@ -112,8 +115,8 @@ static int announce_addr(const struct sx_state *st, int fd, int *family, struct 
 
 /* A hostile proxy could name a relay elsewhere, so that datagrams go to a host the
  * user never chose: strict mode refuses that, normal mode warns once per process. */
-static int check_relay_host(const struct sx_state *st, const struct sx_target *relay,
-			    const struct sx_target *proxy)
+static int check_relay_host(const struct sx_state *st, const struct sx_proxy_addrs *pa,
+			    const struct sx_target *relay, const struct sx_target *proxy)
 {
 	static atomic_bool warned;
 	struct sx_target r = *relay, a;
@@ -121,9 +124,9 @@ static int check_relay_host(const struct sx_state *st, const struct sx_target *r
 	if (sx_target_equal(&r, proxy))
 		return 0;
 	/* Any address of the proxy's name will do (IPv4 relay, IPv6 control connection). */
-	for (size_t i = 0; i < st->n_proxy_addrs; i++) {
-		if (sx_sockaddr_to_target((const struct sockaddr *)&st->proxy_addrs[i],
-					  st->proxy_addr_lens[i], &a) == 0) {
+	for (size_t i = 0; i < pa->n; i++) {
+		if (sx_sockaddr_to_target((const struct sockaddr *)&pa->a[i], pa->len[i], &a) ==
+		    0) {
 			r.port = a.port;
 			if (sx_target_equal(&r, &a))
 				return 0;
@@ -149,8 +152,8 @@ struct made {
 	socklen_t relay_len;
 };
 
-static int relay_addr(const struct sx_state *st, int ctl, int family, const struct sx_target *bound,
-		      struct made *info)
+static int relay_addr(const struct sx_state *st, const struct sx_proxy_addrs *pa, int ctl,
+		      int family, const struct sx_target *bound, struct made *info)
 {
 	/* "Same host as the proxy": the control connection's peer. */
 	struct sockaddr_storage peer;
@@ -165,7 +168,7 @@ static int relay_addr(const struct sx_state *st, int ctl, int family, const stru
 	if (relay.kind == SX_TARGET_NAME || is_unspecified(&relay)) {
 		relay = proxy;
 		relay.port = bound->port;
-	} else if ((r = check_relay_host(st, &relay, &proxy)) < 0) {
+	} else if ((r = check_relay_host(st, pa, &relay, &proxy)) < 0) {
 		return r;
 	}
 	int n = sx_target_to_sockaddr(&relay, family, &info->relay);
@@ -177,16 +180,49 @@ static int relay_addr(const struct sx_state *st, int ctl, int family, const stru
 
 /* The handshake: runs without the fd's lock (it waits on the proxy, and a signal
  * handler may siglongjmp out of it). */
-static int make(const struct sx_state *st, int fd, struct made *m)
+/* The one SOCKS5 proxy route `way` picks (-EOPNOTSUPP: a chain, or a proxy without UDP). */
+static int udp_proxy(const struct sx_state *st, int way, struct sx_hops *h)
 {
-	const struct sx_proxy *p = &st->config.proxy;
+	int n = sx_pick_hops(&st->config, (unsigned)way, 0, h->ref);
+	if (n < 0)
+		return n;
+	h->n = (uint8_t)n;
 	/* A relay behind a chain is out of the program's direct reach (RFC 1928 §7). */
-	if (!sx_proxy_relays_udp(p) || st->config.n_via)
-		return -EOPNOTSUPP;
+	const struct sx_proxy *p = sx_config_proxy_at(&st->config, h->ref[0]);
+	return n == 1 && p && sx_proxy_relays_udp(p) ? 0 : -EOPNOTSUPP;
+}
+
+const char *sx_udp_assoc_no_reason(const struct sx_state *st, int way, int err)
+{
+	struct sx_hops h;
+	int r = udp_proxy(st, way, &h);
+	const struct sx_proxy *p =
+	    r == -EOPNOTSUPP ? sx_config_proxy_at(&st->config, h.ref[0]) : NULL;
+	if (err == -EXDEV)
+		return "the socket's association is through another route's proxy";
+	if (r == -EOPNOTSUPP && h.n > 1)
+		return "UDP ASSOCIATE needs a single SOCKS5 proxy, not a chain";
+	if (p && p->proto == SX_PROTO_HTTP)
+		return "an HTTP proxy carries TCP only";
+	if (p)
+		return "a SOCKS4 proxy carries TCP only";
+	return strerror(-err);
+}
+
+/* The handshake: runs without the fd's lock (it waits on the proxy, and a signal
+ * handler may siglongjmp out of it). */
+static int make(const struct sx_state *st, int fd, int way, struct made *m)
+{
+	struct sx_hops h;
+	int r = udp_proxy(st, way, &h);
+	if (r < 0)
+		return r;
+	const struct sx_proxy *p = sx_config_proxy_at(&st->config, h.ref[0]);
+	const struct sx_proxy_addrs *pa = &st->addrs[h.ref[0]];
 
 	int family;
 	struct sx_target ann;
-	int r = announce_addr(st, fd, &family, &ann);
+	r = announce_addr(pa, fd, &family, &ann);
 	if (r < 0)
 		return r;
 	m->ctl = sx_real.socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -194,9 +230,9 @@ static int make(const struct sx_state *st, int fd, struct made *m)
 		return -errno;
 	sx_fdtab_clear(m->ctl);
 	struct sx_target bound;
-	r = sx_io_proxy_connect(st, m->ctl, -1, SX_CMD_UDP_ASSOCIATE, &ann, &bound);
+	r = sx_io_proxy_connect_why(st, m->ctl, -1, SX_CMD_UDP_ASSOCIATE, &ann, &h, &bound, NULL);
 	if (r == 0)
-		r = relay_addr(st, m->ctl, family, &bound, m);
+		r = relay_addr(st, pa, m->ctl, family, &bound, m);
 	if (r < 0) {
 		sx_real.close(m->ctl);
 		return r;
@@ -251,11 +287,13 @@ static int await_alive(int fd, struct sx_fdinfo *info)
 	}
 }
 
-int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info)
+int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *info, int way)
 {
 	static _Atomic uint64_t tokens;
 	struct sx_udp_part *u = SX_UDP_PART(info); /* reload() refills it */
 	int r = await_alive(fd, info);
+	if (r == 0 && u->assoc_way != way)
+		return -EXDEV;
 	if (r != 1)
 		return r;
 	const struct sx_config *c = &st->config;
@@ -271,7 +309,7 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 	sx_fdtab_unlock(fd);
 
 	struct made m;
-	r = make(st, fd, &m);
+	r = make(st, fd, way, &m);
 
 	if (!sx_fdtab_lock(fd)) {
 		if (r == 0)
@@ -299,5 +337,6 @@ int sx_udp_assoc_ensure(const struct sx_state *st, int fd, struct sx_fdinfo *inf
 	u->relay = m.relay;
 	u->relay_len = m.relay_len;
 	u->has_ctl = true;
+	u->assoc_way = (int8_t)way;
 	return 1;
 }

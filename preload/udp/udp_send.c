@@ -97,23 +97,10 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 	return w >= h ? w - h : 0;
 }
 
-/* Why there is no association, in the log line's words: the proxy's kind says it before
- * any answer does. */
-static const char *no_udp_reason(const struct sx_config *c, int err)
-{
-	if (c->n_via)
-		return "UDP ASSOCIATE needs a single SOCKS5 proxy, not a chain";
-	if (c->proxy.proto == SX_PROTO_HTTP)
-		return "an HTTP proxy carries TCP only";
-	if (!sx_proxy_relays_udp(&c->proxy))
-		return "a SOCKS4 proxy carries TCP only";
-	return strerror(-err);
-}
-
 /* The association failed: udp=block refuses, udp=direct lets the socket go direct
  * (only for a real address: a fake one means nothing outside the proxy). */
 static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
-		    const struct sx_target *dst, int err, ssize_t *ret)
+		    const struct sx_target *dst, int way, int err, ssize_t *ret)
 {
 	struct sx_udp_part *u = SX_UDP_PART(info);
 	bool direct = st->config.udp == SX_UDP_DIRECT && dst->kind != SX_TARGET_NAME;
@@ -121,14 +108,14 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 		char buf[300];
 		sx_target_format(dst, buf, sizeof buf);
 		sx_log(SX_LOG_WARN, "udp %s: no UDP association with the proxy (%s): %s", buf,
-		       no_udp_reason(&st->config, err),
+		       sx_udp_assoc_no_reason(st, way, err),
 		       direct ? "sending directly (udp=direct)" : "blocked (udp=block)");
 		u->fail_logged = true;
 	}
 	if (!direct) {
 		sx_fdtab_set(fd, sx_fdtab_kind(fd), info);
 		sx_fdtab_unlock(fd);
-		return fail(ret, err);
+		return fail(ret, err == -EXDEV ? -EOPNOTSUPP : err);
 	}
 	u->direct = true;
 	if (info->peer_len) {
@@ -168,6 +155,7 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 	struct sx_fdinfo info;
 	struct sx_udp_part *u = SX_UDP_PART(&info);
 	struct sx_target dst;
+	int way = 0;
 	/* The one place a datagram's destination is known: DNS for a system nameserver
 	 * is answered by the shim, whatever call sent it. */
 	if (msg->msg_name && sx_resolvconf_is_nameserver(st, msg->msg_name, msg->msg_namelen))
@@ -181,6 +169,7 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 			return sx_dns_udp_send(st, fd, msg, flags, (struct sockaddr *)&info.peer,
 					       info.peer_len, ret);
 		dst = u->peer_dst;
+		way = u->peer_way;
 	} else {
 		int r = wire_target(st, msg->msg_name, msg->msg_namelen, &dst);
 		if (r == -EHOSTUNREACH)
@@ -188,11 +177,13 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		if (r < 0)
 			return false; /* the kernel says what is wrong with it */
 		const char *why;
-		switch (sx_classify(st, &dst, &why)) {
+		switch (sx_classify(st, &dst, &why, &way)) {
 		case SX_ROUTE_DIRECT:
 			return false;
 		case SX_ROUTE_REFUSE:
 			return fail(ret, st->config_error ? st->config_error : -ECONNREFUSED);
+		case SX_ROUTE_REJECT:
+			return fail(ret, -EACCES);
 		case SX_ROUTE_PROXY:
 			break;
 		}
@@ -208,11 +199,11 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 		sx_fdtab_unlock(fd);
 		return dst.kind == SX_TARGET_NAME ? fail(ret, -EHOSTUNREACH) : false;
 	}
-	int r = sx_udp_assoc_ensure(st, fd, &info);
+	int r = sx_udp_assoc_ensure(st, fd, &info, way);
 	if (r == -EBADF)
 		return fail(ret, r);
 	if (r < 0)
-		return refused(st, fd, &info, &dst, r, ret);
+		return refused(st, fd, &info, &dst, way, r, ret);
 	/* Written back only when changed: most datagrams follow one to the same place. */
 	bool changed = r == 1;
 	changed |= remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);
@@ -269,7 +260,7 @@ static void make_plain(int fd, enum sx_fd_kind kind)
 /* Records sa as fd's virtual peer (the kernel is not told: it would then drop the
  * relay's or the DNS responder's datagrams). */
 static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockaddr *sa,
-			     socklen_t len, const struct sx_target *dst)
+			     socklen_t len, const struct sx_target *dst, int way)
 {
 	/* A socket really connected before would not hear the relay: dissolve that. */
 	struct sockaddr_storage old;
@@ -284,6 +275,7 @@ static void set_virtual_peer(int fd, struct sx_fdinfo *info, const struct sockad
 	sx_autobind(fd, &local, &llen);
 	info->peer_len = sx_sockaddr_copy(&info->peer, sa, len);
 	SX_UDP_PART(info)->peer_dst = *dst;
+	SX_UDP_PART(info)->peer_way = (int8_t)way;
 	sx_fdtab_set(fd, SX_FD_UDP_PROXIED, info);
 	sx_fdtab_unlock(fd);
 	sx_udp_handoff_save(fd, sa, len);
@@ -304,7 +296,7 @@ static bool connect_guarded(int fd, enum sx_fd_kind kind, const struct sockaddr 
 		if (sx_fdtab_lock(fd)) {
 			if (!sx_fdtab_get(fd, &info))
 				memset(&info, 0, sizeof info);
-			set_virtual_peer(fd, &info, sa, len, &dst);
+			set_virtual_peer(fd, &info, sa, len, &dst, 0);
 			*ret = 0;
 		}
 		return true;
@@ -315,14 +307,18 @@ static bool connect_guarded(int fd, enum sx_fd_kind kind, const struct sockaddr 
 	if (r == 0 && sa->sa_family == AF_INET6 && socket_domain(fd) == AF_INET)
 		return false; /* the kernel's EAFNOSUPPORT */
 	const char *why = "";
-	enum sx_route route = r < 0 ? SX_ROUTE_REFUSE : sx_classify(st, &dst, &why);
+	int way = 0;
+	enum sx_route route = r < 0 ? SX_ROUTE_REFUSE : sx_classify(st, &dst, &why, &way);
 	if (route == SX_ROUTE_DIRECT) {
 		make_plain(fd, kind);
 		return false;
 	}
-	if (route == SX_ROUTE_REFUSE) {
+	if (route == SX_ROUTE_REFUSE || route == SX_ROUTE_REJECT) {
 		*ret = -1;
-		errno = r < 0 ? -r : st->config_error ? -st->config_error : ECONNREFUSED;
+		errno = route == SX_ROUTE_REJECT ? EACCES
+			: r < 0			 ? -r
+			: st->config_error	 ? -st->config_error
+						 : ECONNREFUSED;
 		return true;
 	}
 	if (!sx_fdtab_lock(fd)) {
@@ -337,7 +333,7 @@ static bool connect_guarded(int fd, enum sx_fd_kind kind, const struct sockaddr 
 		sx_fdtab_unlock(fd);
 		return false;
 	}
-	set_virtual_peer(fd, &info, sa, len, &dst);
+	set_virtual_peer(fd, &info, sa, len, &dst, way);
 	*ret = 0;
 	return true;
 }
