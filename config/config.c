@@ -740,6 +740,8 @@ static int load_proxychains(struct sx_config *c, struct load_state *st, const ch
 	struct proxychains_ctx x = {c, st, 0};
 
 	snprintf(st->chain_origin, sizeof st->chain_origin, "%s: [ProxyList]", name);
+	snprintf(st->mode_origin, sizeof st->mode_origin, "%s: [ProxyList]", name);
+	snprintf(st->len_origin, sizeof st->len_origin, "%s: chain_len", name);
 	return sx_proxychains_load(name, text, len, proxychains_set, &x, err, errlen);
 }
 
