@@ -162,11 +162,13 @@ static bool parse_cidr(struct sx_bypass_entry *e, const char *s, size_t len)
 	return true;
 }
 
-/* "example.com", ".example.com" and "*.example.com" all become the suffix example.com. */
-static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len)
+/* ".example.com" and "*.example.com" become the suffix example.com; so does a bare
+ * "example.com" in a bypass list (NO_PROXY convention), where a route takes it exactly. */
+static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len, bool exact)
 {
 	size_t label = 0, last_start = 0;
 	bool last_numeric = true;
+	bool suffix = true;
 
 	if (len >= 2 && s[0] == '*' && s[1] == '.') {
 		s += 2;
@@ -174,6 +176,8 @@ static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len)
 	} else if (len >= 1 && s[0] == '.') {
 		s++;
 		len--;
+	} else {
+		suffix = !exact;
 	}
 	if (len > 0 && s[len - 1] == '.')
 		len--;
@@ -200,14 +204,15 @@ static bool parse_name(struct sx_bypass_entry *e, const char *s, size_t len)
 	/* no top-level label is all digits: "10.0.0.256" is a broken address, not a name */
 	if (last_numeric)
 		return false;
-	e->kind = SX_BYPASS_SUFFIX;
+	e->kind = suffix ? SX_BYPASS_SUFFIX : SX_BYPASS_HOST;
 	for (size_t i = 0; i < len; i++)
 		e->name[i] = sx_lower(s[i]);
 	e->name[len] = '\0';
 	return true;
 }
 
-static bool parse_entry(struct sx_bypass_entry *e, const char *s, size_t len)
+/* route: also "*", "*:PORT" and ":PORT" (any host), and bare names taken exactly. */
+static bool parse_entry(struct sx_bypass_entry *e, const char *s, size_t len, bool route)
 {
 	const char *colon = memchr(s, ':', len);
 
@@ -235,11 +240,20 @@ static bool parse_entry(struct sx_bypass_entry *e, const char *s, size_t len)
 			return false;
 		len = hlen;
 	}
+	if (route && (len == 0 || (len == 1 && s[0] == '*'))) {
+		e->kind = SX_BYPASS_ANY;
+		return true;
+	}
 	if (len == 0)
 		return false;
 	if (memchr(s, '/', len) || sx_bypass_parse_addr(s, len, e->addr))
 		return parse_cidr(e, s, len);
-	return parse_name(e, s, len);
+	return parse_name(e, s, len, route);
+}
+
+bool sx_bypass_parse_route_match(struct sx_bypass_entry *e, const char *s, size_t len)
+{
+	return len > 0 && parse_entry(e, s, len, true);
 }
 
 static bool is_sep(char ch)
@@ -267,7 +281,7 @@ int sx_bypass_add_list(struct sx_bypass *b, const char *list, char *err, size_t 
 				snprintf(err, errlen, "too many bypass entries (at most %d)",
 					 SX_BYPASS_MAX);
 			return -ENOSPC;
-		} else if (parse_entry(&b->e[b->n], p, len)) {
+		} else if (parse_entry(&b->e[b->n], p, len, false)) {
 			b->n++;
 		} else {
 			if (err && errlen)

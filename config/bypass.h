@@ -32,6 +32,9 @@ struct sx_bypass {
 
 /* Appends the entries of list; 0 or -EINVAL (err names the bad entry) / -ENOSPC. */
 int sx_bypass_add_list(struct sx_bypass *b, const char *list, char *err, size_t errlen);
+/* One route's match (len > 0 bytes of s): as a bypass entry, but a bare host name
+ * matches that name only, and "*", "*:PORT" and ":PORT" are SX_BYPASS_ANY. */
+bool sx_bypass_parse_route_match(struct sx_bypass_entry *e, const char *s, size_t len);
 /* af is 4 or 6; addr is 4 or 16 bytes in network order; port in host order. */
 bool sx_bypass_match_addr(const struct sx_bypass *b, int af, const uint8_t *addr, uint16_t port);
 /* Case-insensitive; a trailing dot is ignored. ".example.com" and "example.com" entries

@@ -4,11 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chars.h"
+#include "errmsg.h"
+#include "groups.h"
 #include "proxy_url.h"
 #include "proxychains_conf.h"
 
@@ -17,6 +18,11 @@
 struct load_state {
 	bool dns_set;
 	char chain_origin[300]; /* "FILE:LINE: chain" or "SOCKSIFY_CHAIN", for its errors */
+	char mode_origin[300];	/* the same for chain_mode, and chain_len */
+	char len_origin[300];
+	unsigned chain_len; /* 0: unset */
+	bool chain_len_from_file;
+	size_t env_routes; /* SOCKSIFY_ROUTES' routes so far, at the front of routes[] */
 	bool file_user_set, file_pass_set;
 	char file_user[SX_NAME_MAX + 1];
 	char file_pass[SX_NAME_MAX + 1];
@@ -24,18 +30,6 @@ struct load_state {
 
 typedef int (*setter_fn)(struct sx_config *c, struct load_state *st, const char *val, char *msg,
 			 size_t n);
-
-__attribute__((format(printf, 3, 4))) static int fail(char *msg, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg && n) {
-		va_start(ap, fmt);
-		vsnprintf(msg, n, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 static bool is_space(char ch)
 {
@@ -102,9 +96,10 @@ static int add_hop(struct sx_config *c, const char *url, char *msg, size_t n)
 	char m[400];
 
 	if (c->n_via == SX_CHAIN_MAX - 1)
-		return fail(msg, n, "more than %d proxies after the server", SX_CHAIN_MAX - 1);
+		return sx_config_fail(msg, n, "more than %d proxies after the server",
+				      SX_CHAIN_MAX - 1);
 	if (sx_proxy_url_parse(&c->via[c->n_via], url, m, sizeof m) < 0)
-		return fail(msg, n, "hop %zu: %s", c->n_via + 2, m);
+		return sx_config_fail(msg, n, "hop %zu: %s", c->n_via + 2, m);
 	c->n_via++;
 	return 0;
 }
@@ -123,8 +118,8 @@ static int set_chain(struct sx_config *c, struct load_state *st, const char *val
 			return 0;
 		size_t len = strcspn(s, ", \t\r\n\f\v");
 		if (len >= sizeof url)
-			return fail(msg, n, "hop %zu: URL longer than %zu bytes", c->n_via + 2,
-				    sizeof url - 1);
+			return sx_config_fail(msg, n, "hop %zu: URL longer than %zu bytes",
+					      c->n_via + 2, sizeof url - 1);
 		memcpy(url, s, len);
 		url[len] = '\0';
 		int r = add_hop(c, url, msg, n);
@@ -139,7 +134,7 @@ static int copy_cred(char *dst, const char *val, char *msg, size_t n)
 	size_t len = strlen(val);
 
 	if (len > SX_NAME_MAX)
-		return fail(msg, n, "longer than %d bytes", SX_NAME_MAX);
+		return sx_config_fail(msg, n, "longer than %d bytes", SX_NAME_MAX);
 	memcpy(dst, val, len + 1);
 	return 0;
 }
@@ -165,7 +160,7 @@ static int copy_path(char dst[SX_PATH_MAX], const char *val, char *msg, size_t n
 	size_t len = strlen(val);
 
 	if (len >= SX_PATH_MAX)
-		return fail(msg, n, "path longer than %d bytes", SX_PATH_MAX - 1);
+		return sx_config_fail(msg, n, "path longer than %d bytes", SX_PATH_MAX - 1);
 	memcpy(dst, val, len + 1);
 	return 0;
 }
@@ -192,7 +187,7 @@ static int set_dns(struct sx_config *c, struct load_state *st, const char *val, 
 	int i = keyword(val, words, NWORDS(words));
 
 	if (i < 0)
-		return fail(msg, n, "expected local, remote or proxy, got '%.64s'", val);
+		return sx_config_fail(msg, n, "expected local, remote or proxy, got '%.64s'", val);
 	c->dns = modes[i];
 	st->dns_set = true;
 	return 0;
@@ -209,8 +204,8 @@ static int set_log(struct sx_config *c, struct load_state *st, const char *val, 
 
 	(void)st;
 	if (i < 0)
-		return fail(msg, n, "expected none, error, warn, info, debug or 0-4, got '%.64s'",
-			    val);
+		return sx_config_fail(
+		    msg, n, "expected none, error, warn, info, debug or 0-4, got '%.64s'", val);
 	c->log_level = levels[i];
 	return 0;
 }
@@ -237,16 +232,16 @@ static int duration(unsigned *out, const char *val, char *msg, size_t n)
 		i++;
 	}
 	if (i == 0)
-		return fail(msg, n, "bad duration '%.64s' (use e.g. 500ms or 10s)", val);
+		return sx_config_fail(msg, n, "bad duration '%.64s' (use e.g. 500ms or 10s)", val);
 	const char *unit = s + i;
 	while (unit < e && is_space(*unit))
 		unit++;
 	if (eq_nocase(unit, (size_t)(e - unit), "s"))
 		v *= 1000;
 	else if (unit != e && !eq_nocase(unit, (size_t)(e - unit), "ms"))
-		return fail(msg, n, "bad duration '%.64s' (use e.g. 500ms or 10s)", val);
+		return sx_config_fail(msg, n, "bad duration '%.64s' (use e.g. 500ms or 10s)", val);
 	if (v < 1 || v > 3600000)
-		return fail(msg, n, "duration '%.64s' out of range (1ms to 3600s)", val);
+		return sx_config_fail(msg, n, "duration '%.64s' out of range (1ms to 3600s)", val);
 	*out = (unsigned)v;
 	return 0;
 }
@@ -272,7 +267,7 @@ static int set_udp(struct sx_config *c, struct load_state *st, const char *val, 
 
 	(void)st;
 	if (i < 0)
-		return fail(msg, n, "expected block or direct, got '%.64s'", val);
+		return sx_config_fail(msg, n, "expected block or direct, got '%.64s'", val);
 	c->udp = i == 0 ? SX_UDP_BLOCK : SX_UDP_DIRECT;
 	return 0;
 }
@@ -285,7 +280,7 @@ static int set_bind(struct sx_config *c, struct load_state *st, const char *val,
 
 	(void)st;
 	if (i < 0)
-		return fail(msg, n, "expected auto, on or off, got '%.64s'", val);
+		return sx_config_fail(msg, n, "expected auto, on or off, got '%.64s'", val);
 	c->bind = i == 0 ? SX_BIND_AUTO : i == 1 ? SX_BIND_ON : SX_BIND_OFF;
 	return 0;
 }
@@ -304,19 +299,19 @@ static int fake_net(uint8_t *base, unsigned *prefix, int af, const char *val, ch
 	uint8_t a[16];
 	unsigned max = af == 4 ? 30 : 127;
 	if (!slash || sx_bypass_parse_addr(val, (size_t)(slash - val), a) != af)
-		return fail(msg, n, "expected an IPv%d CIDR such as %s, got '%.64s'", af,
-			    af == 4 ? "198.18.0.0/15" : "fd9a:5f0c:4b2d:ffff::/64", val);
+		return sx_config_fail(msg, n, "expected an IPv%d CIDR such as %s, got '%.64s'", af,
+				      af == 4 ? "198.18.0.0/15" : "fd9a:5f0c:4b2d:ffff::/64", val);
 	unsigned p = 0;
 	const char *d = slash + 1;
 	if (!*d)
-		return fail(msg, n, "missing prefix length in '%.64s'", val);
+		return sx_config_fail(msg, n, "missing prefix length in '%.64s'", val);
 	for (; *d; d++) {
 		if (*d < '0' || *d > '9' || p > 1000)
-			return fail(msg, n, "bad prefix length in '%.64s'", val);
+			return sx_config_fail(msg, n, "bad prefix length in '%.64s'", val);
 		p = p * 10 + (unsigned)(*d - '0');
 	}
 	if (p > max)
-		return fail(msg, n, "prefix /%u too long (at most /%u)", p, max);
+		return sx_config_fail(msg, n, "prefix /%u too long (at most /%u)", p, max);
 	memcpy(base, a, af == 4 ? 4 : 16);
 	*prefix = p;
 	return 0;
@@ -347,32 +342,32 @@ static int set_dns_server(struct sx_config *c, struct load_state *st, const char
 	if (val[0] == '[') {
 		const char *close = strchr(val, ']');
 		if (!close)
-			return fail(msg, n, "unterminated [ in '%.64s'", val);
+			return sx_config_fail(msg, n, "unterminated [ in '%.64s'", val);
 		host = val + 1;
 		hlen = (size_t)(close - host);
 		if (close[1] == ':')
 			port = close + 2;
 		else if (close[1])
-			return fail(msg, n, "unexpected text after ] in '%.64s'", val);
+			return sx_config_fail(msg, n, "unexpected text after ] in '%.64s'", val);
 	} else if (colon && !strchr(colon + 1, ':')) {
 		hlen = (size_t)(colon - val);
 		port = colon + 1;
 	}
 	int af = sx_bypass_parse_addr(host, hlen, c->dns_server_addr);
 	if (af != 4 && af != 6)
-		return fail(msg, n, "expected an IP address[:port], got '%.64s'", val);
+		return sx_config_fail(msg, n, "expected an IP address[:port], got '%.64s'", val);
 	unsigned p = 53;
 	if (port) {
 		p = 0;
 		if (!*port)
-			return fail(msg, n, "missing port in '%.64s'", val);
+			return sx_config_fail(msg, n, "missing port in '%.64s'", val);
 		for (const char *d = port; *d; d++) {
 			if (*d < '0' || *d > '9' || p > 65535)
-				return fail(msg, n, "bad port in '%.64s'", val);
+				return sx_config_fail(msg, n, "bad port in '%.64s'", val);
 			p = p * 10 + (unsigned)(*d - '0');
 		}
 		if (p == 0 || p > 65535)
-			return fail(msg, n, "port %u out of range", p);
+			return sx_config_fail(msg, n, "port %u out of range", p);
 	}
 	c->dns_server_af = af;
 	c->dns_server_port = (uint16_t)p;
@@ -394,11 +389,13 @@ static int set_dns_intercept(struct sx_config *c, struct load_state *st, const c
 		if (p == w)
 			break;
 		if (count == SX_DNS_INTERCEPT_MAX)
-			return fail(msg, n, "more than %d addresses", SX_DNS_INTERCEPT_MAX);
+			return sx_config_fail(msg, n, "more than %d addresses",
+					      SX_DNS_INTERCEPT_MAX);
 		int af = sx_bypass_parse_addr(w, (size_t)(p - w), c->dns_intercept_addr[count]);
 		if (af != 4 && af != 6)
-			return fail(msg, n, "expected IP addresses, got '%.*s'",
-				    (int)((size_t)(p - w) > 64 ? 64 : (size_t)(p - w)), w);
+			return sx_config_fail(msg, n, "expected IP addresses, got '%.*s'",
+					      (int)((size_t)(p - w) > 64 ? 64 : (size_t)(p - w)),
+					      w);
 		c->dns_intercept_af[count++] = (uint8_t)af;
 	}
 	c->n_dns_intercept = count;
@@ -411,7 +408,7 @@ static int onoff(bool *out, const char *val, char *msg, size_t n)
 	int i = keyword(val, words, NWORDS(words));
 
 	if (i < 0)
-		return fail(msg, n, "expected on or off, got '%.64s'", val);
+		return sx_config_fail(msg, n, "expected on or off, got '%.64s'", val);
 	*out = i < 4;
 	return 0;
 }
@@ -428,8 +425,101 @@ static int set_pipeline(struct sx_config *c, struct load_state *st, const char *
 	}
 	int r = onoff(&c->proxy.pipeline, val, msg, n);
 	if (r < 0)
-		return fail(msg, n, "expected auto, on or off, got '%.64s'", val);
+		return sx_config_fail(msg, n, "expected auto, on or off, got '%.64s'", val);
 	return r;
+}
+
+static int set_proxy(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		     size_t n)
+{
+	(void)st;
+	return sx_groups_add_proxy(c, val, msg, n);
+}
+
+static int set_group(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		     size_t n)
+{
+	(void)st;
+	return sx_groups_add_group(c, val, msg, n);
+}
+
+static int set_route(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+		     size_t n)
+{
+	(void)st;
+	return sx_groups_add_route(c, c->n_routes, val, msg, n);
+}
+
+/* "MATCH TARGET, MATCH TARGET; ...": in their order, before every route of the file. */
+static int set_env_routes(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			  size_t n)
+{
+	char item[1200], m[400];
+	size_t count = 0;
+
+	for (const char *s = val;;) {
+		while (*s == ',' || *s == ';' || is_space(*s))
+			s++;
+		if (!*s)
+			return 0;
+		size_t len = strcspn(s, ",;");
+		count++;
+		if (len >= sizeof item)
+			return sx_config_fail(msg, n, "route %zu longer than %zu bytes", count,
+					      sizeof item - 1);
+		memcpy(item, s, len);
+		while (len && is_space(item[len - 1]))
+			len--;
+		item[len] = '\0';
+		s += strcspn(s, ",;");
+		for (char *t = item; *t; t++)
+			if (is_space(*t))
+				*t = ' ';
+		int r = sx_groups_add_route(c, st->env_routes, item, m, sizeof m);
+		explicit_bzero(item, sizeof item);
+		if (r < 0)
+			return sx_config_fail(msg, n, "route %zu: %s", count, m);
+		st->env_routes++;
+	}
+}
+
+static int set_chain_mode(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			  size_t n)
+{
+	const char *s;
+	size_t len;
+
+	(void)st;
+	trim(val, &s, &len);
+	return sx_groups_parse_pick(s, len, &c->groups[0].pick, msg, n);
+}
+
+static int set_chain_len(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n)
+{
+	const char *s;
+	size_t len;
+	unsigned v = 0;
+
+	(void)c;
+	trim(val, &s, &len);
+	for (size_t i = 0; i < len && v <= SX_GROUP_MEMBERS_MAX; i++) {
+		if (!sx_is_digit(s[i]))
+			return sx_config_fail(msg, n, "expected a number, got '%.32s'", val);
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (len == 0 || v == 0 || v > SX_GROUP_MEMBERS_MAX)
+		return sx_config_fail(msg, n, "expected a number from 1 to %d, got '%.32s'",
+				      SX_GROUP_MEMBERS_MAX, val);
+	st->chain_len = v;
+	return 0;
+}
+
+static int set_dead_time(struct sx_config *c, struct load_state *st, const char *val, char *msg,
+			 size_t n)
+{
+	(void)st;
+	return duration(&c->dead_time_ms, val, msg, n);
 }
 
 static int set_strict(struct sx_config *c, struct load_state *st, const char *val, char *msg,
@@ -453,6 +543,12 @@ static const struct setting {
 } settings[] = {
     {"server", NULL, set_server},
     {"chain", "SOCKSIFY_CHAIN", set_chain},
+    {"chain_mode", "SOCKSIFY_CHAIN_MODE", set_chain_mode},
+    {"chain_len", "SOCKSIFY_CHAIN_LEN", set_chain_len},
+    {"dead_time", "SOCKSIFY_DEAD_TIME", set_dead_time},
+    {"proxy", NULL, set_proxy},
+    {"group", NULL, set_group},
+    {"route", "SOCKSIFY_ROUTES", set_env_routes},
     {"user", NULL, set_file_user},
     {"password", NULL, set_file_pass},
     {"password_file", "SOCKSIFY_PASSWORD_FILE", set_password_file},
@@ -485,16 +581,36 @@ const struct sx_proxy *sx_config_proxy_at(const struct sx_config *c, unsigned re
 	return NULL;
 }
 
-/* groups[0] follows the server and its chain, whichever layer set them last. */
-static void set_default_group(struct sx_config *c)
+/* groups[0] follows the server and its chain, whichever layer set them last; chain_len
+ * counts for the modes that pick some of them (proxychains ignores it for the others). */
+static int set_default_group(struct sx_config *c, const struct load_state *st, char *err,
+			     size_t errlen)
 {
 	struct sx_group *g = &c->groups[0];
+	char msg[400];
+
 	g->n = 1 + c->n_via;
 	for (size_t i = 0; i < g->n; i++)
 		g->member[i] = (uint8_t)i;
-	if (g->len == 0 || g->len > g->n)
-		g->len =
-		    g->pick == SX_PICK_DYNAMIC || g->pick == SX_PICK_STRICT ? (unsigned)g->n : 1;
+	bool some = g->pick != SX_PICK_DYNAMIC && g->pick != SX_PICK_STRICT;
+	if (some && st->chain_len > g->n)
+		return sx_config_fail(err, errlen,
+				      "%s: %u is larger than the default chain's %zu proxies",
+				      st->len_origin, st->chain_len, g->n);
+	g->len = !some ? (unsigned)g->n : st->chain_len ? st->chain_len : 1;
+	if (c->has_proxy && sx_groups_check_hops(c, g, msg, sizeof msg) < 0)
+		return sx_config_fail(err, errlen, "%s: %s",
+				      st->mode_origin[0] ? st->mode_origin : "chain", msg);
+	return 0;
+}
+
+/* Where a setting came from, for the errors only the end of the load can find. */
+static char *origin_of(struct load_state *st, setter_fn set)
+{
+	return set == set_chain	       ? st->chain_origin
+	       : set == set_chain_mode ? st->mode_origin
+	       : set == set_chain_len  ? st->len_origin
+				       : NULL;
 }
 
 const struct sx_proxy *sx_config_last_hop(const struct sx_config *c)
@@ -540,10 +656,11 @@ static int unknown_key(char *err, size_t errlen, const char *name, const struct 
 	       (sx_is_alpha(l->key[n]) || sx_is_digit(l->key[n]) || l->key[n] == '_'))
 		n++;
 	if (n == l->key_len)
-		return fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l->lineno, (int)n,
-			    l->key);
-	return fail(err, errlen, "%s:%u: unknown key '%.*s...' (write the key, blanks, the value)",
-		    name, l->lineno, (int)n, l->key);
+		return sx_config_fail(err, errlen, "%s:%u: unknown key '%.*s'", name, l->lineno,
+				      (int)n, l->key);
+	return sx_config_fail(err, errlen,
+			      "%s:%u: unknown key '%.*s...' (write the key, blanks, the value)",
+			      name, l->lineno, (int)n, l->key);
 }
 
 static int load_file(struct sx_config *c, struct load_state *st, const char *name, const char *text,
@@ -564,21 +681,26 @@ static int load_file(struct sx_config *c, struct load_state *st, const char *nam
 		if (!s)
 			return unknown_key(err, errlen, name, &l);
 		if (memchr(l.val, '\0', l.val_len))
-			return fail(err, errlen, "%s:%u: %s: NUL byte in value", name, l.lineno,
-				    s->key);
+			return sx_config_fail(err, errlen, "%s:%u: %s: NUL byte in value", name,
+					      l.lineno, s->key);
 		if (l.val_len == 0)
-			return fail(err, errlen, "%s:%u: %s: missing value", name, l.lineno,
-				    s->key);
+			return sx_config_fail(err, errlen, "%s:%u: %s: missing value", name,
+					      l.lineno, s->key);
 		if (l.val_len >= sizeof(val))
-			return fail(err, errlen, "%s:%u: %s: value longer than %zu bytes", name,
-				    l.lineno, s->key, sizeof(val) - 1);
+			return sx_config_fail(err, errlen, "%s:%u: %s: value longer than %zu bytes",
+					      name, l.lineno, s->key, sizeof(val) - 1);
 		memcpy(val, l.val, l.val_len);
 		val[l.val_len] = '\0';
-		if (s->set(c, st, val, msg, sizeof(msg)) < 0)
-			return fail(err, errlen, "%s:%u: %s: %s", name, l.lineno, s->key, msg);
-		if (s->set == set_chain)
-			snprintf(st->chain_origin, sizeof st->chain_origin, "%s:%u: chain", name,
-				 l.lineno);
+		/* the file's routes go after the environment's: one at a time, at the end */
+		setter_fn set = s->set == set_env_routes ? set_route : s->set;
+		if (set(c, st, val, msg, sizeof(msg)) < 0)
+			return sx_config_fail(err, errlen, "%s:%u: %s: %s", name, l.lineno, s->key,
+					      msg);
+		char *origin = origin_of(st, s->set);
+		if (origin)
+			snprintf(origin, sizeof st->chain_origin, "%s:%u: %s", name, l.lineno,
+				 s->key);
+		st->chain_len_from_file |= s->set == set_chain_len;
 	}
 	/* the file's user/password belong to the file's server, whatever the line order */
 	if (st->file_user_set) {
@@ -609,7 +731,7 @@ static int proxychains_set(void *ctx, const char *key, const char *val, char *ms
 	for (size_t i = 0; i < NWORDS(settings); i++)
 		if (!strcmp(settings[i].key, key))
 			return settings[i].set(x->c, x->st, val, msg, n);
-	return fail(msg, n, "no setting %s", key);
+	return sx_config_fail(msg, n, "no setting %s", key);
 }
 
 static int load_proxychains(struct sx_config *c, struct load_state *st, const char *name,
@@ -618,6 +740,8 @@ static int load_proxychains(struct sx_config *c, struct load_state *st, const ch
 	struct proxychains_ctx x = {c, st, 0};
 
 	snprintf(st->chain_origin, sizeof st->chain_origin, "%s: [ProxyList]", name);
+	snprintf(st->mode_origin, sizeof st->mode_origin, "%s: [ProxyList]", name);
+	snprintf(st->len_origin, sizeof st->len_origin, "%s: chain_len", name);
 	return sx_proxychains_load(name, text, len, proxychains_set, &x, err, errlen);
 }
 
@@ -640,7 +764,8 @@ static bool is_socks_url(const char *v)
 	return i >= 5 && strncmp(v + i, "://", 3) == 0 && eq_nocase(v, 5, "socks");
 }
 
-static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, size_t errlen)
+static int env_server(struct sx_config *c, struct load_state *st, sx_getenv_fn getenv_fn, char *err,
+		      size_t errlen)
 {
 	static const struct {
 		const char *name;
@@ -659,12 +784,14 @@ static int env_server(struct sx_config *c, sx_getenv_fn getenv_fn, char *err, si
 		if (!v || (i >= 3 && !is_socks_url(v)))
 			continue;
 		if (sx_proxy_url_parse_as(&p, v, vars[i].bare, msg, sizeof(msg)) < 0)
-			return fail(err, errlen, "%s: %s", vars[i].name, msg);
+			return sx_config_fail(err, errlen, "%s: %s", vars[i].name, msg);
 		p.pipeline = c->proxy.pipeline;
 		c->proxy = p;
 		c->has_proxy = true;
-		c->password_file[0] = '\0'; /* the file's credentials went with its server */
-		c->n_via = 0;		    /* and so did its chain */
+		c->password_file[0] = '\0';  /* the file's credentials went with its server */
+		c->n_via = 0;		     /* and so did its chain */
+		if (st->chain_len_from_file) /* which the file's chain_len counted */
+			st->chain_len = 0;
 		return 0;
 	}
 	return 0;
@@ -676,7 +803,7 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 	static const char *const creds[] = {"SOCKS_USERNAME", "SOCKS_PASSWORD"};
 	char msg[512];
 	const char *v;
-	int r = env_server(c, getenv_fn, err, errlen);
+	int r = env_server(c, st, getenv_fn, err, errlen);
 
 	if (r < 0)
 		return r;
@@ -685,7 +812,7 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 		if (!v)
 			continue;
 		if (copy_cred(i == 0 ? c->proxy.user : c->proxy.pass, v, msg, sizeof(msg)) < 0)
-			return fail(err, errlen, "%s: %s", creds[i], msg);
+			return sx_config_fail(err, errlen, "%s: %s", creds[i], msg);
 		c->proxy.has_user = true;
 		if (i == 1)
 			c->password_file[0] = '\0'; /* the environment beats the file */
@@ -694,9 +821,12 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 		if (!settings[i].env || !(v = env(getenv_fn, settings[i].env)))
 			continue;
 		if (settings[i].set(c, st, v, msg, sizeof(msg)) < 0)
-			return fail(err, errlen, "%s: %s", settings[i].env, msg);
-		if (settings[i].set == set_chain)
-			snprintf(st->chain_origin, sizeof st->chain_origin, "%s", settings[i].env);
+			return sx_config_fail(err, errlen, "%s: %s", settings[i].env, msg);
+		char *origin = origin_of(st, settings[i].set);
+		if (origin)
+			snprintf(origin, sizeof st->chain_origin, "%s", settings[i].env);
+		if (settings[i].set == set_chain_len)
+			st->chain_len_from_file = false;
 	}
 	/* curl's order: the lower-case name wins when both are set */
 	const char *np = "no_proxy";
@@ -704,32 +834,32 @@ static int load_env(struct sx_config *c, struct load_state *st, sx_getenv_fn get
 	if (!v)
 		v = env(getenv_fn, np = "NO_PROXY");
 	if (v && set_bypass(c, st, v, msg, sizeof(msg)) < 0)
-		return fail(err, errlen, "%s: %s", np, msg);
+		return sx_config_fail(err, errlen, "%s: %s", np, msg);
 	return 0;
 }
 
-/* Each hop must be able to name the next: SOCKS4 carries IPv4 addresses only, SOCKS4a
- * no IPv6. Pipelining is one setting for every hop. */
+/* In a strict chain each hop must be able to name the next: SOCKS4 carries IPv4
+ * addresses only, SOCKS4a no IPv6 (the other modes: set_default_group). */
 static int check_chain(struct sx_config *c, const struct load_state *st, char *err, size_t errlen)
 {
 	if (!c->n_via)
 		return 0;
 	if (!c->has_proxy)
-		return fail(err, errlen, "%s: a chain needs a server for its first hop",
-			    st->chain_origin);
-	for (size_t i = 0; i < c->n_via; i++) {
+		return sx_config_fail(err, errlen, "%s: a chain needs a server for its first hop",
+				      st->chain_origin);
+	for (size_t i = 0; i < c->n_via && c->groups[0].pick == SX_PICK_STRICT; i++) {
 		const struct sx_proxy *p = i ? &c->via[i - 1] : &c->proxy, *next = &c->via[i];
 		uint8_t a[16];
 		int kind = sx_bypass_parse_addr(next->host, strlen(next->host), a);
 		if ((p->proto == SX_PROTO_SOCKS4 && kind != 4) ||
 		    (p->proto == SX_PROTO_SOCKS4A && kind == 6))
-			return fail(err, errlen, "%s: hop %zu (%s) cannot carry hop %zu's host: %s",
-				    st->chain_origin, i + 1,
-				    p->proto == SX_PROTO_SOCKS4 ? "socks4" : "socks4a", i + 2,
-				    p->proto == SX_PROTO_SOCKS4
-					? "socks4 takes IPv4 addresses only (use socks4a)"
-					: "socks4a takes no IPv6");
-		c->via[i].pipeline = c->proxy.pipeline;
+			return sx_config_fail(
+			    err, errlen, "%s: hop %zu (%s) cannot carry hop %zu's host: %s",
+			    st->chain_origin, i + 1,
+			    p->proto == SX_PROTO_SOCKS4 ? "socks4" : "socks4a", i + 2,
+			    p->proto == SX_PROTO_SOCKS4
+				? "socks4 takes IPv4 addresses only (use socks4a)"
+				: "socks4a takes no IPv6");
 	}
 	return 0;
 }
@@ -748,9 +878,9 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	const char *format = getenv_fn ? env(getenv_fn, "SOCKSIFY_CONF_FORMAT") : NULL;
 	bool proxychains = format && eq_nocase(format, strlen(format), "proxychains");
 	if (format && !proxychains && !eq_nocase(format, strlen(format), "socksify"))
-		return fail(err, errlen,
-			    "SOCKSIFY_CONF_FORMAT: expected socksify or proxychains, got '%.32s'",
-			    format);
+		return sx_config_fail(
+		    err, errlen,
+		    "SOCKSIFY_CONF_FORMAT: expected socksify or proxychains, got '%.32s'", format);
 	if (file_text) {
 		const char *name = file_name ? file_name : "config file";
 		r = proxychains ? load_proxychains(c, &st, name, file_text, len, err, errlen)
@@ -766,25 +896,38 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 	r = check_chain(c, &st, err, errlen);
 	if (r < 0)
 		return r;
-	set_default_group(c);
-	/* The last hop receives the destination: its scheme says where names resolve. */
-	enum sx_proto last = sx_config_last_hop(c)->proto;
-	bool names_ok = last != SX_PROTO_SOCKS4; /* socks4 cannot carry a name */
+	/* without a server nothing is proxied, so a route would silently go direct */
+	if (!c->has_proxy && (c->n_named || c->n_routes))
+		return sx_config_fail(
+		    err, errlen,
+		    "%s: proxy, group and route lines need a server (the default route; "
+		    "`route * direct` sends the rest direct)",
+		    file_name ? file_name : "SOCKSIFY_ROUTES");
+	r = set_default_group(c, &st, err, errlen);
+	if (r < 0)
+		return r;
+	/* pipelining is one setting for every proxy */
+	for (size_t i = 0; i < c->n_via; i++)
+		c->via[i].pipeline = c->proxy.pipeline;
+	for (size_t i = 0; i < c->n_named; i++)
+		c->named[i].pipeline = c->proxy.pipeline;
+	/* The last hops receive the destination: their schemes say where names resolve. */
+	bool all_names, any_socks4;
+	sx_groups_last_hops(c, &all_names, &any_socks4);
+	bool names_ok = !any_socks4; /* socks4 cannot carry a name */
 	if (!st.dns_set)
-		c->dns = c->has_proxy && (last == SX_PROTO_SOCKS4A || last == SX_PROTO_SOCKS5H ||
-					  last == SX_PROTO_HTTP || (c->strict && names_ok))
-			     ? SX_DNS_REMOTE
-			     : SX_DNS_LOCAL;
+		c->dns = c->has_proxy && (all_names || (c->strict && names_ok)) ? SX_DNS_REMOTE
+										: SX_DNS_LOCAL;
 	if (c->strict) {
 		/* Leak-proof means no name leaves through the local resolver and no datagram
 		 * goes anywhere but the proxy. */
 		if (c->dns == SX_DNS_LOCAL)
-			return fail(err, errlen,
-				    "strict mode: dns local would ask the local "
-				    "resolver%s",
-				    names_ok
-					? "; use dns remote or proxy"
-					: " (socks4 cannot carry names: use socks4a or socks5)");
+			return sx_config_fail(
+			    err, errlen,
+			    "strict mode: dns local would ask the local "
+			    "resolver%s",
+			    names_ok ? "; use dns remote or proxy"
+				     : " (socks4 cannot carry names: use socks4a or socks5)");
 		c->udp = SX_UDP_BLOCK;
 	}
 	return 0;
@@ -799,10 +942,11 @@ int sx_config_set_password(struct sx_config *c, const char *text, size_t len, ch
 	if (len && text[len - 1] == '\r')
 		len--;
 	if (memchr(text, '\0', len))
-		return fail(err, errlen, "%s: NUL byte in the password", c->password_file);
+		return sx_config_fail(err, errlen, "%s: NUL byte in the password",
+				      c->password_file);
 	if (len > SX_NAME_MAX)
-		return fail(err, errlen, "%s: password longer than %d bytes", c->password_file,
-			    SX_NAME_MAX);
+		return sx_config_fail(err, errlen, "%s: password longer than %d bytes",
+				      c->password_file, SX_NAME_MAX);
 	memcpy(c->proxy.pass, text, len);
 	c->proxy.pass[len] = '\0';
 	c->proxy.has_user = true;

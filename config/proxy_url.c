@@ -5,7 +5,6 @@
 #include "proxy_url.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,19 +12,7 @@
 #include "chars.h"
 
 #include "bypass.h"
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
-						      ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+#include "errmsg.h"
 
 static bool scheme_is(const char *s, size_t len, const char *want)
 {
@@ -69,12 +56,14 @@ static int decode(char *out, const char *s, size_t len, const char *what, char *
 			int lo = hi >= 0 ? sx_hex_val(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return fail(err, errlen, "bad percent-encoding in %s", what);
+				return sx_config_fail(err, errlen, "bad percent-encoding in %s",
+						      what);
 			ch = (char)(hi << 4 | lo);
 			i += 2;
 		}
 		if (n == SX_NAME_MAX)
-			return fail(err, errlen, "%s longer than %d bytes", what, SX_NAME_MAX);
+			return sx_config_fail(err, errlen, "%s longer than %d bytes", what,
+					      SX_NAME_MAX);
 		out[n++] = ch;
 	}
 	out[n] = '\0';
@@ -95,14 +84,14 @@ static int parse_port(const char *s, size_t len, bool had_userinfo, uint16_t *po
 		return 0; /* "host:" keeps the default port, as RFC 3986 §3.2.3 allows */
 	for (size_t i = 0; i < len; i++) {
 		if (!sx_is_digit(s[i]))
-			return fail(err, errlen, "bad port: not a number%s",
-				    had_userinfo ? ""
-						 : " (user:password must be followed by @host)");
+			return sx_config_fail(
+			    err, errlen, "bad port: not a number%s",
+			    had_userinfo ? "" : " (user:password must be followed by @host)");
 		if (v <= 65535)
 			v = v * 10 + (unsigned long)(s[i] - '0');
 	}
 	if (v == 0 || v > 65535)
-		return fail(err, errlen, "port out of range (1 to 65535)");
+		return sx_config_fail(err, errlen, "port out of range (1 to 65535)");
 	*port = (uint16_t)v;
 	return 0;
 }
@@ -119,28 +108,30 @@ static int parse_hostport(struct sx_proxy *p, const char *s, bool had_userinfo, 
 		const char *close = strchr(s, ']');
 
 		if (!close)
-			return fail(err, errlen, "unterminated [ in IPv6 address");
+			return sx_config_fail(err, errlen, "unterminated [ in IPv6 address");
 		host = s + 1;
 		hlen = (size_t)(close - host);
 		if (hlen == 0)
-			return fail(err, errlen, "empty host");
+			return sx_config_fail(err, errlen, "empty host");
 		if (sx_bypass_parse_addr(host, hlen, addr) != 6)
-			return fail(err, errlen, "bad IPv6 address in brackets");
+			return sx_config_fail(err, errlen, "bad IPv6 address in brackets");
 		rest = close + 1;
 	} else {
 		hlen = strcspn(s, ":/");
 		rest = s + hlen;
 		if (*rest == ':' && strchr(rest + 1, ':'))
-			return fail(err, errlen, "IPv6 address must be written in [brackets]");
+			return sx_config_fail(err, errlen,
+					      "IPv6 address must be written in [brackets]");
 		if (hlen == 0)
-			return fail(err, errlen, "empty host");
+			return sx_config_fail(err, errlen, "empty host");
 		for (size_t i = 0; i < hlen; i++)
 			if (!host_char_ok(s[i]))
-				return fail(err, errlen,
-					    "bad character in host (letters, digits, "
-					    "'-', '.' and '_' only)");
+				return sx_config_fail(err, errlen,
+						      "bad character in host (letters, digits, "
+						      "'-', '.' and '_' only)");
 		if (hlen > SX_NAME_MAX)
-			return fail(err, errlen, "host longer than %d bytes", SX_NAME_MAX);
+			return sx_config_fail(err, errlen, "host longer than %d bytes",
+					      SX_NAME_MAX);
 	}
 	memcpy(p->host, host, hlen);
 	p->host[hlen] = '\0';
@@ -153,9 +144,9 @@ static int parse_hostport(struct sx_proxy *p, const char *s, bool had_userinfo, 
 		rest += 1 + plen;
 	}
 	if (*rest == '/' && rest[1])
-		return fail(err, errlen, "unexpected path after the host");
+		return sx_config_fail(err, errlen, "unexpected path after the host");
 	if (*rest && *rest != '/')
-		return fail(err, errlen, "unexpected text after the host");
+		return sx_config_fail(err, errlen, "unexpected text after the host");
 	return 0;
 }
 
@@ -185,10 +176,11 @@ int sx_proxy_url_parse_as(struct sx_proxy *p, const char *url, enum sx_proto bar
 			if (scheme_is(url, slen, schemes[i].name))
 				break;
 		if (i == sizeof(schemes) / sizeof(schemes[0]))
-			return fail(err, errlen,
-				    "unsupported scheme '%.*s' (use socks4, socks4a, socks5, "
-				    "socks5h or http)",
-				    (int)slen, url);
+			return sx_config_fail(
+			    err, errlen,
+			    "unsupported scheme '%.*s' (use socks4, socks4a, socks5, "
+			    "socks5h or http)",
+			    (int)slen, url);
 		tmp.proto = schemes[i].proto;
 		if (tmp.proto == SX_PROTO_HTTP)
 			tmp.port = 8080; /* curl's and proxychains' default for http proxies */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Translates proxychains-ng's configuration (src/libproxychains.c get_chain_data) line by
  * line into socksify settings. Its proxies are "type host port [user pass]"; the chain
- * type, proxy_dns, localnet and the timeouts are the options that change behaviour. */
+ * type (chain_mode) and chain_len, proxy_dns, localnet and the timeouts are the options
+ * that change behaviour. */
 #include "proxychains_conf.h"
 
 #include <errno.h>
@@ -199,19 +200,26 @@ static int localnet(struct pc *pc, const struct sx_conf_line *l, char *out, size
 /* A "key value" option of the global part; 1 when the key is none of them. */
 static int option(struct pc *pc, const struct sx_conf_line *l, sx_proxychains_set_fn set, void *ctx)
 {
-	static const char *const unsupported[] = {"dynamic_chain",     "random_chain",
-						  "round_robin_chain", "chain_len",
-						  "proxy_dns_daemon",  "dnat"};
+	static const char *const unsupported[] = {"proxy_dns_daemon", "dnat"};
+	static const char *const chain_types[] = {"strict_chain", "dynamic_chain",
+						  "round_robin_chain", "random_chain"};
 	char val[64], msg[300];
 	const char *key = NULL;
 
 	for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
 		if (key_is(l, unsupported[i]))
-			return fail(pc, l->lineno,
-				    "%s is not supported (socksify chains are strict)",
-				    unsupported[i]);
-	if (key_is(l, "strict_chain") || key_is(l, "quiet_mode"))
-		return 0; /* socksify's only chain; and it prints nothing per connection */
+			return fail(pc, l->lineno, "%s is not supported", unsupported[i]);
+	if (key_is(l, "quiet_mode"))
+		return 0; /* socksify prints nothing per connection anyway */
+	/* the last chain type written wins, as in proxychains-ng */
+	for (size_t i = 0; i < sizeof chain_types / sizeof chain_types[0]; i++)
+		if (key_is(l, chain_types[i]) && l->val_len == 0) {
+			size_t n = strlen(chain_types[i]) - strlen("_chain");
+			snprintf(val, sizeof val, "%.*s", (int)n, chain_types[i]);
+			if (set(ctx, "chain_mode", val, msg, sizeof msg) < 0)
+				return fail(pc, l->lineno, "%s: %s", chain_types[i], msg);
+			return 0;
+		}
 	if (key_is(l, "proxy_dns") || key_is(l, "proxy_dns_old")) {
 		pc->proxy_dns = true;
 		return 0;
@@ -221,7 +229,7 @@ static int option(struct pc *pc, const struct sx_conf_line *l, sx_proxychains_se
 		if (localnet(pc, l, val, sizeof val) < 0)
 			return -EINVAL;
 	} else if (key_is(l, "tcp_read_time_out") || key_is(l, "tcp_connect_time_out") ||
-		   key_is(l, "remote_dns_subnet")) {
+		   key_is(l, "remote_dns_subnet") || key_is(l, "chain_len")) {
 		/* "tcp_read_time_out 15000", older files "chain_len = 2" style: drop the '=' */
 		const char *v = l->val;
 		size_t vl = l->val_len;
@@ -240,6 +248,9 @@ static int option(struct pc *pc, const struct sx_conf_line *l, sx_proxychains_se
 		if (key_is(l, "remote_dns_subnet")) {
 			key = "fake_net4";
 			snprintf(val, sizeof val, "%.*s.0.0.0/8", (int)vl, v);
+		} else if (key_is(l, "chain_len")) {
+			key = "chain_len"; /* random_chain's and round_robin_chain's */
+			snprintf(val, sizeof val, "%.*s", (int)vl, v);
 		} else {
 			key = key_is(l, "tcp_read_time_out") ? "handshake_timeout"
 							     : "connect_timeout";

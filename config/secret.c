@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Does a config file hold a secret (a password, credentials inside a server or chain URL,
- * or a proxychains.conf proxy with a user and password)?
+/* Does a config file hold a secret (a password, credentials inside a server, chain, proxy,
+ * group or route URL, or a proxychains.conf proxy with a user and password)?
  * Used to warn when such a file is readable by other users. */
 #include <string.h>
 #include <strings.h>
@@ -24,6 +24,16 @@ static bool proxychains_credentials(const struct sx_conf_line *l)
 	return words >= 4;
 }
 
+/* The keys whose values hold proxy URLs, where user:password@ may be written. */
+static bool url_key(const struct sx_conf_line *l)
+{
+	static const char *const keys[] = {"server", "chain", "proxy", "group", "route"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (l->key_len == strlen(keys[i]) && !strncasecmp(l->key, keys[i], l->key_len))
+			return true;
+	return false;
+}
+
 bool sx_config_text_has_secret(const char *text, size_t len)
 {
 	struct sx_conf_reader r;
@@ -34,9 +44,7 @@ bool sx_config_text_has_secret(const char *text, size_t len)
 			return true;
 		if (proxychains_credentials(&l))
 			return true;
-		if (((l.key_len == 6 && !strncasecmp(l.key, "server", 6)) ||
-		     (l.key_len == 5 && !strncasecmp(l.key, "chain", 5))) &&
-		    memchr(l.val, '@', l.val_len))
+		if (url_key(&l) && memchr(l.val, '@', l.val_len))
 			return true;
 	}
 	return false;

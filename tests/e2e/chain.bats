@@ -219,9 +219,9 @@ teardown_file() {
 }
 
 @test "--proxychains-conf: what socksify cannot do as proxychains-ng does is an error" {
-	conf=$BATS_TEST_TMPDIR/dynamic.conf
-	printf 'dynamic_chain\n[ProxyList]\nsocks5 127.0.0.1 1090\n' >"$conf"
+	conf=$BATS_TEST_TMPDIR/dnat.conf
+	printf 'dnat 192.0.2.1 192.0.2.2\n[ProxyList]\nsocks5 127.0.0.1 1090\n' >"$conf"
 	run "$SOCKSIFY" --proxychains-conf "$conf" true
 	assert_failure 2
-	assert_output "socksify: $conf:1: dynamic_chain is not supported (socksify chains are strict)"
+	assert_output "socksify: $conf:1: dnat is not supported"
 }

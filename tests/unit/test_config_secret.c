@@ -19,5 +19,10 @@ int main(void)
 	TAP_OK(has("# comment\n  PASSWORD pw\n"), "key case and leading blanks");
 	TAP_OK(!has("# password pw\n"), "a commented-out password");
 	TAP_OK(!has("user alice\nbypass a@b\n"), "an @ elsewhere");
+	TAP_OK(has("proxy corp http://user:pw@192.0.2.8:3128\n"), "credentials in a proxy line");
+	TAP_OK(has("group g failover socks5://u:p@h:1 socks5://h:2\n"), "in a group's member URL");
+	TAP_OK(has("route .x socks5h://u:p@h:1\n"), "in a route's target URL");
+	TAP_OK(!has("proxy tor socks5h://127.0.0.1:9050\ngroup g strict tor\nroute .onion tor\n"),
+	       "proxy, group and route lines without credentials");
 	return tap_done();
 }

@@ -79,19 +79,52 @@ static void test_stock(void)
 	TAP_IS(cfg.dns, SX_DNS_REMOTE, "  remote");
 }
 
+/* The chain types become the default group's chain_mode, chain_len its len. */
+static void test_modes(void)
+{
+	static const char list[] = "[ProxyList]\nsocks5 192.0.2.1 1080\nsocks5 192.0.2.2 1080\n"
+				   "http 192.0.2.3 3128\n";
+	static const struct {
+		const char *opts;
+		enum sx_pick pick;
+		unsigned len;
+	} t[] = {
+	    {"", SX_PICK_STRICT, 3},
+	    {"strict_chain\nchain_len = 2\n", SX_PICK_STRICT, 3},
+	    {"dynamic_chain\n", SX_PICK_DYNAMIC, 3},
+	    {"dynamic_chain\nchain_len 2\n", SX_PICK_DYNAMIC, 3},
+	    {"round_robin_chain\n", SX_PICK_ROUND_ROBIN, 1},
+	    {"round_robin_chain\nchain_len = 2\n", SX_PICK_ROUND_ROBIN, 2},
+	    {"random_chain\nchain_len = 3\n", SX_PICK_RANDOM, 3},
+	    {"random_chain\n", SX_PICK_RANDOM, 1},
+	    {"random_chain\nstrict_chain\n", SX_PICK_STRICT, 3},
+	    {"#random_chain\ndynamic_chain\n", SX_PICK_DYNAMIC, 3},
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(text, sizeof text, "%s%s", t[i].opts, list);
+		TAP_IS(load(text), 0, "chain options, case %zu: %s", i + 1, err);
+		TAP_IS(cfg.groups[0].pick, t[i].pick, "  chain_mode");
+		TAP_IS(cfg.groups[0].len, t[i].len, "  len");
+		TAP_IS(cfg.groups[0].n, 3, "  the [ProxyList], every proxy a member");
+	}
+}
+
 static void test_errors(void)
 {
 	static const struct {
 		const char *text, *err;
 	} t[] = {
-	    {"dynamic_chain\n[ProxyList]\nsocks5 1.2.3.4 1\n",
-	     "pc.conf:1: dynamic_chain is not supported (socksify chains are strict)"},
-	    {"random_chain\nchain_len = 2\n",
-	     "pc.conf:1: random_chain is not supported (socksify chains are strict)"},
-	    {"round_robin_chain\n",
-	     "pc.conf:1: round_robin_chain is not supported (socksify chains are strict)"},
-	    {"proxy_dns_daemon 127.0.0.1:1053\n",
-	     "pc.conf:1: proxy_dns_daemon is not supported (socksify chains are strict)"},
+	    {"random_chain\nchain_len = 2\n[ProxyList]\nsocks5 1.2.3.4 1\n",
+	     "pc.conf: chain_len: 2 is larger than the default chain's 1 proxies"},
+	    {"chain_len = x\n", "pc.conf:1: chain_len: want a number"},
+	    {"chain_len 0\n", "pc.conf:1: chain_len: expected a number from 1 to 16, got '0'"},
+	    {"random_chain\nchain_len 2\n[ProxyList]\nsocks5 name.test 1\nsocks4 1.2.3.4 1\n",
+	     "pc.conf: [ProxyList]: random: member 2 (socks4) cannot carry member 1's host: "
+	     "socks4 takes IPv4 addresses only (use socks4a)"},
+	    {"proxy_dns_daemon 127.0.0.1:1053\n", "pc.conf:1: proxy_dns_daemon is not supported"},
+	    {"dnat 1.1.1.1 1.1.1.2\n", "pc.conf:1: dnat is not supported"},
 	    {"strict_chain\nfoo_bar 1\n", "pc.conf:2: unknown option 'foo_bar'"},
 	    {"[Other]\n", "pc.conf:1: unknown section '[Other]' (only [ProxyList])"},
 	    {"strict_chain\n", "pc.conf:1: no proxy in [ProxyList]"},
@@ -132,6 +165,7 @@ static void test_errors(void)
 int main(void)
 {
 	test_stock();
+	test_modes();
 	test_errors();
 	return tap_done();
 }
