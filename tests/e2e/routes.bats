@@ -146,6 +146,32 @@ no_connect() {
 	via $C_SRC 192.0.2.11 80
 }
 
+@test "IPv6: a [v6]:port route and a v6 CIDR" {
+	local get=$'GET / HTTP/1.0\r\n\r\n'
+	# the HTTP target logs the peer it saw; every bundled proxy connects out from ::1, so
+	# their own logs tell them apart
+	conf 'server socks5://127.0.0.1:1092' \
+		'proxy b socks5://127.0.0.1:1091' \
+		'route [2001:db8::10]:80 b'
+	mark_target
+	run "$SOCKSIFY" -c "$CONF" python3 "$ERRNO" --send "$get" 2001:db8::10 80
+	assert_success
+	assert_output --regexp '^ok '
+	run target_since
+	assert_output --regexp '^tcp listen=\[2001:db8::10\]:80 peer=\[::1\]:[0-9]+$'
+	run proxy_log b
+	assert_output "v5 CONNECT ip=[2001:db8::10]:80 auth=none result=ok"
+	no_connect c
+	conf 'server socks5://127.0.0.1:1092' \
+		'route 2001:db8::/32 direct'
+	mark_target
+	run "$SOCKSIFY" -c "$CONF" python3 "$ERRNO" --send "$get" 2001:db8::10 80
+	assert_success
+	run target_since
+	assert_output --regexp '^tcp listen=\[2001:db8::10\]:80 peer=\[2001:db8::10\]:[0-9]+$'
+	no_connect c
+}
+
 @test "the first match wins: a narrow route before a wide one, then the other way round" {
 	conf 'server socks5://127.0.0.1:1092' \
 		'proxy a socks5://127.0.0.1:1090' \
