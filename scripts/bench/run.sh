@@ -590,6 +590,46 @@ record 13b 13b 1 "connect+GET+close through a two-hop chain" "conn/s" higher abs
 record 13b 13c 2 "client CPU per connection, two-hop chain" "µs/conn" lower abs plain $chain_v
 fi
 
+# 14. failover: the default group in failover mode, its first member dead (nothing listens
+# on PX: refused; PS accepts and never answers: the handshake timeout FO_T). A tree's first
+# connect() pays for finding it dead; a later process of the same tree skips it. Each run
+# is a new tree through the wrapper (its own shared table, where the dead mark lives).
+if want 14; then
+PX=1079 # nothing listens
+PS=1091 # socksd --silent
+FO_T=${SX_BENCH_FO_TIMEOUT_MS:-100}
+fo() { # fo VARIANT CMD...: CMD in a new tree; socksify = the live proxy alone
+	fv=$1
+	shift
+	case $fv in
+	socksify) set -- -s "socks5://127.0.0.1:$P0" "$@" ;;
+	failover-refused) set -- --chain-mode failover -s "socks5://127.0.0.1:$PX" \
+		-s "socks5://127.0.0.1:$P0" "$@" ;;
+	failover-timeout) set -- --chain-mode failover -s "socks5://127.0.0.1:$PS" \
+		-s "socks5://127.0.0.1:$P0" "$@" ;;
+	*) say "no failover for variant $fv"; return 2 ;;
+	esac
+	timeout -k 2 "${T:-60}" env -u SOCKSIFY_FAKEDNS SOCKSIFY_PIPELINE=off \
+		SOCKSIFY_HANDSHAKE_TIMEOUT="${FO_T}ms" "$B/socksify" -q "$@"
+}
+f_fo_first() { fo "$1" "$BB/tcp" first 192.0.2.10 80 1; }
+f_fo_later() { fo "$1" sh -c '"$0" first 192.0.2.10 80 1 >/dev/null && "$0" first 192.0.2.10 80 1' "$BB/tcp"; }
+fo_v="socksify failover-refused failover-timeout"
+say "14 failover"
+if grep -q -- '--chain-mode' "$root/scripts/socksify.in" 2>/dev/null; then
+	start socksd-$PS "$B/socksd" --listen "127.0.0.1:$PS" --silent --ready-file "$W/socksd-$PS.ready"
+	wait_file "$W/socksd-$PS.ready" socksd-$PS || exit 1
+	run 14a $((R * 2 + 1)) f_fo_first $fo_v
+	record 14a 14a 1 "a tree's first connect(), failover with the first proxy dead (timeout = ${FO_T} ms handshake)" \
+		ms lower abs $fo_v
+	run 14b $((R * 2 + 1)) f_fo_later $fo_v
+	record 14b 14b 1 "a later process's first connect() in that tree (the dead proxy skipped)" \
+		ms lower abs $fo_v
+else
+	na 14a "failover with the first proxy dead" failover-refused "n/a (no --chain-mode)"
+fi
+fi
+
 # ---- the table ---------------------------------------------------------------------------
 {
 	echo "socksify $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), $(uname -m), $(nproc) CPUs," \
