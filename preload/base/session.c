@@ -559,11 +559,16 @@ void sx_session_route_format(const struct sx_session *s, char *out, size_t n)
 	const struct sx_group *g = &s->st->config.groups[s->way];
 	int k = g->name[0] && !s->fixed ? snprintf(out, n, "%s: ", g->name) : 0;
 	for (size_t i = 0; i < s->hops.n && k >= 0 && (size_t)k < n; i++) {
-		char url[300];
-		const struct sx_proxy *p = sx_config_proxy_at(&s->st->config, s->hops.ref[i]);
-		if (p)
+		/* A named proxy by its name, the others by URL (without the password). */
+		const struct sx_config *c = &s->st->config;
+		unsigned ref = s->hops.ref[i];
+		const struct sx_proxy *p = sx_config_proxy_at(c, ref);
+		char url[300] = "?";
+		if (ref >= SX_REF_NAMED && p && c->named_name[ref - SX_REF_NAMED][0])
+			snprintf(url, sizeof url, "%s", c->named_name[ref - SX_REF_NAMED]);
+		else if (p)
 			sx_proxy_url_format(p, url, sizeof url);
-		k += snprintf(out + k, n - (size_t)k, "%s%s", i ? " > " : "", p ? url : "?");
+		k += snprintf(out + k, n - (size_t)k, "%s%s", i ? " > " : "", url);
 	}
 }
 

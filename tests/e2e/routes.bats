@@ -117,12 +117,12 @@ no_connect() {
 		'route .blocked.test reject'
 	mark_target
 	run "$SOCKSIFY" -c "$CONF" python3 "$ERRNO" 203.0.113.10 25
-	assert_output "errno=EACCES"
+	assert_line "errno=EACCES"
 	run "$SOCKSIFY" -c "$CONF" python3 "$ERRNO" --nonblocking 192.0.2.10 25
-	assert_output "errno=EACCES"
+	assert_line "errno=EACCES"
 	# by name, with remote DNS: refused without asking any resolver
 	run "$SOCKSIFY" -c "$CONF" python3 "$ERRNO" blocked.test 80
-	assert_output "errno=EACCES"
+	assert_line "errno=EACCES"
 	assert_no_dns_leak
 	no_connect c
 	run cat "$BATS_FILE_TMPDIR/who.log"
@@ -209,7 +209,7 @@ no_connect() {
 	via $B_SRC 192.0.2.11 80
 	via $A_SRC 203.0.113.10 8081
 	run "$SOCKSIFY" -c "$CONF" python3 "$ERRNO" 203.0.113.10 80
-	assert_output "errno=EACCES"
+	assert_line "errno=EACCES"
 	unset SOCKSIFY_ROUTES
 	# without a file: --route with a URL, the server for the rest
 	run "$SOCKSIFY" -s socks5://127.0.0.1:1092 --route '192.0.2.11 socks5://127.0.0.1:1091' \
