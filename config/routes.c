@@ -5,6 +5,9 @@
 
 int sx_route_for_addr(const struct sx_config *c, int af, const uint8_t *addr, uint16_t port)
 {
+	/* Most configurations have neither: every proxied connect asks. */
+	if (!c->n_routes && !c->bypass.n && !c->bypass.all)
+		return SX_WAY_NONE;
 	if (sx_bypass_match_addr(&c->bypass, af, addr, port))
 		return SX_WAY_DIRECT;
 	for (size_t i = 0; i < c->n_routes; i++)
@@ -17,6 +20,10 @@ int sx_route_for_addr(const struct sx_config *c, int af, const uint8_t *addr, ui
 
 int sx_route_for_name(const struct sx_config *c, const char *name, uint16_t port)
 {
+	if (!c->n_routes && !c->bypass.n && !c->bypass.all)
+		return SX_WAY_NONE;
+	if (c->bypass.all)
+		return SX_WAY_DIRECT;
 	char n[256];
 	uint8_t addr[16];
 	int af = sx_bypass_name_key(name, n, addr);
@@ -24,8 +31,9 @@ int sx_route_for_name(const struct sx_config *c, const char *name, uint16_t port
 		return sx_route_for_addr(c, af, addr, port);
 	if (af < 0)
 		return SX_WAY_NONE;
-	if (sx_bypass_match_name(&c->bypass, name, port))
-		return SX_WAY_DIRECT;
+	for (size_t i = 0; i < c->bypass.n; i++)
+		if (sx_bypass_entry_match_key(&c->bypass.e[i], n, port))
+			return SX_WAY_DIRECT;
 	for (size_t i = 0; i < c->n_routes; i++)
 		if (sx_bypass_entry_match_key(&c->routes[i].match, n, port))
 			return c->routes[i].way;

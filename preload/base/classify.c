@@ -9,9 +9,10 @@
 
 static bool is_proxy_addr(const struct sx_state *st, const struct sx_target *dst)
 {
-	for (size_t ref = 0; ref < SX_REFS_MAX; ref++)
-		for (size_t i = 0; i < st->addrs[ref].n; i++) {
-			const struct sockaddr_storage *ss = &st->addrs[ref].a[i];
+	for (uint32_t refs = st->addr_refs; refs; refs &= refs - 1) {
+		const struct sx_proxy_addrs *pa = &st->addrs[__builtin_ctz(refs)];
+		for (size_t i = 0; i < pa->n; i++) {
+			const struct sockaddr_storage *ss = &pa->a[i];
 			if (ss->ss_family == AF_INET && dst->kind == SX_TARGET_IPV4) {
 				const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
 				if (!memcmp(&in->sin_addr, dst->addr.v4, 4) &&
@@ -24,6 +25,7 @@ static bool is_proxy_addr(const struct sx_state *st, const struct sx_target *dst
 					return true;
 			}
 		}
+	}
 	return false;
 }
 

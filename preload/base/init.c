@@ -77,6 +77,8 @@ static int resolve_one(unsigned ref, const char *host, const char *port, int fla
 		memcpy(&pa->a[pa->n], ai->ai_addr, ai->ai_addrlen);
 		pa->len[pa->n++] = ai->ai_addrlen;
 	}
+	if (pa->n)
+		state.addr_refs |= 1u << ref;
 	freeaddrinfo(res);
 	return 0;
 }

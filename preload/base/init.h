@@ -21,6 +21,7 @@ struct sx_state {
 	int config_error; /* 0, or the -errno every proxied operation fails with */
 	struct sx_config config;
 	struct sx_proxy_addrs addrs[SX_REFS_MAX]; /* by proxy reference (config.h) */
+	uint32_t addr_refs;			  /* bit r: addrs[r] has some */
 	/* isolated (--strict): where the forwarder hands out sockets to the proxy, or "" */
 	char forwarder_unix[108];
 };

@@ -189,6 +189,13 @@ static int use_hops(struct sx_session *s, const struct sx_hops *h)
 static int pick(struct sx_session *s)
 {
 	struct sx_hops h;
+	const struct sx_group *g = &s->st->config.groups[s->way];
+	if (g->pick == SX_PICK_STRICT && g->n <= SX_CHAIN_MAX) {
+		/* A chain (the default: one proxy) is its members: nothing to choose. */
+		h.n = (uint8_t)g->n;
+		memcpy(h.ref, g->member, g->n);
+		return use_hops(s, &h);
+	}
 	int n = sx_pick_hops(&s->st->config, (unsigned)s->way, s->failed, h.ref);
 	if (n < 0)
 		return n;

@@ -33,9 +33,9 @@ bool sx_fakename_is_numeric(const char *name)
 /* A first hop's name (one init resolved); a later hop's is the hop before it to resolve. */
 static bool is_proxy_host(const struct sx_state *st, const char *name)
 {
-	for (unsigned ref = 0; ref < SX_REFS_MAX; ref++) {
-		const struct sx_proxy *p = sx_config_proxy_at(&st->config, ref);
-		if (p && st->addrs[ref].n && !strcasecmp(name, p->host))
+	for (uint32_t refs = st->addr_refs; refs; refs &= refs - 1) {
+		const struct sx_proxy *p = sx_config_proxy_at(&st->config, __builtin_ctz(refs));
+		if (p && !strcasecmp(name, p->host))
 			return true;
 	}
 	return false;
