@@ -902,7 +902,7 @@ int sx_config_load(struct sx_config *c, sx_getenv_fn getenv_fn, const char *file
 		    err, errlen,
 		    "%s: proxy, group and route lines need a server (the default route; "
 		    "`route * direct` sends the rest direct)",
-		    file_name ? file_name : "SOCKSIFY_ROUTES");
+		    st.env_routes || !file_name ? "SOCKSIFY_ROUTES" : file_name);
 	r = set_default_group(c, &st, err, errlen);
 	if (r < 0)
 		return r;

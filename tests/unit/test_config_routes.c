@@ -248,6 +248,10 @@ static void test_errors(void)
 	       "t.conf: proxy, group and route lines need a server (the default route; `route * "
 	       "direct` sends the rest direct)",
 	       "routes without a server");
+	expect(NULL, ENV("SOCKSIFY_ROUTES", "*:25 reject"),
+	       "SOCKSIFY_ROUTES: proxy, group and route lines need a server (the default route; "
+	       "`route * direct` sends the rest direct)",
+	       "environment routes without a server");
 	expect(SERVER "group g dynamic socks4://192.0.2.1:1 socks5://h:1\n", NULL,
 	       "t.conf:2: group: dynamic: member 1 (socks4) cannot carry member 2's host: socks4 "
 	       "takes IPv4 addresses only (use socks4a)",
