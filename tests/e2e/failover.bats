@@ -241,19 +241,20 @@ count_in() {
 }
 
 @test "after dead_time the dead proxy is tried again" {
-	# dead for 3 s: the second process (well within it) skips it, the third (after 4 s) tries it
-	traced env SOCKSIFY_DEAD_TIME=3000 "$SOCKSIFY" --chain-mode failover \
+	# dead for 5 s: the second process (well within it, even on a loaded machine) skips it,
+	# the third (7 s later) tries it again
+	traced env SOCKSIFY_DEAD_TIME=5000 "$SOCKSIFY" --chain-mode failover \
 		-s socks5://127.0.0.1:$DEAD -s socks5://127.0.0.1:1091 \
-		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 4; python3 "$0" "$1" 80' "$ERRNO" $WHO
+		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 7; python3 "$0" "$1" 80' "$ERRNO" $WHO
 	assert_success
 	assert_equal "$(n_lines "ok peer=$B_SRC")" 3
 	assert_equal "$(attempts $DEAD)" 2
 	# the config file's key, the same way
 	conf=$BATS_TEST_TMPDIR/dead.conf
-	printf 'server socks5://127.0.0.1:%s\nchain socks5://127.0.0.1:1091\nchain_mode failover\ndead_time 3000\n' \
+	printf 'server socks5://127.0.0.1:%s\nchain socks5://127.0.0.1:1091\nchain_mode failover\ndead_time 5000\n' \
 		$DEAD >"$conf"
 	traced "$SOCKSIFY" -c "$conf" \
-		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 4; python3 "$0" "$1" 80' "$ERRNO" $WHO
+		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 7; python3 "$0" "$1" 80' "$ERRNO" $WHO
 	assert_success
 	assert_equal "$(n_lines "ok peer=$B_SRC")" 3
 	assert_equal "$(attempts $DEAD)" 2
