@@ -15,6 +15,8 @@ A_SRC=127.0.0.2     # bundled proxy a (the helpers' PROXY_SRC)
 B_SRC=127.0.0.6     # bundled proxy b
 C_SRC=127.0.0.9     # bundled proxy c
 DANTE_SRC=127.0.0.3 # dante's external address
+MS_SRC=127.0.0.4    # microsocks -b
+TP_SRC=127.0.0.5    # tinyproxy's Bind address
 DEAD=1099           # nothing listens here: refused
 DEAD2=1098          # nor here
 SILENT=1094         # a bundled proxy that accepts and never answers
@@ -34,6 +36,8 @@ setup_file() {
 	start_proxy c 1092 --source $C_SRC "${maps[@]}"
 	start_proxy silent $SILENT --silent
 	start_danted dante 1085 $DANTE_SRC || true
+	start_tinyproxy tp 3128 $TP_SRC || true
+	start_microsocks ms 1186 $MS_SRC || true
 }
 
 teardown_file() {
@@ -108,6 +112,19 @@ count_in() {
 		python3 "$ERRNO" --nonblocking $WHO 80
 	assert_success
 	assert_output --partial "ok peer=$DANTE_SRC"
+}
+
+@test "failover onto servers we did not write: a dead HTTP proxy then tinyproxy, a silent one then microsocks" {
+	ix_need tp
+	ix_need ms
+	run "$SOCKSIFY" --chain-mode failover -s http://127.0.0.1:$DEAD -s http://127.0.0.1:3128 \
+		python3 "$ERRNO" $WHO 80
+	assert_success
+	assert_output --partial "ok peer=$TP_SRC"
+	SOCKSIFY_HANDSHAKE_TIMEOUT=300ms run timeout 30 "$SOCKSIFY" --chain-mode failover \
+		-s socks5://127.0.0.1:$SILENT -s socks5://127.0.0.1:1186 python3 "$ERRNO" $WHO 80
+	assert_success
+	assert_output --partial "ok peer=$MS_SRC"
 }
 
 @test "chain_mode failover in the config file: the first proxy never answers (handshake timeout)" {
@@ -224,19 +241,20 @@ count_in() {
 }
 
 @test "after dead_time the dead proxy is tried again" {
-	# dead for 3 s: the second process (well within it) skips it, the third (after 4 s) tries it
-	traced env SOCKSIFY_DEAD_TIME=3000 "$SOCKSIFY" --chain-mode failover \
+	# dead for 5 s: the second process (well within it, even on a loaded machine) skips it,
+	# the third (7 s later) tries it again
+	traced env SOCKSIFY_DEAD_TIME=5000 "$SOCKSIFY" --chain-mode failover \
 		-s socks5://127.0.0.1:$DEAD -s socks5://127.0.0.1:1091 \
-		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 4; python3 "$0" "$1" 80' "$ERRNO" $WHO
+		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 7; python3 "$0" "$1" 80' "$ERRNO" $WHO
 	assert_success
 	assert_equal "$(n_lines "ok peer=$B_SRC")" 3
 	assert_equal "$(attempts $DEAD)" 2
 	# the config file's key, the same way
 	conf=$BATS_TEST_TMPDIR/dead.conf
-	printf 'server socks5://127.0.0.1:%s\nchain socks5://127.0.0.1:1091\nchain_mode failover\ndead_time 3000\n' \
+	printf 'server socks5://127.0.0.1:%s\nchain socks5://127.0.0.1:1091\nchain_mode failover\ndead_time 5000\n' \
 		$DEAD >"$conf"
 	traced "$SOCKSIFY" -c "$conf" \
-		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 4; python3 "$0" "$1" 80' "$ERRNO" $WHO
+		sh -c 'python3 "$0" "$1" 80; python3 "$0" "$1" 80; sleep 7; python3 "$0" "$1" 80' "$ERRNO" $WHO
 	assert_success
 	assert_equal "$(n_lines "ok peer=$B_SRC")" 3
 	assert_equal "$(attempts $DEAD)" 2
