@@ -11,15 +11,28 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "../config.h"
+
 #define SX_FWD_PROXY_ADDRS 8
+
+/* A proxy the library may ask a socket to, by its reference: one that can be a first
+ * hop (sx_config_first_hop), resolved out here once. */
+struct sx_fwd_hop {
+	bool ok;
+	struct sockaddr_storage addr;
+	socklen_t len;
+};
 
 struct sx_fwd {
 	int listen_fd; /* inside: TCP 127.0.0.1:T, where the library connects */
 	int udp_fd;    /* inside: UDP 127.0.0.1:U, the relay the library is told of */
 	struct sockaddr_in inner_udp;
+	/* the default proxy (reference 0), which the relayed listener path reaches */
 	size_t n_proxy;
 	struct sockaddr_storage proxy[SX_FWD_PROXY_ADDRS];
 	socklen_t proxy_len[SX_FWD_PROXY_ADDRS];
+	/* the other first hops, by reference; hop[0] stays unused (proxy[0] serves it) */
+	struct sx_fwd_hop hop[SX_REFS_MAX];
 	unsigned connect_timeout_ms;
 	/* outside, at a filesystem path: sockets to the proxy handed in, so the library's
 	 * connections need no relay (SOCKSIFY_FORWARDER_UNIX) */
@@ -29,8 +42,9 @@ struct sx_fwd {
 
 /* The Unix listener in a new 0700 directory: 0, or -errno. */
 int sx_fwd_unix_open(struct sx_fwd *f);
-/* One request on the accepted connection c: a socket connecting to the proxy, handed
- * over with SCM_RIGHTS; c is closed. */
+/* One request on the accepted connection c, 'c' and a proxy reference (none: 0): a
+ * socket connecting to that proxy, handed over with SCM_RIGHTS and the byte 0, or the
+ * byte errno alone (EPERM: no first hop of ours); c is closed. */
 void sx_fwd_unix_serve(const struct sx_fwd *f, int c);
 /* Removes the listener's path and directory. */
 void sx_fwd_unix_close(struct sx_fwd *f);

@@ -61,22 +61,48 @@ int sx_fwd_unix_open(struct sx_fwd *f)
 	return 0;
 }
 
+/* The address of the proxy ref names, or NULL with *err set: the forwarder connects only
+ * to proxies of its own configuration, whatever the inside asks. */
+static const struct sockaddr *hop_addr(const struct sx_fwd *f, unsigned ref, socklen_t *len,
+				       int *err)
+{
+	if (ref == 0 && f->n_proxy) {
+		*len = f->proxy_len[0];
+		return (const struct sockaddr *)&f->proxy[0];
+	}
+	if (ref > 0 && ref < SX_REFS_MAX && f->hop[ref].ok) {
+		*len = f->hop[ref].len;
+		return (const struct sockaddr *)&f->hop[ref].addr;
+	}
+	*err = EPERM;
+	return NULL;
+}
+
 void sx_fwd_unix_serve(const struct sx_fwd *f, int c)
 {
-	char ask;
+	unsigned char ask[2];
 	struct pollfd p = {.fd = c, .events = POLLIN};
-	/* A request is one byte; a caller that sends nothing holds nobody up for long. */
-	if (poll(&p, 1, 1000) == 1 && recv(c, &ask, 1, MSG_DONTWAIT) == 1 && f->n_proxy) {
+	/* A request is one or two bytes; a caller that sends nothing holds nobody up for
+	 * long. */
+	ssize_t n = poll(&p, 1, 1000) == 1 ? recv(c, ask, sizeof ask, MSG_DONTWAIT) : -1;
+	if (n >= 1 && ask[0] == 'c') {
+		socklen_t len = 0;
+		int err = 0;
+		const struct sockaddr *to = hop_addr(f, n == 2 ? ask[1] : 0, &len, &err);
 		int s =
-		    socket(f->proxy[0].ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (s >= 0) {
-			/* Not waited for: the library sees the connect end as it would its own. */
-			if (connect(s, (const struct sockaddr *)&f->proxy[0], f->proxy_len[0]) ==
-				0 ||
-			    errno == EINPROGRESS)
-				sx_fwd_send_fds(c, &s, 1);
+		    to ? socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) : -1;
+		if (to && s < 0)
+			err = errno;
+		/* Not waited for: the library sees the connect end as it would its own. */
+		else if (s >= 0 && connect(s, to, len) < 0 && errno != EINPROGRESS)
+			err = errno;
+		if (err) {
+			unsigned char why = err < 256 ? (unsigned char)err : EIO;
+			send(c, &why, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		} else
+			sx_fwd_send_fds(c, &s, 1);
+		if (s >= 0)
 			close(s);
-		}
 	}
 	close(c);
 }

@@ -15,26 +15,46 @@
 #include <unistd.h>
 
 #include "../config.h"
+#include "../first_hop.h"
 #include "check.h"
 #include "forward.h"
 
-static int resolve_proxy(struct sx_fwd *f, const struct sx_config *c)
+/* host:port's addresses, up to n: how many, or -EHOSTUNREACH with a line on stderr. */
+static int resolve(const struct sx_proxy *p, struct sockaddr_storage *addr, socklen_t *len,
+		   size_t n)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *res = NULL;
 	char port[8];
-	snprintf(port, sizeof port, "%u", c->proxy.port);
-	int r = getaddrinfo(c->proxy.host, port, &hints, &res);
+	snprintf(port, sizeof port, "%u", p->port);
+	int r = getaddrinfo(p->host, port, &hints, &res);
 	if (r != 0) {
-		fprintf(stderr, "socksify: cannot resolve proxy host '%s': %s\n", c->proxy.host,
+		fprintf(stderr, "socksify: cannot resolve proxy host '%s': %s\n", p->host,
 			gai_strerror(r));
 		return -EHOSTUNREACH;
 	}
-	for (struct addrinfo *ai = res; ai && f->n_proxy < SX_FWD_PROXY_ADDRS; ai = ai->ai_next) {
-		memcpy(&f->proxy[f->n_proxy], ai->ai_addr, ai->ai_addrlen);
-		f->proxy_len[f->n_proxy++] = ai->ai_addrlen;
+	size_t got = 0;
+	for (struct addrinfo *ai = res; ai && got < n; ai = ai->ai_next) {
+		memcpy(&addr[got], ai->ai_addr, ai->ai_addrlen);
+		len[got++] = ai->ai_addrlen;
 	}
 	freeaddrinfo(res);
+	return (int)got;
+}
+
+/* The default proxy, which must resolve, and every other proxy that can be a first hop,
+ * each of which may fail alone (connections through it then fail). */
+static int resolve_proxy(struct sx_fwd *f, const struct sx_config *c)
+{
+	int r = resolve(&c->proxy, f->proxy, f->proxy_len, SX_FWD_PROXY_ADDRS);
+	if (r < 0)
+		return r;
+	f->n_proxy = (size_t)r;
+	for (unsigned ref = 1; ref < SX_REFS_MAX; ref++) {
+		struct sx_fwd_hop *h = &f->hop[ref];
+		if (sx_config_first_hop(c, ref))
+			h->ok = resolve(sx_config_proxy_at(c, ref), &h->addr, &h->len, 1) == 1;
+	}
 	return 0;
 }
 

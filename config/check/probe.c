@@ -17,6 +17,7 @@
 #include "probe_http.h"
 #include "probe_io.h"
 #include "probe_report.h"
+#include "probe_route.h"
 #include "probe_s5.h"
 
 #define STEP_MAX_MS 3000 /* no single exchange of the check waits longer */
@@ -581,6 +582,12 @@ int sx_check_probe(int argc, char **argv)
 				steps[i](&p);
 		}
 		step_chain(&p);
+	}
+	static char route_json[4096];
+	if (p.has_target) {
+		sx_probe_route(&p.c, &p.target, &p.rep, p.x.connect_ms, route_json,
+			       sizeof route_json);
+		p.rep.route_json = route_json;
 	}
 	return sx_report_print(&p.rep, json);
 }

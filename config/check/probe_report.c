@@ -97,7 +97,10 @@ int sx_report_print(const struct sx_probe_report *r, bool json)
 			json_string(r->rows[i].detail);
 			putchar('}');
 		}
-		printf("],\n \"verdict\": ");
+		printf("],\n ");
+		if (r->route_json)
+			printf("\"route\": %s,\n ", r->route_json);
+		printf("\"verdict\": ");
 		json_string(v);
 		printf(", \"exit\": %d}\n", status);
 	} else {

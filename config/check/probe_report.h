@@ -19,6 +19,7 @@ enum sx_row_status {
 
 struct sx_probe_report {
 	char proxy[2 * SX_NAME_MAX + 40];
+	const char *route_json; /* NULL, or the route object --json adds */
 	int n;
 	struct {
 		const char *name;

@@ -13,6 +13,7 @@
 
 #include "../config.h"
 #include "../config_path.h"
+#include "../passwords.h"
 #include "check.h"
 #include "probe.h"
 #include "tree_files.h"
@@ -61,7 +62,8 @@ int sx_check_read_file(const char *path, char *text, size_t cap, size_t *len, st
 /* The password file exists, holds a password, and others cannot read it. */
 static int check_password_file(struct sx_config *c)
 {
-	char text[SX_NAME_MAX + 3], err[SX_PATH_MAX + 64];
+	static char text[SX_PASSWORD_FILE_MAX];
+	char err[SX_PATH_MAX + 400];
 	size_t len;
 	struct stat st;
 	int r = sx_check_read_file(c->password_file, text, sizeof text, &len, &st);
@@ -70,7 +72,7 @@ static int check_password_file(struct sx_config *c)
 			r == -EFBIG ? "longer than a password" : sx_config_file_strerror(r));
 		return 2;
 	}
-	r = sx_config_set_password(c, text, len, err, sizeof err);
+	r = sx_config_apply_passwords(c, text, len, err, sizeof err);
 	explicit_bzero(text, sizeof text);
 	if (r < 0) {
 		fprintf(stderr, "socksify: %s\n", err);

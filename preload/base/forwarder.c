@@ -11,7 +11,7 @@
 #include "forwarder.h"
 #include "real.h"
 
-int sx_forwarder_socket(const char *path, unsigned timeout_ms)
+int sx_forwarder_socket_ref(const char *path, unsigned timeout_ms, unsigned ref)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	size_t n = strlen(path);
@@ -22,7 +22,10 @@ int sx_forwarder_socket(const char *path, unsigned timeout_ms)
 	if (u < 0)
 		return -errno;
 	int r = -EPROTO;
-	char ask = 'c', byte;
+	if (ref > 255)
+		return -EINVAL;
+	char ask[2] = {'c', (char)ref};
+	unsigned char byte = 0;
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -34,7 +37,7 @@ int sx_forwarder_socket(const char *path, unsigned timeout_ms)
 			   .msg_controllen = sizeof ctl.buf};
 	struct pollfd p = {.fd = u, .events = POLLIN};
 	if (sx_real.connect(u, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    sx_real.sendto(u, &ask, 1, MSG_NOSIGNAL, NULL, 0) != 1) {
+	    sx_real.sendto(u, ask, sizeof ask, MSG_NOSIGNAL, NULL, 0) != sizeof ask) {
 		r = -errno;
 	} else if (sx_real.poll(&p, 1, (int)timeout_ms) != 1) {
 		r = -ETIMEDOUT;
@@ -43,6 +46,8 @@ int sx_forwarder_socket(const char *path, unsigned timeout_ms)
 		if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
 		    h->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(&r, CMSG_DATA(h), sizeof r);
+		else if (!h && byte)
+			r = -(int)byte; /* the forwarder's errno: no socket */
 	}
 	sx_real.close(u);
 	return r;

@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* Isolated by --strict: a socket to the proxy, made by the forwarder outside the network
+/* Isolated by --strict: a socket to a proxy, made by the forwarder outside the network
  * namespace and handed in, so a connection's bytes need no relay. */
 #ifndef SX_PRELOAD_FORWARDER_H
 #define SX_PRELOAD_FORWARDER_H
 
-/* A TCP socket already connecting (or connected) to the proxy, from the forwarder at the
- * Unix socket path; its family is the proxy's. The fd, or -errno within timeout_ms. */
-int sx_forwarder_socket(const char *path, unsigned timeout_ms);
+/* A TCP socket already connecting (or connected) to the proxy that reference ref names
+ * (0 the server; see SX_REF_NAMED), from the forwarder at the Unix socket path; its
+ * family is the proxy's. The fd, or -errno within timeout_ms: the connect's own error
+ * when it failed at once, -EPERM for a proxy that cannot be a first hop (the forwarder
+ * makes sockets to those alone). Called as sx_forwarder_socket(path, timeout_ms, ref);
+ * without ref, the default proxy (ref 0). */
+int sx_forwarder_socket_ref(const char *path, unsigned timeout_ms, unsigned ref);
+
+#define SX_FORWARDER_SOCKET_(path, timeout_ms, ref, name, ...) name
+#define sx_forwarder_socket(...)                                                                   \
+	SX_FORWARDER_SOCKET_(__VA_ARGS__, sx_forwarder_socket_ref(__VA_ARGS__),                    \
+			     sx_forwarder_socket_ref(__VA_ARGS__, 0), )
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../config/config_path.h"
+#include "../../config/passwords.h"
 #include "guard.h"
 #include "init.h"
 #include "log.h"
@@ -116,11 +117,13 @@ static void resolve_proxies(void)
  * in /proc and inherited by every child, ever holds it. */
 static int load_password(struct sx_config *c)
 {
-	char text[SX_NAME_MAX + 3], err[SX_PATH_MAX + 64];
+	static char text[SX_PASSWORD_FILE_MAX]; /* once, under state_once */
+	char err[SX_PATH_MAX + 400];
 	ssize_t len = sx_read_whole_file(c->password_file, text, sizeof text);
 	if (len == 0 && access(c->password_file, F_OK) != 0)
 		len = -ENOENT;
-	int r = len < 0 ? (int)len : sx_config_set_password(c, text, (size_t)len, err, sizeof err);
+	int r =
+	    len < 0 ? (int)len : sx_config_apply_passwords(c, text, (size_t)len, err, sizeof err);
 	explicit_bzero(text, sizeof text);
 	if (len < 0)
 		sx_log(SX_LOG_ERROR, "%s: cannot read password file: %s", c->password_file,
