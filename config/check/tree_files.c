@@ -61,13 +61,37 @@ static bool between_images(long pid)
 	return state != 'Z' && state != 'X' && !(flags & 0x00200000); /* PF_KTHREAD */
 }
 
+/* How long a process seen between two images is watched before it counts as unknown:
+ * an execve takes well under a millisecond on an idle machine. */
+#define EXEC_WAITS   100
+#define EXEC_WAIT_NS 2000000
+
+/* /proc/PID/environ into buf (NUL-terminated); -1 if it cannot be opened (the process
+ * has gone, or is not ours to read). */
+static ssize_t read_environ(long pid, char *buf, size_t cap)
+{
+	char file[64];
+	snprintf(file, sizeof file, "/proc/%ld/environ", pid);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = 0, r;
+	while (len < (ssize_t)cap - 1 && (r = read(fd, buf + len, cap - 1 - (size_t)len)) > 0)
+		len += r;
+	close(fd);
+	if (len < 0)
+		len = 0;
+	buf[len] = '\0';
+	return len;
+}
+
 /* A live process of ours with var=path in its environment (it may use the file later:
  * a daemon that has not resolved anything yet): its pid, 0 if there is none, -1 if
  * that cannot be known now (no /proc, or a process between two images). */
 static long env_user(const char *var, const char *path)
 {
 	static char buf[256 * 1024];
-	char needle[SX_TREE_PATH_MAX + 64], file[64];
+	char needle[SX_TREE_PATH_MAX + 64];
 	int n = snprintf(needle, sizeof needle, "%s=%s", var, path);
 	DIR *d = opendir("/proc");
 	if (n <= 0 || (size_t)n >= sizeof needle || !d) {
@@ -83,17 +107,16 @@ static long env_user(const char *var, const char *path)
 		long pid = strtol(e->d_name, &end, 10);
 		if (*end || pid <= 0 || pid == getpid())
 			continue;
-		snprintf(file, sizeof file, "/proc/%ld/environ", pid);
-		int fd = open(file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		ssize_t len = read_environ(pid, buf, sizeof buf);
+		/* The moment of execve passes: a process somewhere on the machine is often
+		 * in it, and the file would stay for no reason. */
+		for (int i = 0; len == 0 && i < EXEC_WAITS && between_images(pid); i++) {
+			nanosleep(&(struct timespec){0, EXEC_WAIT_NS}, NULL);
+			len = read_environ(pid, buf, sizeof buf);
+		}
+		if (len < 0)
 			continue;
-		ssize_t len = 0, r;
-		while (len < (ssize_t)sizeof buf - 1 &&
-		       (r = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0)
-			len += r;
-		close(fd);
-		buf[len > 0 ? len : 0] = '\0';
-		if (len <= 0 && between_images(pid))
+		if (len == 0 && between_images(pid))
 			unsure = true;
 		for (ssize_t i = 0; i < len && !found; i += (ssize_t)strlen(buf + i) + 1)
 			if (!strcmp(buf + i, needle))
