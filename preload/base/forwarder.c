@@ -11,7 +11,7 @@
 #include "forwarder.h"
 #include "real.h"
 
-int sx_forwarder_socket_ref(const char *path, unsigned timeout_ms, unsigned ref)
+int sx_forwarder_socket(const char *path, unsigned timeout_ms, unsigned ref)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	size_t n = strlen(path);

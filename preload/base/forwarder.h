@@ -8,13 +8,7 @@
  * (0 the server; see SX_REF_NAMED), from the forwarder at the Unix socket path; its
  * family is the proxy's. The fd, or -errno within timeout_ms: the connect's own error
  * when it failed at once, -EPERM for a proxy that cannot be a first hop (the forwarder
- * makes sockets to those alone). Called as sx_forwarder_socket(path, timeout_ms, ref);
- * without ref, the default proxy (ref 0). */
-int sx_forwarder_socket_ref(const char *path, unsigned timeout_ms, unsigned ref);
-
-#define SX_FORWARDER_SOCKET_(path, timeout_ms, ref, name, ...) name
-#define sx_forwarder_socket(...)                                                                   \
-	SX_FORWARDER_SOCKET_(__VA_ARGS__, sx_forwarder_socket_ref(__VA_ARGS__),                    \
-			     sx_forwarder_socket_ref(__VA_ARGS__, 0), )
+ * makes sockets to those alone). */
+int sx_forwarder_socket(const char *path, unsigned timeout_ms, unsigned ref);
 
 #endif

@@ -97,17 +97,20 @@ static int connect_to_proxy(struct sx_session *s)
 	socklen_t pl = sizeof proto;
 	/* TCP only: an MPTCP socket stays the program's own (relayed). */
 	unsigned ref = s->hops.ref[0];
-	if (s->st->forwarder_unix[0] && ref == 0 && s->cmd != SX_CMD_UDP_ASSOCIATE &&
+	if (s->st->forwarder_unix[0] && s->cmd != SX_CMD_UDP_ASSOCIATE &&
 	    sx_real.getsockopt(s->fd, SOL_SOCKET, SO_PROTOCOL, &proto, &pl) == 0 &&
 	    proto == IPPROTO_TCP) {
-		int nfd =
-		    sx_forwarder_socket(s->st->forwarder_unix, s->st->config.connect_timeout_ms);
+		int nfd = sx_forwarder_socket(s->st->forwarder_unix,
+					      s->st->config.connect_timeout_ms, ref);
 		if (nfd >= 0) {
 			int r = adopt_socket(s->fd, nfd, s->flags);
 			if (r == 0)
 				s->swaps++;
 			return r < 0 ? r : 1;
 		}
+		/* The relayed listener leads to the server alone. */
+		if (ref != 0)
+			return nfd;
 	}
 	int domain = sock_domain(s->fd);
 	if (domain < 0)
