@@ -60,6 +60,10 @@ enum sx_route sx_classify(const struct sx_state *st, const struct sx_target *dst
 					dst->port);
 	if (w == SX_WAY_NONE)
 		w = sx_direct_names_way(dst);
+	/* A name that got a fake address (its lookup did not know the port a direct route
+	 * wants) has no address to go direct to: the proxy resolves it. */
+	if (w == SX_WAY_DIRECT && dst->kind == SX_TARGET_NAME)
+		w = 0;
 	if (w == SX_WAY_DIRECT) {
 		*why = "bypass list or route";
 		return SX_ROUTE_DIRECT;

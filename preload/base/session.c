@@ -276,7 +276,7 @@ static int failover(struct sx_session *s, int dead, int r)
 	const struct sx_config *c = &s->st->config;
 	for (;;) {
 		const struct sx_proxy *p = hop_proxy(s, (size_t)dead);
-		sx_health_mark_dead(p, c->dead_time_ms);
+		sx_health_mark_dead_err(p, c->dead_time_ms, -r);
 		s->failed |= 1u << s->hops.ref[dead];
 		struct sx_hops h;
 		int n = s->fixed || c->groups[s->way].pick == SX_PICK_STRICT

@@ -47,6 +47,14 @@ except OSError as e:
     fail("listen", e)
 la = l.getsockname()
 print("listener=%s:%d" % la[:2])
+if wait == "nonblock":
+    # Before the peer is told where to connect, so nothing can have come yet.
+    l.setblocking(False)
+    try:
+        l.accept()
+        print("accept at once")
+    except BlockingIOError:
+        print("accept: EAGAIN")
 if not silent:
     c.sendall(("%s %d\n" % la[:2]).encode())
 if wait != "block":
@@ -63,11 +71,6 @@ if wait != "block":
         ep.register(l, select.EPOLLIN)
         print("epoll:", [(f == l.fileno(), ev & select.EPOLLIN != 0) for f, ev in ep.poll(20)])
     elif wait == "nonblock":
-        try:
-            l.accept()
-            print("accept at once")
-        except BlockingIOError:
-            print("accept: EAGAIN")
         select.select([l], [], [], 20)
 try:
     d, peer = l.accept()
