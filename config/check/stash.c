@@ -79,6 +79,16 @@ static void add_line(struct lines *l, const char *key, const char *pass)
 	l->n += n != 0;
 }
 
+/* Appends n bytes of s to out (cap bytes) at *o: false when they do not fit. */
+static bool append(char *out, size_t cap, size_t *o, const char *s, size_t n)
+{
+	if (*o + n >= cap)
+		return false;
+	memcpy(out + *o, s, n);
+	*o += n;
+	return true;
+}
+
 /* var's value with every proxy URL's password taken out into l; a URL is a word between
  * seps that holds "://" or '@' (no route's match does). 1 when something was taken, 0
  * when nothing was, -1 when the result does not fit. */
@@ -88,26 +98,28 @@ static int strip_var(const char *v, const char *seps, char *out, size_t n, struc
 	int changed = 0;
 	while (*v) {
 		size_t sep = strspn(v, seps), word = strcspn(v + sep, seps);
-		char url[1024], put[1024 + 64], err[256];
+		char url[4096], stripped[4096], err[256];
 		struct sx_proxy p;
-		if (word >= sizeof url || sep >= 64)
+		const char *put = v + sep;
+		size_t put_len = word;
+		if (!append(out, n, &o, v, sep))
 			return -1;
-		memcpy(url, v + sep, word);
-		url[word] = '\0';
-		snprintf(put, sizeof put, "%.*s%s", (int)sep, v, url);
-		if ((strstr(url, "://") || strchr(url, '@')) &&
-		    sx_proxy_url_parse(&p, url, err, sizeof err) == 0 && p.pass[0] &&
-		    sx_proxy_url_strip_password(url, true, put + sep, sizeof put - sep)) {
-			add_line(l, put + sep, p.pass);
-			changed = 1;
+		if (word < sizeof url) {
+			memcpy(url, v + sep, word);
+			url[word] = '\0';
+			if ((strstr(url, "://") || strchr(url, '@')) &&
+			    sx_proxy_url_parse(&p, url, err, sizeof err) == 0 && p.pass[0] &&
+			    sx_proxy_url_strip_password(url, true, stripped, sizeof stripped)) {
+				add_line(l, stripped, p.pass);
+				changed = 1;
+				put = stripped;
+				put_len = strlen(stripped);
+			}
+			explicit_bzero(&p, sizeof p);
+			explicit_bzero(url, sizeof url);
 		}
-		explicit_bzero(&p, sizeof p);
-		explicit_bzero(url, sizeof url);
-		size_t len = strlen(put);
-		if (o + len >= n)
+		if (!append(out, n, &o, put, put_len))
 			return -1;
-		memcpy(out + o, put, len);
-		o += len;
 		v += sep + word;
 	}
 	out[o] = '\0';

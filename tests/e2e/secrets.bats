@@ -156,10 +156,10 @@ need_routes() {
 }
 
 @test "SOCKSIFY_ROUTES: every URL target's password is moved, the matches and other targets stay" {
-	SOCKSIFY_ROUTES="10.0.0.0/8 direct; 192.0.2.10 socks5h://bob:$SECRET@127.0.0.1:1094,*:25 reject" \
+	SOCKSIFY_ROUTES="10.0.0.0/8 direct;  192.0.2.10 socks5h://bob:$SECRET@127.0.0.1:1094, ,*:25 reject" \
 		run "$SOCKSIFY" -s socks5://127.0.0.1:1090 sh -c 'echo "$SOCKSIFY_ROUTES"; cat "$SOCKSIFY_PASSWORD_FILE"'
 	assert_success
-	assert_output "10.0.0.0/8 direct; 192.0.2.10 socks5h://bob@127.0.0.1:1094,*:25 reject
+	assert_output "10.0.0.0/8 direct;  192.0.2.10 socks5h://bob@127.0.0.1:1094, ,*:25 reject
 #socksify-passwords
 socks5h://bob@127.0.0.1:1094 $SECRET"
 }
