@@ -457,6 +457,20 @@ except KeyboardInterrupt:
 	assert_line --partial "summary ok=1 fail=0"
 }
 
+# The wait begins (count of handshakes 0: the fast path) before another thread connects
+# the socket in it; the kernel then sees it writable, connected to the proxy, while the
+# handshake (500 ms) goes on: it must not be reported until the handshake has ended.
+@test "a handshake another thread starts while the wait has begun: select, pselect, poll, ppoll" {
+	local w
+	for w in select pselect poll ppoll; do
+		LD_PRELOAD=$B/late_wait.so run via 1081 "$AC" --wait "$w" --connect-during-wait \
+			"${HTTP_OK[@]}" 192.0.2.10 80
+		echo "$w: $output" >&2
+		assert_success
+		assert_line "conn 0 ok connect=EINPROGRESS reply=peer=$PROXY_SRC"
+	done
+}
+
 @test "blocking connect after EINTR: connect again waits (0, then EISCONN); non-blocking, EALREADY" {
 	run via 1081 "$AC" --blocking --sigalrm-ms 100 --then-connect "${HTTP_OK[@]}" 192.0.2.10 80
 	assert_success
