@@ -214,6 +214,17 @@ kernel_ok() {
 	ac_ok 1081 3 --wait epoll --in-progress --fork
 }
 
+# epoll_pwait2 (glibc 2.35+): its timeout is a timespec. A 50 ms one times out during the
+# handshake, a ready pipe beside it is reported alone, and the handshake ends inside one;
+# with --thread the wait began on the fast path before the socket was registered.
+@test "in progress, epoll_pwait2 with a timeout: LT, ET, ONESHOT, thread, two sets" {
+	ac_ok 1081 1 --wait epoll --in-progress --pwait2
+	ac_ok 1081 1 --wait epoll-et --in-progress --pwait2
+	ac_ok 1081 1 --wait epoll-oneshot --in-progress --pwait2 --before
+	ac_ok 1081 3 --wait epoll --in-progress --pwait2 --thread
+	ac_ok 1081 3 --wait epoll --in-progress --pwait2 --two-sets
+}
+
 @test "in progress: send() and recv() say EAGAIN and drive the handshake without any wait" {
 	ac_ok 1081 3 --wait send --in-progress
 	run via 1081 "$AC" --n 3 --wait recv --in-progress --banner --expect "$BANNER" 192.0.2.10 25
