@@ -54,7 +54,7 @@ include mk/lib32.mk
 
 .PHONY: all lib tools unit check asan demo bench install uninstall clean deps format-check
 all: $(LIB) $(LIB_NATIVE) $(LIB32_ALL) $(WRAPPER) $(CHECKER) $(TOOL_BIN) \
-     $(B)/leak_client_static $(GO_BIN) $(UNIT_BIN)
+     $(B)/leak_client_static $(B)/late_wait.so $(GO_BIN) $(UNIT_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -114,6 +114,12 @@ URING_LIB := $(if $(wildcard /usr/include/liburing.h),-luring)
 $(B)/leak_client: tests/proxy/leak_client.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< -ldl $(URING_LIB)
+
+# A library preloaded after ours (tests/e2e/async.bats): it holds the program's first
+# wait back until another thread has connected.
+$(B)/late_wait.so: tests/proxy/preload/late_wait.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -shared -o $@ $< -ldl
 
 # Go programs for the Go tests, where Debian's golang-go is there: dynamic (cgo, as a
 # plain go build makes them when a C compiler is present) and static.

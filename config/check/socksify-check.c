@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../config.h"
 #include "../config_path.h"
+#include "../file_read.h"
 #include "../passwords.h"
 #include "check.h"
 #include "probe.h"
@@ -30,33 +30,23 @@ static bool readable(const char *path)
 
 bool sx_check_quiet;
 
+static ssize_t plain_read(int fd, void *buf, size_t n)
+{
+	ssize_t r = read(fd, buf, n);
+	return r < 0 ? -errno : r;
+}
+
 int sx_check_read_file(const char *path, char *text, size_t cap, size_t *len, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	int r = fstat(fd, st) < 0 ? -errno : 0;
-	if (!r && S_ISDIR(st->st_mode))
-		r = -EISDIR;
-	else if (!r && !S_ISREG(st->st_mode) &&
-		 !(S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3)))
-		r = -EINVAL;
-	*len = 0;
-	while (!r) {
-		char extra;
-		ssize_t n =
-		    read(fd, *len < cap ? text + *len : &extra, *len < cap ? cap - *len : 1);
-		if (n < 0 && errno != EINTR)
-			r = -errno;
-		else if (n == 0)
-			break;
-		else if (n > 0 && *len == cap)
-			r = -EFBIG;
-		else if (n > 0)
-			*len += (size_t)n;
-	}
+	ssize_t r = fstat(fd, st) < 0 ? -errno : sx_file_kind(st);
+	if (r > 0)
+		r = sx_file_read(fd, plain_read, text, cap, true);
 	close(fd);
-	return r;
+	*len = r > 0 ? (size_t)r : 0;
+	return r < 0 ? (int)r : 0;
 }
 
 /* The password file exists, holds a password, and others cannot read it. */

@@ -3,47 +3,17 @@
  * non-blocking and checked with fstat, so a FIFO or a device cannot hang the program. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../../config/file_read.h"
 #include "readfile.h"
 #include "real.h"
 
-/* 1 for a regular file, 0 for /dev/null (the usual way to say "no file"), else -errno. */
-static int file_kind(int fd)
+static ssize_t real_read(int fd, void *buf, size_t n)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISREG(st.st_mode))
-		return 1;
-	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
-		return 0;
-	return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-}
-
-static ssize_t read_all(int fd, char *buf, size_t cap, bool whole)
-{
-	size_t got = 0;
-	for (;;) {
-		char extra;
-		bool full = got == cap;
-		if (full && !whole)
-			break;
-		ssize_t r = sx_real.read(fd, full ? &extra : buf + got, full ? 1 : cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		if (full)
-			return -EFBIG;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
+	ssize_t r = sx_real.read(fd, buf, n);
+	return r < 0 ? -errno : r;
 }
 
 static ssize_t read_regular(const char *path, char *buf, size_t cap, bool whole)
@@ -51,9 +21,10 @@ static ssize_t read_regular(const char *path, char *buf, size_t cap, bool whole)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	ssize_t r = file_kind(fd);
+	struct stat st;
+	ssize_t r = fstat(fd, &st) < 0 ? -errno : sx_file_kind(&st);
 	if (r > 0)
-		r = read_all(fd, buf, cap, whole);
+		r = sx_file_read(fd, real_read, buf, cap, whole);
 	sx_real.close(fd);
 	return r;
 }

@@ -14,6 +14,7 @@
 #include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
 #include "../udp/udp_handoff.h"
+#include "pending_io.h"
 
 #define EXPORT	    __attribute__((visibility("default")))
 #define LIKELY(x)   __builtin_expect(!!(x), 1)
@@ -44,14 +45,8 @@ extern void __chk_fail(void) __attribute__((noreturn));
  * on a socket still connecting. */
 #define PENDING_FIRST(k, fd, call)                                                                 \
 	do {                                                                                       \
-		if ((k) == SX_FD_TCP_PENDING) {                                                    \
-			int e_ = sx_tcp_pending_io(fd);                                            \
-			if (e_ < 0) {                                                              \
-				errno = -e_;                                                       \
-				return -1;                                                         \
-			}                                                                          \
-			return call;                                                               \
-		}                                                                                  \
+		if ((k) == SX_FD_TCP_PENDING)                                                      \
+			return sx_pending_io_ready(fd) ? (call) : -1;                              \
 	} while (0)
 
 /* After a write on an SX_FD_DNS_TCP socket: answer what is complete. */

@@ -12,6 +12,7 @@
 #include "../tcp/fastopen.h"
 #include "../tcp/tcp_pending.h"
 #include "../udp/udp.h"
+#include "pending_io.h"
 
 __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 						      const struct sockaddr *sa, socklen_t len)
@@ -23,11 +24,8 @@ __attribute__((visibility("default"))) ssize_t sendto(int fd, const void *buf, s
 	}
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	if (k == SX_FD_TCP_PENDING) {
-		int e = sx_tcp_pending_io(fd);
-		if (e < 0) {
-			errno = -e;
+		if (!sx_pending_io_ready(fd))
 			return -1;
-		}
 		/* Connected now: the kernel ignores an address on a connected TCP socket. */
 		return sx_real.sendto(fd, buf, n, flags & ~MSG_FASTOPEN, NULL, 0);
 	}
@@ -71,11 +69,8 @@ __attribute__((visibility("default"))) ssize_t sendmsg(int fd, const struct msgh
 	}
 	enum sx_fd_kind k = sx_fdtab_kind(fd);
 	if (k == SX_FD_TCP_PENDING) {
-		int e = sx_tcp_pending_io(fd);
-		if (e < 0) {
-			errno = -e;
+		if (!sx_pending_io_ready(fd))
 			return -1;
-		}
 		if (!msg)
 			return sx_real.sendmsg(fd, msg, flags);
 		struct msghdr m = *msg;

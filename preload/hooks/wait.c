@@ -230,6 +230,45 @@ static int select_as_poll(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, long lon
 	return 1;
 }
 
+/* The program's sets as they were before the kernel overwrote them: a wait that took the
+ * fast path and met a handshake started meanwhile goes on with what was asked. Only the
+ * words below nfds are kept (one each for most programs). */
+struct asked {
+	fd_set *set[3];
+	fd_mask bits[3][FD_SETSIZE / NFDBITS];
+	size_t bytes;
+};
+
+static void keep_asked(struct asked *a, int nfds, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	size_t words = nfds <= 0 ? 0 : ((size_t)nfds + NFDBITS - 1) / NFDBITS;
+	a->bytes = (words < FD_SETSIZE / NFDBITS ? words : FD_SETSIZE / NFDBITS) * sizeof(fd_mask);
+	a->set[0] = rd;
+	a->set[1] = wr;
+	a->set[2] = ex;
+	for (int k = 0; k < 3; k++)
+		if (a->set[k])
+			memcpy(a->bits[k], a->set[k], a->bytes);
+}
+
+/* A handshaking socket among those the kernel reported: the sets are put back as asked. */
+static bool select_met_handshake(struct asked *a, int nfds, int r)
+{
+	if (r <= 0 || LIKELY(!atomic_load_explicit(&sx_tcp_pending_count, memory_order_relaxed)) ||
+	    nfds > FD_SETSIZE)
+		return false;
+	bool met = false;
+	for (int fd = 0; fd < nfds && !met; fd++)
+		for (int k = 0; k < 3 && !met; k++)
+			met = a->set[k] && FD_ISSET(fd, a->set[k]) &&
+			      sx_fdtab_kind(fd) == SX_FD_TCP_PENDING;
+	if (met)
+		for (int k = 0; k < 3; k++)
+			if (a->set[k])
+				memcpy(a->set[k], a->bits[k], a->bytes);
+	return met;
+}
+
 EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
 	if (UNLIKELY(!sx_real.select))
@@ -253,7 +292,13 @@ EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *
 			return r;
 		}
 	}
-	return sx_real.select(nfds, rd, wr, ex, tv);
+	struct asked a;
+	keep_asked(&a, nfds, rd, wr, ex);
+	r = sx_real.select(nfds, rd, wr, ex, tv);
+	if (UNLIKELY(select_met_handshake(&a, nfds, r)) &&
+	    select_as_poll(nfds, rd, wr, ex, resumed_end(!tv), NULL, &r))
+		return r;
+	return r;
 }
 
 EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ts,
@@ -270,5 +315,11 @@ EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct ti
 		if (select_as_poll(nfds, rd, wr, ex, sx_io_deadline_ts(ts), mask, &r))
 			return r;
 	}
-	return sx_real.pselect(nfds, rd, wr, ex, ts, mask);
+	struct asked a;
+	keep_asked(&a, nfds, rd, wr, ex);
+	r = sx_real.pselect(nfds, rd, wr, ex, ts, mask);
+	if (UNLIKELY(select_met_handshake(&a, nfds, r)) &&
+	    select_as_poll(nfds, rd, wr, ex, resumed_end(!ts), mask, &r))
+		return r;
+	return r;
 }

@@ -214,6 +214,17 @@ kernel_ok() {
 	ac_ok 1081 3 --wait epoll --in-progress --fork
 }
 
+# epoll_pwait2 (glibc 2.35+): its timeout is a timespec. A 50 ms one times out during the
+# handshake, a ready pipe beside it is reported alone, and the handshake ends inside one;
+# with --thread the wait began on the fast path before the socket was registered.
+@test "in progress, epoll_pwait2 with a timeout: LT, ET, ONESHOT, thread, two sets" {
+	ac_ok 1081 1 --wait epoll --in-progress --pwait2
+	ac_ok 1081 1 --wait epoll-et --in-progress --pwait2
+	ac_ok 1081 1 --wait epoll-oneshot --in-progress --pwait2 --before
+	ac_ok 1081 3 --wait epoll --in-progress --pwait2 --thread
+	ac_ok 1081 3 --wait epoll --in-progress --pwait2 --two-sets
+}
+
 @test "in progress: send() and recv() say EAGAIN and drive the handshake without any wait" {
 	ac_ok 1081 3 --wait send --in-progress
 	run via 1081 "$AC" --n 3 --wait recv --in-progress --banner --expect "$BANNER" 192.0.2.10 25
@@ -455,6 +466,20 @@ except KeyboardInterrupt:
 	run via 1081 "$AC" --blocking --sigalrm-ms 100 "${HTTP_OK[@]}" 192.0.2.10 80
 	assert_success
 	assert_line --partial "summary ok=1 fail=0"
+}
+
+# The wait begins (count of handshakes 0: the fast path) before another thread connects
+# the socket in it; the kernel then sees it writable, connected to the proxy, while the
+# handshake (500 ms) goes on: it must not be reported until the handshake has ended.
+@test "a handshake another thread starts while the wait has begun: select, pselect, poll, ppoll" {
+	local w
+	for w in select pselect poll ppoll; do
+		LD_PRELOAD=$B/late_wait.so run via 1081 "$AC" --wait "$w" --connect-during-wait \
+			"${HTTP_OK[@]}" 192.0.2.10 80
+		echo "$w: $output" >&2
+		assert_success
+		assert_line "conn 0 ok connect=EINPROGRESS reply=peer=$PROXY_SRC"
+	done
 }
 
 @test "blocking connect after EINTR: connect again waits (0, then EISCONN); non-blocking, EALREADY" {

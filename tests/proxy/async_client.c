@@ -69,6 +69,7 @@ static struct {
 	int n, ntarget, expect_errno, timeout_ms, sigalrm_ms, sndtimeo_ms, waiters;
 	bool before, two_sets, mod_during, del_during, threaded, dup, in_progress, blocking;
 	bool sa_restart, quiet, lenient, abandon, then_connect, then_nonblock, fork_child;
+	bool during_wait, pwait2;
 	const char *expect;
 	struct sockaddr_storage target[MAX_TARGET];
 	socklen_t target_len[MAX_TARGET];
@@ -172,6 +173,17 @@ static void rearm(struct conn *c)
 		ep_ctl(c, epa, EPOLL_CTL_MOD, interest(c), c->tag);
 }
 
+/* epoll_wait, or with --pwait2 epoll_pwait2 (its timeout a timespec, an empty mask). */
+static int ep_wait(int epfd, struct epoll_event *ev, int max, int ms)
+{
+	if (!o.pwait2)
+		return epoll_wait(epfd, ev, max, ms);
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	sigset_t none;
+	sigemptyset(&none);
+	return epoll_pwait2(epfd, ev, max, ms < 0 ? NULL : &ts, &none);
+}
+
 /* ---- per-connection steps ---- */
 
 static void check_in_progress(struct conn *c)
@@ -219,8 +231,11 @@ static void check_waits_in_progress(struct conn *c)
 		fail(c, "poll on the connecting socket and a ready pipe gave %d (0x%x, 0x%x)", r,
 		     p[0].revents, p[1].revents);
 	if (is_epoll() && !o.threaded) {
+		/* One connection (--pwait2 is tested so): nothing of ours is due yet. */
+		if (o.pwait2 && o.n == 1 && (r = ep_wait(epa, out, 8, 50)) != 0)
+			fail(c, "a 50 ms epoll_pwait2 while in progress gave %d", r);
 		epoll_ctl(epa, EPOLL_CTL_ADD, pfd[0], &ev);
-		r = epoll_wait(epa, out, 8, remaining_ms());
+		r = ep_wait(epa, out, 8, remaining_ms());
 		if (r != 1 || out[0].data.u64 != DATA_PIPE)
 			fail(c, "epoll_wait with a ready pipe beside connecting sockets gave %d",
 			     r);
@@ -545,7 +560,7 @@ static bool live(const struct conn *c)
 static void poll_second_set(int ms)
 {
 	struct epoll_event ev[64];
-	int r = epoll_wait(epb, ev, 64, ms);
+	int r = ep_wait(epb, ev, 64, ms);
 	for (int i = 0; i < r; i++) {
 		struct conn *c = by_data(ev[i].data.u64, DATA_B);
 		if (c && c->armed_b) {
@@ -558,7 +573,7 @@ static void poll_second_set(int ms)
 static void wait_epoll(int ms)
 {
 	struct epoll_event ev[256];
-	int r = epoll_wait(epa, ev, 256, ms);
+	int r = ep_wait(epa, ev, 256, ms);
 	if (r < 0 && errno != EINTR) {
 		perror("async_client: epoll_wait");
 		exit(2);
@@ -738,6 +753,44 @@ static void wait_once(int ms)
 	}
 }
 
+/* --connect-during-wait: the socket is in the main thread's wait before connect() is
+ * called; late_wait.so holds that wait back until this thread has connected. */
+static int gate[2] = {-1, -1};
+
+static void *connect_during_wait(void *arg)
+{
+	struct conn *c = arg;
+	usleep(100 * 1000); /* the main thread is in its wait by now */
+	int r = connect(c->fd, (struct sockaddr *)&c->dst, c->dstlen);
+	c->how = r ? errno : 0;
+	if (r < 0 && errno != EINPROGRESS) {
+		fail(c, "connect failed at once: %s", ename(errno));
+		finish(c);
+	}
+	if (write(gate[1], "x", 1) != 1)
+		perror("async_client: gate");
+	return NULL;
+}
+
+static void run_during_wait(struct conn *c)
+{
+	pthread_t th;
+	char fd[16];
+	if (pipe(gate) < 0) {
+		perror("async_client: pipe");
+		exit(2);
+	}
+	snprintf(fd, sizeof fd, "%d", gate[0]);
+	setenv("SX_LATE_WAIT_FD", fd, 1);
+	open_conn(c, false);
+	atomic_store(&c->st, C_CONNECTING);
+	if (pthread_create(&th, NULL, connect_during_wait, c))
+		exit(2);
+	while (live(c) && remaining_ms() > 0)
+		wait_once(remaining_ms());
+	pthread_join(th, NULL);
+}
+
 /* ---- the blocking connect: a signal without SA_RESTART, or SO_SNDTIMEO ---- */
 
 static void on_alarm(int sig)
@@ -819,6 +872,9 @@ static void usage(void)
 	      "  --del-during          EPOLL_CTL_DEL and ADD again during the handshake\n"
 	      "  --thread              a thread connects while the main thread waits in epoll\n"
 	      "  --waiters K           K threads wait on the one epoll set (epoll-oneshot)\n"
+	      "  --pwait2              epoll_pwait2 (a timespec timeout) for every epoll wait\n"
+	      "  --connect-during-wait a thread connects once the main thread's poll or select\n"
+	      "                        has begun (preload late_wait.so after the library)\n"
 	      "  --dup                 dup() the connecting socket, close the original\n"
 	      "  --abandon             first connect and close a socket, then the real one\n"
 	      "  --fork                a child does it all on the epoll set its parent made\n"
@@ -934,6 +990,10 @@ static void parse_args(int argc, char **argv)
 				o.then_connect = true;
 			else if (!strcmp(a, "--then-nonblock"))
 				o.then_nonblock = true;
+			else if (!strcmp(a, "--connect-during-wait"))
+				o.during_wait = true;
+			else if (!strcmp(a, "--pwait2"))
+				o.pwait2 = true;
 			else
 				usage();
 		}
@@ -949,8 +1009,14 @@ static void parse_args(int argc, char **argv)
 		      stderr);
 		exit(2);
 	}
-	if (o.blocking && o.n != 1)
+	if ((o.blocking || o.during_wait) && o.n != 1)
 		usage();
+	if (o.during_wait && o.wait != W_POLL && o.wait != W_PPOLL && o.wait != W_SELECT &&
+	    o.wait != W_PSELECT) {
+		fputs("async_client: --connect-during-wait needs poll, ppoll, select or pselect\n",
+		      stderr);
+		exit(2);
+	}
 	if (o.blocking)
 		o.wait = W_POLL;
 	if ((o.wait == W_RECV && o.xchg != X_BANNER) || (o.wait == W_SEND && o.xchg != X_HTTP)) {
@@ -1022,6 +1088,8 @@ int main(int argc, char **argv)
 	t_start = now_ms();
 	if (o.blocking) {
 		run_blocking(&conns[0]);
+	} else if (o.during_wait) {
+		run_during_wait(&conns[0]);
 	} else if (o.threaded) {
 		if (pthread_create(&th, NULL, connect_thread, NULL))
 			return 2;
