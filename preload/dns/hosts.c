@@ -1,37 +1,129 @@
 /* SPDX-License-Identifier: MIT */
 /* A private /etc/hosts reader (not gethostent: that would go through NSS and our own
- * hooks), loaded once into static memory and scanned per lookup. */
+ * hooks), kept in static memory, scanned per lookup, and read again when the file has
+ * changed (its identity looked at no more than once a second). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "../base/log.h"
 #include "../base/readfile.h"
 #include "hosts.h"
 
+#define HOSTS_PATH "/etc/hosts"
 #define HOSTS_MAX  (1024 * 1024) /* static memory: only the pages a file fills are used */
 #define LINE_WORDS 64		 /* the address and up to 63 names; glibc keeps fewer */
+#define RECHECK_MS 1000
 
-static char text[HOSTS_MAX + 1];
-static size_t text_len;
+/* Two copies: a lookup holds the current one (its count of readers) while it scans; a
+ * re-read fills the other once nobody holds it and then makes it current. No lock and
+ * no malloc: a lookup may come from connect() in a signal handler. */
+struct copy {
+	atomic_int readers;
+	size_t len;
+	struct stat id; /* what the file was when read: device, inode, size, mtime */
+	char text[HOSTS_MAX + 1];
+};
+
+static struct copy copies[2];
+static atomic_int current;
+static atomic_llong checked_ms;
+static atomic_flag reading = ATOMIC_FLAG_INIT;
 static pthread_once_t hosts_once = PTHREAD_ONCE_INIT;
 
 /* A longer file is read to its last whole line within the limit, and said so once: a
  * name past the cut would otherwise go to the proxy silently, not to its address here. */
-static void hosts_load(void)
+static void load(struct copy *c)
 {
-	ssize_t n = sx_read_file("/etc/hosts", text, HOSTS_MAX + 1);
-	text_len = n > 0 ? (size_t)n : 0;
-	if (text_len > HOSTS_MAX) {
-		const char *eol = memrchr(text, '\n', HOSTS_MAX);
-		text_len = eol ? (size_t)(eol - text) + 1 : 0;
-		sx_log(SX_LOG_ERROR,
-		       "/etc/hosts is over %d KiB: names after its first %zu bytes are not local "
-		       "names",
-		       HOSTS_MAX / 1024, text_len);
+	static atomic_bool told;
+	if (stat(HOSTS_PATH, &c->id) < 0)
+		memset(&c->id, 0, sizeof c->id);
+	ssize_t n = sx_read_file(HOSTS_PATH, c->text, HOSTS_MAX + 1);
+	c->len = n > 0 ? (size_t)n : 0;
+	if (c->len > HOSTS_MAX) {
+		const char *eol = memrchr(c->text, '\n', HOSTS_MAX);
+		c->len = eol ? (size_t)(eol - c->text) + 1 : 0;
+		if (!atomic_exchange(&told, true))
+			sx_log(SX_LOG_ERROR,
+			       "/etc/hosts is over %d KiB: names after its first %zu bytes are "
+			       "not local names",
+			       HOSTS_MAX / 1024, c->len);
 	}
+}
+
+static long long coarse_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* A child has only the thread that forked: no lookup of another thread holds a copy. */
+static void fork_child(void)
+{
+	atomic_store(&copies[0].readers, 0);
+	atomic_store(&copies[1].readers, 0);
+	atomic_flag_clear(&reading);
+}
+
+static void first_load(void)
+{
+	load(&copies[0]);
+	atomic_store(&checked_ms, coarse_ms());
+	pthread_atfork(NULL, NULL, fork_child);
+}
+
+/* At most once a second, one thread at a time: the file again if it has changed. A copy
+ * still held (a long scan elsewhere) is left for the next look. */
+static void recheck(void)
+{
+	long long now = coarse_ms(), last = atomic_load(&checked_ms);
+	if (now - last < RECHECK_MS || !atomic_compare_exchange_strong(&checked_ms, &last, now))
+		return;
+	struct stat st;
+	if (stat(HOSTS_PATH, &st) < 0)
+		memset(&st, 0, sizeof st);
+	int cur = atomic_load(&current);
+	if (same_file(&st, &copies[cur].id) || atomic_flag_test_and_set(&reading))
+		return;
+	struct copy *next = &copies[!cur];
+	if (atomic_load(&next->readers) == 0) {
+		load(next);
+		atomic_store(&current, !cur);
+	} else {
+		atomic_store(&checked_ms, last);
+	}
+	atomic_flag_clear(&reading);
+}
+
+/* The current copy, held until put_copy(). */
+static const struct copy *get_copy(void)
+{
+	pthread_once(&hosts_once, first_load);
+	recheck();
+	for (;;) {
+		int i = atomic_load(&current);
+		atomic_fetch_add(&copies[i].readers, 1);
+		if (atomic_load(&current) == i)
+			return &copies[i];
+		atomic_fetch_sub(&copies[i].readers, 1);
+	}
+}
+
+static void put_copy(const struct copy *c)
+{
+	atomic_fetch_sub(&copies[c == &copies[1]].readers, 1);
 }
 
 struct line {
@@ -50,9 +142,9 @@ static bool is_space(char c)
 }
 
 /* The line at *p, *p moved past it. false at the end of the file. */
-static bool next_line(const char **p, struct line *l)
+static bool next_line(const struct copy *c, const char **p, struct line *l)
 {
-	const char *end = text + text_len;
+	const char *end = c->text + c->len;
 	if (*p >= end)
 		return false;
 	const char *eol = memchr(*p, '\n', (size_t)(end - *p));
@@ -123,13 +215,12 @@ static void keep_names(const struct line *l, struct sx_hosts_entry *e)
 	}
 }
 
-/* name's length without its one allowed trailing dot; the file loaded. */
+/* name's length without its one allowed trailing dot. */
 static size_t key_len(const char *name)
 {
 	size_t len = strlen(name);
 	if (len && name[len - 1] == '.')
 		len--;
-	pthread_once(&hosts_once, hosts_load);
 	return len;
 }
 
@@ -141,7 +232,8 @@ int sx_hosts_by_name(const char *name, int af, struct sx_hosts_entry *e)
 	bool found = false;
 	struct line l;
 	e->n = 0;
-	for (const char *p = text; next_line(&p, &l);) {
+	const struct copy *c = get_copy();
+	for (const char *p = c->text; next_line(c, &p, &l);) {
 		if (!lists(&l, name, len) || !parse_addr(&l))
 			continue;
 		if (!found)
@@ -152,6 +244,7 @@ int sx_hosts_by_name(const char *name, int af, struct sx_hosts_entry *e)
 			memcpy(e->addr[e->n++].a, l.addr, 16);
 		}
 	}
+	put_copy(c);
 	return found ? 0 : -ENOENT;
 }
 
@@ -162,24 +255,28 @@ bool sx_hosts_has(const char *name)
 	if (!len)
 		return false;
 	struct line l;
-	for (const char *p = text; next_line(&p, &l);)
-		if (lists(&l, name, len) && parse_addr(&l))
-			return true;
-	return false;
+	bool found = false;
+	const struct copy *c = get_copy();
+	for (const char *p = c->text; !found && next_line(c, &p, &l);)
+		found = lists(&l, name, len) && parse_addr(&l);
+	put_copy(c);
+	return found;
 }
 
 int sx_hosts_by_addr(int af, const uint8_t *addr, struct sx_hosts_entry *e)
 {
-	pthread_once(&hosts_once, hosts_load);
 	struct line l;
-	for (const char *p = text; next_line(&p, &l);) {
+	int r = -ENOENT;
+	const struct copy *c = get_copy();
+	for (const char *p = c->text; r < 0 && next_line(c, &p, &l);) {
 		if (!l.n || parse_addr(&l) != af || memcmp(l.addr, addr, af == 4 ? 4 : 16))
 			continue;
 		keep_names(&l, e);
 		e->n = 1;
 		e->addr[0].af = af;
 		memcpy(e->addr[0].a, addr, af == 4 ? 4 : 16);
-		return 0;
+		r = 0;
 	}
-	return -ENOENT;
+	put_copy(c);
+	return r;
 }

@@ -20,7 +20,8 @@ struct sx_hosts_entry {
 	char names[SX_HOSTS_NAMES]; /* each followed by a NUL */
 };
 
-/* Case-insensitive, one trailing dot ignored. The file is read once, on first use. */
+/* Case-insensitive, one trailing dot ignored. The file is read on first use and again
+ * when it has changed (looked at no more than once a second). */
 bool sx_hosts_has(const char *name);
 
 /* The addresses of family af (4, 6, or 0 for both) on every line listing name, in file

@@ -112,3 +112,24 @@ for n in ("early.test", "mid.test", "late.test"):
 	[ "$(grep -c 'is over 1024 KiB' <<<"$output")" -eq 1 ]
 	assert_no_dns_leak
 }
+
+# The library re-reads /etc/hosts when it changes (checked at most once a second).
+@test "a running process sees /etc/hosts change: a name added is answered from the file" {
+	cp /etc/hosts "$BATS_TEST_TMPDIR/hosts.orig"
+	run "$SOCKSIFY" python3 -c '
+import socket, time
+def a(n):
+    return socket.getaddrinfo(n, 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+print(a("late.test"))
+with open("/etc/hosts", "a") as f:
+    f.write("192.0.2.11 late.test\n")
+time.sleep(1.2)
+print(a("late.test"))
+print(socket.gethostbyaddr("192.0.2.11")[0])'
+	cat "$BATS_TEST_TMPDIR/hosts.orig" >/etc/hosts
+	assert_success
+	assert_line --index 0 --regexp '^198\.1[89]\.'
+	assert_line --index 1 "192.0.2.11"
+	assert_line --index 2 "late.test"
+	assert_no_dns_leak
+}
