@@ -10,19 +10,8 @@
 #include <strings.h>
 
 #include "chars.h"
+#include "errmsg.h"
 #include "proxy_url.h"
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && n) {
-		va_start(ap, fmt);
-		vsnprintf(err, n, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 bool sx_passwords_keyed(const char *text, size_t len)
 {
@@ -57,29 +46,6 @@ size_t sx_passwords_line(const char *key, const char *pass, char *out, size_t n)
 	out[len++] = '\n';
 	out[len] = '\0';
 	return len;
-}
-
-/* The password after the key: percent-decoded, never quoted in an error. */
-static int decode_pass(const char *s, size_t len, char out[SX_NAME_MAX + 1])
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		if (ch == '%') {
-			int hi = i + 2 < len ? sx_hex_val(s[i + 1]) : -1;
-			int lo = hi >= 0 ? sx_hex_val(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return -EINVAL;
-			ch = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (n == SX_NAME_MAX || ch == '\0')
-			return -EINVAL;
-		out[n++] = ch;
-	}
-	out[n] = '\0';
-	return 0;
 }
 
 /* The config is ours to fill: sx_config_proxy_at's pointer, writable. */
@@ -129,27 +95,28 @@ static int parse_line(const char *s, size_t len, struct sx_proxy *key, char *err
 	char url[1024], m[256];
 
 	if (!sp)
-		return fail(err, errlen, "expected KEY PASSWORD");
+		return sx_config_fail(err, errlen, "expected KEY PASSWORD");
 	size_t klen = (size_t)(sp - s);
 	memset(key, 0, sizeof *key);
-	if (decode_pass(sp + 1, len - klen - 1, key->pass) < 0)
-		return fail(err, errlen,
-			    "bad password (at most %d bytes, %%XX for %%, control bytes)",
-			    SX_NAME_MAX);
+	if (sx_pct_decode(sp + 1, len - klen - 1, key->pass) < 0)
+		return sx_config_fail(err, errlen,
+				      "bad password (at most %d bytes, %%XX for %%, control bytes)",
+				      SX_NAME_MAX);
 	if (klen == strlen(SX_PASSWORDS_SERVER) && !memcmp(s, SX_PASSWORDS_SERVER, klen))
 		return 1;
 	if (klen >= sizeof url)
-		return fail(err, errlen, "proxy URL longer than %zu bytes", sizeof url - 1);
+		return sx_config_fail(err, errlen, "proxy URL longer than %zu bytes",
+				      sizeof url - 1);
 	memcpy(url, s, klen);
 	url[klen] = '\0';
 	char pass[SX_NAME_MAX + 1];
 	memcpy(pass, key->pass, sizeof pass);
 	int r = sx_proxy_url_parse(key, url, m, sizeof m);
 	if (r == 0 && key->pass[0])
-		r = fail(m, sizeof m, "a password in the key");
+		r = sx_config_fail(m, sizeof m, "a password in the key");
 	memcpy(key->pass, pass, sizeof pass);
 	explicit_bzero(pass, sizeof pass);
-	return r < 0 ? fail(err, errlen, "proxy URL: %s", m) : 0;
+	return r < 0 ? sx_config_fail(err, errlen, "proxy URL: %s", m) : 0;
 }
 
 /* Every line after the header, in one round; 0 or -EINVAL. */
@@ -173,7 +140,8 @@ static int apply_round(struct sx_config *c, struct fill *f, const char *text, si
 		int r = parse_line(line, n, &key, m, sizeof m);
 		if (r < 0) {
 			explicit_bzero(&key, sizeof key);
-			return fail(err, errlen, "%s:%u: %s", c->password_file, lineno + 1, m);
+			return sx_config_fail(err, errlen, "%s:%u: %s", c->password_file,
+					      lineno + 1, m);
 		}
 		if (r == 1 && !second) {
 			give(&c->proxy, key.pass);
@@ -191,7 +159,7 @@ int sx_config_apply_passwords(struct sx_config *c, const char *text, size_t len,
 	if (!sx_passwords_keyed(text, len))
 		return sx_config_set_password(c, text, len, err, errlen);
 	if (memchr(text, '\0', len))
-		return fail(err, errlen, "%s: NUL byte in the file", c->password_file);
+		return sx_config_fail(err, errlen, "%s: NUL byte in the file", c->password_file);
 	struct fill f;
 	memset(&f, 0, sizeof f);
 	for (unsigned ref = 0; ref < SX_REFS_MAX; ref++) {

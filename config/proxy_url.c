@@ -42,9 +42,7 @@ static size_t scheme_len(const char *url)
 	return strncmp(url + i, "://", 3) == 0 ? i : 0;
 }
 
-/* Decodes s[0..len) into out (SX_NAME_MAX + 1 bytes). A decoded NUL is refused: the
- * credential is used as a C string later and would be cut short silently. */
-static int decode(char *out, const char *s, size_t len, const char *what, char *err, size_t errlen)
+int sx_pct_decode(const char *s, size_t len, char out[SX_NAME_MAX + 1])
 {
 	size_t n = 0;
 
@@ -56,18 +54,26 @@ static int decode(char *out, const char *s, size_t len, const char *what, char *
 			int lo = hi >= 0 ? sx_hex_val(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return sx_config_fail(err, errlen, "bad percent-encoding in %s",
-						      what);
+				return -EINVAL;
 			ch = (char)(hi << 4 | lo);
 			i += 2;
 		}
+		if (ch == '\0')
+			return -EINVAL;
 		if (n == SX_NAME_MAX)
-			return sx_config_fail(err, errlen, "%s longer than %d bytes", what,
-					      SX_NAME_MAX);
+			return -E2BIG;
 		out[n++] = ch;
 	}
 	out[n] = '\0';
 	return 0;
+}
+
+static int decode(char *out, const char *s, size_t len, const char *what, char *err, size_t errlen)
+{
+	int r = sx_pct_decode(s, len, out);
+	if (r == -E2BIG)
+		return sx_config_fail(err, errlen, "%s longer than %d bytes", what, SX_NAME_MAX);
+	return r < 0 ? sx_config_fail(err, errlen, "bad percent-encoding in %s", what) : 0;
 }
 
 static bool host_char_ok(char ch)

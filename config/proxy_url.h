@@ -33,4 +33,8 @@ void sx_proxy_url_format(const struct sx_proxy *p, char *out, size_t n);
 void sx_proxy_chain_format(const struct sx_proxy *first, const struct sx_proxy *via, size_t n_via,
 			   char *out, size_t n);
 
+/* Percent-decodes s[0..len) into out: 0, -EINVAL (bad encoding, or a NUL, which would
+ * cut the credential short as a C string) or -E2BIG (longer than SX_NAME_MAX). */
+int sx_pct_decode(const char *s, size_t len, char out[SX_NAME_MAX + 1]);
+
 #endif
