@@ -557,11 +557,20 @@ int sx_check_probe(int argc, char **argv)
 		return r;
 	if (p.has_target)
 		sx_probe_target_text(&p.target, p.target_text, sizeof p.target_text);
+	/* The route rows describe the configuration as written. */
+	static struct sx_config written;
+	written = p.c;
+	int member = sx_probe_default_member(&p.c, (int)p.c.connect_timeout_ms);
 	p.x.p = &p.c.proxy;
 	p.x.connect_ms = (int)p.c.connect_timeout_ms;
 	p.x.step_ms =
 	    p.c.handshake_timeout_ms < STEP_MAX_MS ? (int)p.c.handshake_timeout_ms : STEP_MAX_MS;
 	sx_report_init(&p.rep, &p.c.proxy);
+	if (member)
+		sx_report_row(&p.rep, "member", SX_ROW_OK,
+			      "member %d of the default group answers first: probed in the "
+			      "server's stead",
+			      member + 1);
 	if (step_reach(&p)) {
 		if (is_socks5(&p))
 			step_methods(&p);
@@ -585,7 +594,7 @@ int sx_check_probe(int argc, char **argv)
 	}
 	static char route_json[4096];
 	if (p.has_target) {
-		sx_probe_route(&p.c, &p.target, &p.rep, p.x.connect_ms, route_json,
+		sx_probe_route(&written, &p.target, &p.rep, p.x.connect_ms, route_json,
 			       sizeof route_json);
 		p.rep.route_json = route_json;
 	}

@@ -81,7 +81,7 @@ static void member_text(const struct sx_config *c, unsigned ref, char *out, size
 }
 
 /* A TCP connect to the member: 0 with *ms, or -errno. */
-static int reach(const struct sx_proxy *p, int timeout_ms, double *ms)
+int sx_probe_reach(const struct sx_proxy *p, int timeout_ms, double *ms)
 {
 	char port[8];
 	snprintf(port, sizeof port, "%u", p->port);
@@ -126,7 +126,7 @@ static void probe_members(const struct sx_config *c, const struct sx_group *g,
 	for (size_t i = 0; i < g->n; i++) {
 		const struct sx_proxy *p = sx_config_proxy_at(c, g->member[i]);
 		double ms = 0;
-		int r = p ? reach(p, timeout_ms, &ms) : -EINVAL;
+		int r = p ? sx_probe_reach(p, timeout_ms, &ms) : -EINVAL;
 		char url[300] = "?";
 		if (p)
 			sx_proxy_url_format(p, url, sizeof url);
@@ -204,4 +204,25 @@ void sx_probe_route(struct sx_config *c, const struct sx_target *t, struct sx_pr
 	if (g->pick != SX_PICK_STRICT && g->n)
 		probe_members(c, g, rep, timeout_ms, json, cap, &jl);
 	put(json, cap, &jl, "}");
+}
+
+int sx_probe_default_member(struct sx_config *c, int timeout_ms)
+{
+	const struct sx_group *g = &c->groups[0];
+	if (g->pick == SX_PICK_STRICT || g->len != 1)
+		return 0;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct sx_proxy *p = sx_config_proxy_at(c, g->member[i]);
+		double ms;
+		if (!p || sx_probe_reach(p, timeout_ms, &ms) < 0)
+			continue;
+		if (i) {
+			/* One hop per connection: this member stands where the server did. */
+			struct sx_proxy live = *p;
+			c->proxy = live;
+			c->n_via = 0;
+		}
+		return (int)i;
+	}
+	return 0;
 }

@@ -66,6 +66,10 @@ need_option() {
 	check --chain-mode failover -s socks5://127.0.0.1:1199 -s socks5://127.0.0.1:1160 192.0.2.10:80
 	assert_line --regexp "^  route +ok +default \(failover, len 1\): socks5://127\.0\.0\.1:1199, socks5://127\.0\.0\.1:1160$"
 	assert_line --regexp "^  members +ok +1 of 2 up: socks5://127\.0\.0\.1:1199 down: Connection refused; socks5://127\.0\.0\.1:1160 up \([0-9.]+ ms\)$"
+	# the proxy connections would use is the one probed: the check's verdict is its
+	assert_line --regexp "^  member +ok +member 2 of the default group answers first"
+	assert_line --regexp "^  connect +ok"
+	assert_success
 	check --chain-mode failover -s socks5://127.0.0.1:1199 -s socks5://127.0.0.1:1198 --json 192.0.2.10:80
 	run python3 -c 'import json, sys
 d = json.load(sys.stdin)
