@@ -70,3 +70,71 @@ WAITS=(poll select epoll epoll-et epoll-oneshot)
 	SOCKSIFY_HANDSHAKE_TIMEOUT=1500ms ac_failover socks5://127.0.0.1:$SILENT socks5://127.0.0.1:1093 \
 		--wait epoll-et --before --in-progress
 }
+
+# ---- two hops: the first reports the second unreachable, or the second never answers ----
+
+# ac_two_hop DEAD ARGS...: a failover group of two hops out of a, DEAD, b: a > DEAD fails at
+# DEAD, then a > b carries it; b is the one the target sees, and a asked for DEAD first.
+ac_two_hop() {
+	local dead=$1
+	shift
+	: >"$BATS_FILE_TMPDIR/a.log"
+	run timeout -k 2 60 "$SOCKSIFY" --chain-mode failover --chain-len 2 -s socks5://127.0.0.1:1090 \
+		-s "socks5://127.0.0.1:$dead" -s socks5://127.0.0.1:1091 \
+		"$AC" --n 3 "$@" --http --expect "peer=$B_SRC" 192.0.2.10 80
+	echo "$output" | grep -v ' ok ' >&2 || true
+	assert_success
+	assert_line --partial "summary ok=3 fail=0"
+	run proxy_log a
+	assert_line --partial "CONNECT ip=127.0.0.1:$dead"
+	assert_line --partial "CONNECT ip=127.0.0.1:1091 auth=none result=ok"
+}
+
+@test "async two-hop failover: hop 1 reports hop 2 refused (REP 5), under every wait" {
+	for w in "${WAITS[@]}"; do
+		ac_two_hop $DEAD --wait "$w"
+	done
+	ac_two_hop $DEAD --wait epoll-et --before
+}
+
+@test "async two-hop failover: hop 2 accepts and never answers, under every wait" {
+	export SOCKSIFY_HANDSHAKE_TIMEOUT=400ms
+	for w in "${WAITS[@]}"; do
+		ac_two_hop $SILENT --wait "$w"
+	done
+	ac_two_hop $SILENT --wait epoll-oneshot --before
+}
+
+# ---- real event loops ----
+
+@test "python asyncio and node: 20 concurrent connections, the first proxy dead" {
+	run timeout -k 2 60 "$SOCKSIFY" --chain-mode failover -s socks5://127.0.0.1:$DEAD \
+		-s socks5://127.0.0.1:1093 python3 -c '
+import asyncio
+async def one(i):
+    r, w = await asyncio.open_connection("192.0.2.10", 80)
+    w.write(b"GET /%d HTTP/1.0\r\n\r\n" % i)
+    await w.drain()
+    body = await r.read()
+    w.close()
+    return b"peer='$B_SRC'" in body
+async def main():
+    res = await asyncio.gather(*(one(i) for i in range(20)))
+    print("ok", sum(res))
+asyncio.run(main())'
+	assert_success
+	assert_line "ok 20"
+	command -v node >/dev/null || skip "node is not installed"
+	run timeout -k 2 60 "$SOCKSIFY" --chain-mode failover -s socks5://127.0.0.1:$DEAD \
+		-s socks5://127.0.0.1:1093 node -e '
+const http = require("http");
+let ok = 0, done = 0;
+for (let i = 0; i < 20; i++)
+  http.get({ host: "192.0.2.10", port: 80, path: "/" + i, agent: false }, (res) => {
+    let body = "";
+    res.on("data", (d) => (body += d));
+    res.on("end", () => { if (body.includes("peer='$B_SRC'")) ok++; if (++done == 20) console.log("ok " + ok); });
+  }).on("error", (e) => { console.log("error " + e.code); if (++done == 20) console.log("ok " + ok); });'
+	assert_success
+	assert_line "ok 20"
+}
