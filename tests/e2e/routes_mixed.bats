@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Routes and failover where one socket or one process meets more than one way: a UDP socket
 # whose datagrams are routed to two proxies, and the process tree's memory of a dead proxy
-# across fork(). Each bundled proxy leaves from its own address, so the target's log names
+# across fork(), and active FTP's BIND along its control connection's route. Each bundled proxy leaves from its own address, so the target's log names
 # the proxy each datagram or connection came through.
 
 load helpers
@@ -20,6 +20,11 @@ setup_file() {
 	start_bg echo2 "$B/target" --udp-echo 203.0.113.10:7 --log "$BATS_FILE_TMPDIR/echo2.log"
 	start_proxy a 1090
 	start_proxy b 1091 --source $B_SRC
+	mkdir -p "$BATS_FILE_TMPDIR/root"
+	head -c 200000 /dev/urandom >"$BATS_FILE_TMPDIR/root/file.bin"
+	: >"$BATS_FILE_TMPDIR/ftp.log"
+	start_bg ftp /usr/bin/python3 "$BATS_TEST_DIRNAME/ftp_server.py" 192.0.2.10 21 \
+		"$BATS_FILE_TMPDIR/root" "$BATS_FILE_TMPDIR/ftp.log"
 }
 
 teardown_file() {
@@ -80,4 +85,48 @@ for n, dst in enumerate([("192.0.2.10", 7), ("203.0.113.10", 7), ("192.0.2.10", 
 	run target_since
 	refute_output --partial "peer=192.0.2.10"
 	[ "$(grep -c "^udp listen=192\.0\.2\.10:7 peer=$A_SRC:[0-9]* len=2$" <<<"$output")" -eq 4 ]
+}
+
+# ---- BIND along the control connection's way -------------------------------------------------
+
+# ftp_through CONF-LINE...: curl -P - and lftp (passive mode off) fetch file.bin from
+# 192.0.2.10 with the default route through a and these lines added; the control connection,
+# the PORT/EPRT address and the data connection are all b's (pyftpdlib refuses a data
+# connection from another address than the control one), and b did the BIND.
+ftp_through() {
+	printf '%s\n' "$@" >>"$CONF"
+	local out=$BATS_TEST_TMPDIR/out.bin client
+	for client in curl lftp; do
+		: >"$BATS_FILE_TMPDIR/ftp.log"
+		: >"$BATS_FILE_TMPDIR/a.log"
+		: >"$BATS_FILE_TMPDIR/b.log"
+		rm -f "$out"
+		if [ $client = curl ]; then
+			run timeout 60 "$SOCKSIFY" -c "$CONF" curl -sS -P - -o "$out" ftp://192.0.2.10/file.bin
+		else
+			run timeout 60 "$SOCKSIFY" -c "$CONF" lftp -e "set ftp:passive-mode off; set net:max-retries 1; get /file.bin -o $out; bye" \
+				ftp://anonymous:x@192.0.2.10
+		fi
+		assert_success
+		cmp "$out" "$BATS_FILE_TMPDIR/root/file.bin"
+		run cat "$BATS_FILE_TMPDIR/ftp.log"
+		assert_line --regexp "^control from=$B_SRC:[0-9]+\$"
+		assert_line --regexp "^(PORT ${B_SRC//./,},[0-9]+,[0-9]+|EPRT \\|1\\|$B_SRC\\|[0-9]+\\|)\$"
+		assert_line --regexp "^data peer=$B_SRC:[0-9]+ local=192\\.0\\.2\\.10:[0-9]+\$"
+		refute_output --partial PASV
+		refute_output --partial EPSV
+		run proxy_log b
+		assert_line --regexp "^v5 BIND ip=192\\.0\\.2\\.10:21 auth=none result=ok bnd="
+		run proxy_log a
+		assert_output ""
+	done
+}
+
+@test "active FTP, the control connection routed to a named proxy: the BIND goes through it" {
+	ftp_through 'route 192.0.2.10:21 b'
+}
+
+@test "active FTP through a failover group whose first member is dead: the BIND goes through the live one" {
+	ftp_through 'proxy dead socks5://127.0.0.1:1099' 'group exits failover dead b' \
+		'route 192.0.2.10 exits'
 }
