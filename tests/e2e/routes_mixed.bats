@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Routes and failover where one socket or one process meets more than one way: a UDP socket
 # whose datagrams are routed to two proxies, and the process tree's memory of a dead proxy
-# across fork(), and active FTP's BIND along its control connection's route. Each bundled proxy leaves from its own address, so the target's log names
+# across fork(), DNS through a failover default, and active FTP's BIND along its control connection's route. Each bundled proxy leaves from its own address, so the target's log names
 # the proxy each datagram or connection came through.
 
 load helpers
@@ -23,6 +23,10 @@ setup_file() {
 	mkdir -p "$BATS_FILE_TMPDIR/root"
 	head -c 200000 /dev/urandom >"$BATS_FILE_TMPDIR/root/file.bin"
 	: >"$BATS_FILE_TMPDIR/ftp.log"
+	: >"$BATS_FILE_TMPDIR/upstream.log"
+	start_bg upstream "$B/dnsrec" --listen 192.0.2.11:53 --map web.test=192.0.2.10 \
+		--log "$BATS_FILE_TMPDIR/upstream.log"
+	start_proxy silent 1094 --silent
 	start_bg ftp /usr/bin/python3 "$BATS_TEST_DIRNAME/ftp_server.py" 192.0.2.10 21 \
 		"$BATS_FILE_TMPDIR/root" "$BATS_FILE_TMPDIR/ftp.log"
 }
@@ -33,7 +37,7 @@ teardown_file() {
 
 setup() {
 	local l
-	for l in a b echo2; do : >"$BATS_FILE_TMPDIR/$l.log"; done
+	for l in a b echo2 upstream; do : >"$BATS_FILE_TMPDIR/$l.log"; done
 	sx_setup
 	CONF=$BATS_TEST_TMPDIR/routes.conf
 	printf '%s\n' 'server socks5://127.0.0.1:1090' 'proxy b socks5://127.0.0.1:1091' \
@@ -129,4 +133,32 @@ ftp_through() {
 @test "active FTP through a failover group whose first member is dead: the BIND goes through the live one" {
 	ftp_through 'proxy dead socks5://127.0.0.1:1099' 'group exits failover dead b' \
 		'route 192.0.2.10 exits'
+}
+
+# ---- DNS through the proxy, the default group's first member dead ---------------------------
+
+# dns_failover FIRST: dns=proxy, the default a failover group FIRST then b: curl's lookup of
+# web.test and its connection both go through b, and nothing is asked locally.
+dns_failover() {
+	: >"$BATS_FILE_TMPDIR/upstream.log"
+	: >"$BATS_FILE_TMPDIR/b.log"
+	SOCKSIFY_DNS=proxy SOCKSIFY_DNS_SERVER=192.0.2.11 run timeout 60 "$SOCKSIFY" \
+		--chain-mode failover -s "$1" -s socks5://127.0.0.1:1091 curl -sS -m 20 http://web.test/
+	assert_success
+	assert_output --partial "peer=$B_SRC"
+	run cat "$BATS_FILE_TMPDIR/upstream.log"
+	assert_output --regexp "query proto=tcp from=$B_SRC:[0-9]+ name=web\\.test type=A"
+	refute_output --regexp "from=(127\\.0\\.0\\.2|192\\.0\\.2\\.11):"
+	run proxy_log b
+	assert_line "v5 CONNECT ip=192.0.2.11:53 auth=none result=ok"
+	assert_line "v5 CONNECT ip=192.0.2.10:80 auth=none result=ok"
+	assert_no_dns_leak
+}
+
+@test "dns=proxy with a failover default: the first proxy refuses, the lookup goes through the second" {
+	dns_failover socks5://127.0.0.1:$DEAD
+}
+
+@test "dns=proxy with a failover default: the first proxy never answers, the lookup goes through the second" {
+	SOCKSIFY_HANDSHAKE_TIMEOUT=500ms dns_failover socks5://127.0.0.1:1094
 }
