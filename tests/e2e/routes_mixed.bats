@@ -162,3 +162,55 @@ dns_failover() {
 @test "dns=proxy with a failover default: the first proxy never answers, the lookup goes through the second" {
 	SOCKSIFY_HANDSHAKE_TIMEOUT=500ms dns_failover socks5://127.0.0.1:1094
 }
+
+# ---- fork(): the tree's memory of a dead proxy -----------------------------------------------
+
+# FORKED ORDER: python connects to whoami through the failover default in the order given
+# (parent: the parent before fork(); child: a forked child, waited for; after: the parent
+# after the child), each line the peer whoami saw.
+FORKED='
+import os, socket, sys
+def one(who):
+    s = socket.create_connection(("198.51.100.10", 80), timeout=20)
+    data = b""
+    while True:
+        d = s.recv(100)
+        if not d:
+            break
+        data += d
+    print(who, data.decode().strip())
+    sys.stdout.flush()
+for step in sys.argv[1:]:
+    if step == "child":
+        pid = os.fork()
+        if pid == 0:
+            one("child")
+            os._exit(0)
+        os.waitpid(pid, 0)
+    else:
+        one(step)
+'
+
+# forked STEP...: FORKED under strace (every connect() recorded), a dead first member.
+forked() {
+	run timeout 60 strace -f -qq -e trace=connect -o "$BATS_TEST_TMPDIR/st" "$SOCKSIFY" \
+		--chain-mode failover -s socks5://127.0.0.1:$DEAD -s socks5://127.0.0.1:1091 \
+		python3 -c "$FORKED" "$@"
+	assert_success
+}
+
+# dead_attempts: how many connect() calls to the dead proxy the last forked run made.
+dead_attempts() {
+	grep -c "connect(.*htons($DEAD), sin_addr=inet_addr(\"127\.0\.0\.1\")" "$BATS_TEST_TMPDIR/st"
+}
+
+@test "fork: a child of the process that marked a proxy dead skips it; a child's own failover teaches its parent" {
+	forked parent child
+	assert_line "parent peer=$B_SRC"
+	assert_line "child peer=$B_SRC"
+	assert_equal "$(dead_attempts)" 1
+	forked child after
+	assert_line "child peer=$B_SRC"
+	assert_line "after peer=$B_SRC"
+	assert_equal "$(dead_attempts)" 1
+}
