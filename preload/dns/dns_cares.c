@@ -26,6 +26,8 @@ struct lookup {
 	int af;
 	uint8_t *addr; /* forward: the answer's first address */
 	char *name;    /* reverse: the answer's name, 256 bytes */
+	int ready;     /* connected through the proxy, for c-ares's TCP socket; or -1 */
+	int given;     /* ready as handed to c-ares, its connect() still to come; or -1 */
 };
 
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -38,7 +40,12 @@ static void lib_init(void)
 
 static ares_socket_t a_socket(int domain, int type, int protocol, void *data)
 {
-	(void)data;
+	struct lookup *l = data;
+	if ((type & 0xf) == SOCK_STREAM && l->ready >= 0) {
+		l->given = l->ready;
+		l->ready = -1;
+		return l->given;
+	}
 	return sx_real.socket(domain, type, protocol);
 }
 
@@ -48,23 +55,37 @@ static int a_close(ares_socket_t fd, void *data)
 	return sx_real.close(fd);
 }
 
+/* A TCP connection to the DNS server through the proxy: 0 or -errno, logged. */
+static int through_proxy(const struct sx_state *st, int fd, const struct sockaddr *sa,
+			 socklen_t len)
+{
+	struct sx_target dst;
+	int r = sx_sockaddr_to_target(sa, len, &dst);
+	if (r == 0)
+		r = sx_io_proxy_connect(st, fd, -1, SX_CMD_CONNECT, &dst, NULL);
+	if (r < 0) {
+		char d[300];
+		sx_target_format(&dst, d, sizeof d);
+		sx_log(SX_LOG_WARN, "DNS server %s through the proxy: %s", d, strerror(-r));
+	}
+	return r;
+}
+
 static int a_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len, void *data)
 {
 	struct lookup *l = data;
+	if (fd == l->given) {
+		l->given = -1;
+		return 0;
+	}
 	int type = 0;
 	socklen_t tl = sizeof type;
 	/* c-ares sorts answers (RFC 6724) by connecting UDP sockets to them, which sends
 	 * nothing: only its TCP connection to the server goes through the proxy. */
 	if (sx_real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type != SOCK_STREAM)
 		return sx_real.connect(fd, sa, len);
-	struct sx_target dst;
-	int r = sx_sockaddr_to_target(sa, len, &dst);
-	if (r == 0)
-		r = sx_io_proxy_connect(l->st, fd, -1, SX_CMD_CONNECT, &dst, NULL);
+	int r = through_proxy(l->st, fd, sa, len);
 	if (r < 0) {
-		char d[300];
-		sx_target_format(&dst, d, sizeof d);
-		sx_log(SX_LOG_WARN, "DNS server %s through the proxy: %s", d, strerror(-r));
 		errno = -r;
 		return -1;
 	}
@@ -175,10 +196,25 @@ static int ask(const struct sx_state *st, struct lookup *l, const char *name, in
 	server.udp_port = server.tcp_port = c->dns_server_port;
 	l->st = st;
 	l->af = af;
+	l->given = -1;
 	ares_set_socket_functions(ch, &socket_functions, l);
 	if (ares_set_servers_ports(ch, &server) != ARES_SUCCESS) {
 		ares_destroy(ch);
 		return ARES_ENOMEM;
+	}
+	/* Connected before the question: c-ares times a query from before its connect(), so
+	 * a failover past a silent proxy inside that connect() would outlast the query. */
+	struct sx_target srv = {.kind = c->dns_server_af == 4 ? SX_TARGET_IPV4 : SX_TARGET_IPV6,
+				.port = c->dns_server_port};
+	memcpy(c->dns_server_af == 4 ? srv.addr.v4 : srv.addr.v6, c->dns_server_addr,
+	       c->dns_server_af == 4 ? 4 : 16);
+	struct sockaddr_storage ss;
+	socklen_t sl = (socklen_t)sx_target_to_sockaddr(&srv, server.family, &ss);
+	l->ready = sx_real.socket(server.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->ready >= 0 && through_proxy(st, l->ready, (struct sockaddr *)&ss, sl) < 0) {
+		sx_real.close(l->ready);
+		ares_destroy(ch);
+		return ARES_ECONNREFUSED;
 	}
 	if (name)
 		ares_gethostbyname(ch, name, af == 4 ? AF_INET : AF_INET6, on_host, l);
@@ -187,6 +223,8 @@ static int ask(const struct sx_state *st, struct lookup *l, const char *name, in
 				   on_host, l);
 	run(ch, l);
 	ares_destroy(ch);
+	if (l->ready >= 0)
+		sx_real.close(l->ready);
 	return l->status;
 }
 

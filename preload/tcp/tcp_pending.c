@@ -119,7 +119,12 @@ bool sx_tcp_pending_add(const struct sx_session *s, short need, const struct soc
 		munmap(m, sizeof *p);
 		return false;
 	}
-	sx_epoll_shadow_hijack(fd, (uint32_t)need);
+	/* A failover or a pipelining fallback inside connect() put a fresh socket under fd:
+	 * the registrations the program made before connect() died with the old one. */
+	if (s->swaps)
+		sx_epoll_shadow_readd(fd, (uint32_t)need);
+	else
+		sx_epoll_shadow_hijack(fd, (uint32_t)need);
 	return true;
 }
 

@@ -98,9 +98,11 @@ static ssize_t send_wrapped(int fd, const struct msghdr *msg, int flags,
 }
 
 /* The association failed: udp=block refuses, udp=direct lets the socket go direct
- * (only for a real address: a fake one means nothing outside the proxy). */
+ * (only for a real address: a fake one means nothing outside the proxy). A datagram of
+ * another route than the socket's association (-EXDEV) sent to an address goes direct
+ * alone: the socket's datagrams of the association's route still go through it. */
 static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
-		    const struct sx_target *dst, int way, int err, ssize_t *ret)
+		    const struct sx_target *dst, int way, int err, bool to_addr, ssize_t *ret)
 {
 	struct sx_udp_part *u = SX_UDP_PART(info);
 	bool direct = st->config.udp == SX_UDP_DIRECT && dst->kind != SX_TARGET_NAME;
@@ -116,6 +118,11 @@ static bool refused(const struct sx_state *st, int fd, struct sx_fdinfo *info,
 		sx_fdtab_set(fd, sx_fdtab_kind(fd), info);
 		sx_fdtab_unlock(fd);
 		return fail(ret, err == -EXDEV ? -EOPNOTSUPP : err);
+	}
+	if (err == -EXDEV && to_addr) {
+		sx_fdtab_set(fd, sx_fdtab_kind(fd), info); /* fail_logged */
+		sx_fdtab_unlock(fd);
+		return false;
 	}
 	u->direct = true;
 	if (info->peer_len) {
@@ -203,7 +210,7 @@ static bool send_guarded(int fd, const struct msghdr *msg, int flags, ssize_t *r
 	if (r == -EBADF)
 		return fail(ret, r);
 	if (r < 0)
-		return refused(st, fd, &info, &dst, way, r, ret);
+		return refused(st, fd, &info, &dst, way, r, msg->msg_name != NULL, ret);
 	/* Written back only when changed: most datagrams follow one to the same place. */
 	bool changed = r == 1;
 	changed |= remember(&info, msg->msg_name, msg->msg_namelen, dst.kind == SX_TARGET_NAME);
