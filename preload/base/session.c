@@ -160,13 +160,28 @@ static void set_pipelining(struct sx_session *s, bool on)
 	s->own_proxy.pipeline = on;
 }
 
+/* A probe that timed out, then a retry as slow after its first reply: the wait was the
+ * target's connect (or the proxy's), not for bytes the proxy dropped. */
+static bool slow_retry(const struct sx_session *s)
+{
+	long long waited = sx_io_now_ms() - s->reply_at;
+	if (!s->probe_wait || waited < s->probe_wait)
+		return false;
+	sx_log(SX_LOG_DEBUG,
+	       "pipeline cache: proxy %s:%u: nothing learned, the retry too waited %lld ms after "
+	       "its first reply (the probe %lld ms)",
+	       s->proxy->host, s->proxy->port, waited, s->probe_wait);
+	return true;
+}
+
 /* What the session's end teaches the pipeline cache: only an answer tells (a dead proxy
  * says nothing about pipelining, and a refusal of a pipelined request might be a
  * misreading of it). */
 static void learn(const struct sx_session *s, int r)
 {
 	if (s->use != SX_PIPELINE_NO &&
-	    (r == 0 || (!s->proxy->pipeline && s->why.refusal == SX_HS_REFUSED_SOCKS5)))
+	    (r == 0 || (!s->proxy->pipeline && s->why.refusal == SX_HS_REFUSED_SOCKS5)) &&
+	    !slow_retry(s))
 		sx_pipeline_learned(&s->st->config, s->proxy->pipeline);
 }
 
@@ -186,6 +201,7 @@ static int use_hops(struct sx_session *s, const struct sx_hops *h)
 	set_pipelining(s, s->use != SX_PIPELINE_NO);
 	/* A probe's replies after the first get a short wait (pipeline_cache.c). */
 	s->probe_start = s->use == SX_PIPELINE_PROBE ? sx_io_now_ms() : 0;
+	s->probe_wait = 0;
 	return 0;
 }
 
@@ -327,6 +343,7 @@ static int fail(struct sx_session *s, int r)
 			       "without pipelining",
 			       s->proxy->host, s->proxy->port, strerror(-r));
 			set_pipelining(s, false);
+			s->probe_wait = r == -ETIMEDOUT ? sx_io_now_ms() - s->reply_at : 0;
 			s->probe_start = 0;
 			s->why = (struct sx_proxy_failure){0};
 			int domain = sock_domain(s->fd);
@@ -490,6 +507,8 @@ int sx_session_step(struct sx_session *s, short revents)
 			ssize_t rd = sx_real.recv(s->fd, buf, n, MSG_DONTWAIT);
 			revents = 0;
 			if (rd > 0) {
+				if (!s->got)
+					s->reply_at = now;
 				if (s->probe_start && !s->got)
 					s->deadline =
 					    sx_pipeline_probe_deadline(s->probe_start, s->deadline);

@@ -47,6 +47,8 @@ struct sx_session {
 	size_t got;	    /* bytes read from the proxy: tells a pipelining refusal */
 	enum sx_pipeline_use use;
 	long long probe_start; /* a pipelining probe's start (pipeline_cache.h), or 0 */
+	long long probe_wait;  /* a timed-out probe's wait after its first reply, or 0 */
+	long long reply_at;    /* when this try read its first byte */
 	bool awaiting;	       /* wrote a message whose answer cannot have come yet */
 	bool second;	       /* BIND: waiting for the second reply */
 	int err;

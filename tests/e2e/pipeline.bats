@@ -14,6 +14,7 @@ setup_file() {
 	start_proxy strict 1151 --strict
 	start_proxy slow 1152 --delay-ms 400
 	start_proxy silent 1153 --silent
+	start_proxy slowtarget 1155 --connect-delay-ms 600
 }
 
 teardown_file() {
@@ -101,6 +102,18 @@ via() {
 	refute_output --partial "refused a pipelined"
 	run cat "$CACHE"
 	assert_output --regexp '^127\.0\.0\.1 1152 accepts [0-9]+$'
+}
+
+@test "a target 600 ms away through a proxy that pipelines: the probe's short wait falls back, 'refuses' is not learned" {
+	via 1155
+	assert_line "ok peer=$PROXY_SRC"
+	assert_output --partial "refused a pipelined handshake (Connection timed out)"
+	assert_output --regexp "proxy 127\.0\.0\.1:1155: nothing learned, the retry too waited [0-9]+ ms"
+	[ ! -e "$CACHE" ]
+	# The next process probes again rather than believing a refusal.
+	via 1155
+	assert_line "ok peer=$PROXY_SRC"
+	assert_output --partial "refused a pipelined handshake (Connection timed out)"
 }
 
 @test "a proxy that never answers: one connection, the handshake timeout, nothing learned" {

@@ -49,6 +49,7 @@ struct opts {
 	const char *ready_file;
 	const char *user, *pass;
 	int reply, reply4, method, auth_ver, delay_ms, close_after, connect_ms, udp_flood, barrier;
+	int connect_delay_ms;
 	int bind_reply, bind_reply2, bind_wait_ms;
 	bool zero_bnd;
 	struct sockaddr_storage bind_listen;
@@ -1250,6 +1251,8 @@ static void v5_request(struct conn *c)
 		rep = 4;
 	else if ((tfd = connect_target(&d.addr)) < 0)
 		rep = rep_for_errno(-tfd);
+	if (h[1] == 1 && opt.connect_delay_ms > 0)
+		sleep_ms(opt.connect_delay_ms);
 
 	if (rep)
 		snprintf(result, sizeof(result), "rep%d", rep);
@@ -1573,6 +1576,7 @@ static void usage(FILE *f)
 	      "  --log FILE             append one line per request\n"
 	      "  --ready-file FILE      create (listing bound addresses) once listening\n"
 	      "  --connect-timeout MS   outgoing connect timeout (default 5000)\n"
+	      "  --connect-delay-ms N   a slow target: N ms more before a CONNECT reply\n"
 	      "failure switches:\n"
 	      "  --reply N  --reply4 N  --no-udp  --method N  --auth-fail  --auth-ver N\n"
 	      "  --delay-ms N  --fragment  --close-after N  --garbage  --silent  --strict\n"
@@ -1694,6 +1698,8 @@ static void parse_args(int argc, char **argv)
 			opt.delay_ms = num(v, 0, 600000);
 		} else if (!strcmp(a, "--close-after")) {
 			opt.close_after = num(v, 0, 1 << 20);
+		} else if (!strcmp(a, "--connect-delay-ms")) {
+			opt.connect_delay_ms = num(v, 0, 600000);
 		} else if (!strcmp(a, "--connect-timeout")) {
 			opt.connect_ms = num(v, 1, 600000);
 		} else if (!strcmp(a, "--barrier")) {
