@@ -447,8 +447,10 @@ int sx_session_step(struct sx_session *s, short revents)
 				sx_hs_fail(&s->hs, -ETIMEDOUT);
 			if (fail(s, -ETIMEDOUT) < 0)
 				return s->err;
-			/* Retried without pipelining: a fresh deadline. */
+			/* Retried (without pipelining, or through another proxy) on a fresh
+			 * socket with a fresh deadline: what the wait saw was the old one's. */
 			timed = true;
+			revents = 0;
 			continue;
 		}
 		if (s->phase == SX_SESSION_CONNECTING) {

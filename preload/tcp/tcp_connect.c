@@ -20,6 +20,7 @@
 #include "../dns/dns_sock.h"
 #include "../dns/fakedns_shared.h"
 #include "../dns/resolvconf.h"
+#include "epoll_shadow.h"
 #include "tcp_bind.h"
 #include "tcp_connect.h"
 #include "tcp_pending.h"
@@ -121,6 +122,10 @@ static bool proxy(const struct sx_state *st, int fd, int flags, const struct sx_
 	if (need > 0)
 		SX_UNGUARDED(sx_io_session_drive(&s, fd, need));
 	sx_tcp_record(fd, &s, sa, len, nonblocking);
+	/* A failover or pipelining retry put a fresh socket under fd: the program's epoll
+	 * registrations died with the old one. */
+	if (s.swaps)
+		sx_epoll_shadow_reattach(fd);
 	int r = sx_session_result(&s, NULL, NULL);
 	if (r == 0 && !nonblocking) {
 		*ret = 0;

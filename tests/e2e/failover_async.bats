@@ -138,3 +138,22 @@ for (let i = 0; i < 20; i++)
 	assert_success
 	assert_line "ok 20"
 }
+
+@test "blocking connect() failing over: a registration made in epoll before it still reports the socket" {
+	# The retry puts a fresh socket under the fd inside the blocking call; the program's
+	# registration (made on the old one) must come along, or its wait never wakes.
+	run timeout -k 2 60 "$SOCKSIFY" --chain-mode failover -s socks5://127.0.0.1:$DEAD \
+		-s socks5://127.0.0.1:1091 python3 -c '
+import select, socket
+s = socket.socket()
+ep = select.epoll()
+ep.register(s.fileno(), select.EPOLLIN)
+s.connect(("192.0.2.10", 80))
+s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+ev = ep.poll(10)
+print("events:", len(ev))
+print(s.recv(4096).decode(errors="replace").splitlines()[-1])'
+	assert_success
+	assert_line "events: 1"
+	assert_line --partial "peer=$B_SRC"
+}
