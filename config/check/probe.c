@@ -29,8 +29,9 @@ struct probe {
 	bool has_target, has_echo;
 	struct sx_target target, echo;
 	char target_text[SX_NAME_MAX + 16];
-	bool session_ok; /* greeting (and credentials) as configured work */
-	int connect_rep; /* what the unpipelined CONNECT got: a REP (CD) or -errno */
+	bool session_ok;   /* greeting (and credentials) as configured work */
+	int connect_rep;   /* what the unpipelined CONNECT got: a REP (CD) or -errno */
+	double connect_ms; /* and how long it waited for that */
 };
 
 static const char *why(int e)
@@ -238,6 +239,7 @@ static void step_connect(struct probe *p)
 	struct sx_target t = destination(p);
 	request(p, SX_S5_CMD_CONNECT, &t, &a);
 	p->connect_rep = a.rep;
+	p->connect_ms = a.ms;
 	answer_text(p, a.rep, r, sizeof r);
 	if (p->has_target && as_rep(p, a.rep) == 0)
 		sx_report_row(&p->rep, "connect", SX_ROW_OK, "%s in %.1f ms", p->target_text, a.ms);
@@ -423,9 +425,11 @@ static void step_pipeline(struct probe *p)
 	rep_text(a.rep, r, sizeof r);
 	/* The same answer as unpipelined proves the pipelined request was read as sent. */
 	enum sx_pcache_verdict v = SX_PCACHE_UNKNOWN;
+	/* Unpipelined as long as the whole probe: its wait was the target's connect. */
+	bool slow = a.rep == -ETIMEDOUT && p->connect_ms >= a.ms;
 	if (a.rep >= 0 && a.rep == p->connect_rep)
 		v = SX_PCACHE_ACCEPTS;
-	else if (a.rep < 0 && p->connect_rep >= 0)
+	else if (a.rep < 0 && p->connect_rep >= 0 && !slow)
 		v = SX_PCACHE_REFUSES;
 	const char *kept = v == SX_PCACHE_UNKNOWN ? ""
 			   : sx_check_remember_pipeline(&p->c, v)
@@ -443,6 +447,11 @@ static void step_pipeline(struct probe *p)
 	else if (a.rep >= 0)
 		sx_report_row(&p->rep, "pipelining", SX_ROW_UNKNOWN,
 			      "answered %s pipelined but otherwise unpipelined", r);
+	else if (slow && p->connect_rep >= 0)
+		sx_report_row(&p->rep, "pipelining", SX_ROW_UNKNOWN,
+			      "%s (%.0f ms), but the target is as slow to connect (%.0f ms); "
+			      "not remembered",
+			      r, a.ms, p->connect_ms);
 	else
 		sx_report_row(&p->rep, "pipelining", SX_ROW_UNKNOWN,
 			      "%s; the proxy answers no CONNECT to tell (give HOST:PORT)", r);

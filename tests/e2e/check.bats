@@ -22,6 +22,7 @@ setup_file() {
 	start_proxy strict 1165 --strict
 	start_proxy slow 1166 --delay-ms 300
 	start_proxy silent 1167 --silent
+	start_proxy slowtarget 1169 --connect-delay-ms 600
 	start_danted dante 1185 "$DANTE_SRC" || true
 	start_microsocks ms 1186 "$MS_SRC" || true
 	start_microsocks msauth 1187 "$MS_SRC" -u alice -P s3cret || true
@@ -149,6 +150,14 @@ row() {
 	check socks5://127.0.0.1:1166 192.0.2.10:80
 	assert_success
 	row pipelining ok 'accepted'
+}
+
+@test "a target 600 ms away (--connect-delay-ms): the probe's short wait is not taken for a refusal, nothing remembered" {
+	check socks5://127.0.0.1:1169 192.0.2.10:80
+	assert_success
+	row connect ok '192\.0\.2\.10:80 in'
+	row pipelining '\?' 'no reply in time \([0-9]+ ms\), but the target is as slow to connect \([0-9]+ ms\); not remembered$'
+	[ ! -e "$XDG_CACHE_HOME/socksify/pipeline" ]
 }
 
 @test "a proxy that accepts and never answers: each step gives up after at most 3 s" {
